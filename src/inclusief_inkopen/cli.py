@@ -1,0 +1,172 @@
+"""The ``inclusief-inkopen`` command.
+
+User errors (a bad tender file, a broken catalogue) print a message naming the file, the place and what was
+expected, and exit with status 2; no traceback. Failing rule tests or validation exit with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from . import __version__
+from .errors import InclusiefInkopenError
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _catalogue(args: argparse.Namespace) -> Any:
+    from .loader import load_catalogue
+
+    return load_catalogue(args.catalogue, args.layer or ())
+
+
+def cmd_advies(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate
+    from .profile import load_tender
+    from .render import render_markdown, render_text
+
+    tender = load_tender(args.tender)
+    advice = evaluate(tender, _catalogue(args), on=args.on)
+    if args.format == "json":
+        sys.stdout.write(advice.to_json() + "\n")
+    elif args.format == "markdown":
+        sys.stdout.write(render_markdown(advice, args.lang))
+    else:
+        sys.stdout.write(render_text(advice, args.lang, verbose=args.verbose))
+    return 0
+
+
+def cmd_criteria(args: argparse.Namespace) -> int:
+    from .reference import current, render_criterion
+
+    catalogue = _catalogue(args)
+    if args.action == "show":
+        if not args.id:
+            raise SystemExit("criteria show needs an id, e.g. 'inclusief-inkopen criteria show TOEG-DIG-01'")
+        cid = args.id.upper()
+        if cid not in catalogue.criteria:
+            sys.stderr.write(f"error: unknown criterion {args.id!r}; 'inclusief-inkopen criteria' lists them\n")
+            return EXIT_USAGE
+        sys.stdout.write(render_criterion(catalogue, cid, args.lang))
+        return 0
+    for c in catalogue:
+        if args.theme and c.theme != args.theme:
+            continue
+        sys.stdout.write(
+            f"{c.id:<14} {c.status:<12} {c.kind:<20} {c.theme:<26} {current(c.title, catalogue).get(args.lang)}\n"
+        )
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .loader import load_catalogue
+
+    catalogue = load_catalogue(args.dir, args.layer or ())
+    tests = sum(len(c.tests) for c in catalogue)
+    print(
+        f"{catalogue.info.name} {catalogue.info.version}: {len(catalogue)} criteria, {len(catalogue.parameters)} "
+        f"parameters, {len(catalogue.sources)} sources, {tests} rule tests passed; valid."
+    )
+    return 0
+
+
+def cmd_test_rules(args: argparse.Namespace) -> int:
+    from .loader import load_catalogue
+    from .testing import run_rule_tests
+
+    catalogue = load_catalogue(args.dir, args.layer or (), run_tests=False)
+    results = run_rule_tests(catalogue)
+    failed = [r for r in results if not r.passed]
+    for r in results:
+        if args.verbose or not r.passed:
+            mark = "ok  " if r.passed else "FAIL"
+            print(f"{mark} {r.criterion}: {r.name}" + ("" if r.passed else f"\n     {r.message}\n     ({r.file})"))
+    print(f"rule tests: {len(results) - len(failed)} passed, {len(failed)} failed")
+    return EXIT_FAILED if failed else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import schemas
+
+    all_schemas = schemas()
+    if args.name not in all_schemas:
+        sys.stderr.write(f"error: unknown schema {args.name!r}; choose from {', '.join(all_schemas)}\n")
+        return EXIT_USAGE
+    sys.stdout.write(json.dumps(all_schemas[args.name], indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inclusief-inkopen",
+        description="Inclusie, diversiteit en toegankelijkheid in inkoop en aanbesteding: advies per opdracht.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def catalogue_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--catalogue", metavar="DIR", help="catalogue folder (default: the built-in one)")
+        p.add_argument("--layer", metavar="DIR", action="append", help="organisation layer over the catalogue")
+
+    p = sub.add_parser("advies", aliases=["advice"], help="advice for one tender (the main job)")
+    p.add_argument("tender", metavar="TENDER_FILE", help="tender profile, YAML or JSON")
+    p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl")
+    p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="date the rules are taken on")
+    p.add_argument("-v", "--verbose", action="store_true", help="show wording, verification and notes")
+    catalogue_options(p)
+    p.set_defaults(func=cmd_advies)
+
+    p = sub.add_parser("criteria", help="list the catalogue, or 'criteria show ID'")
+    p.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    p.add_argument("id", nargs="?")
+    p.add_argument("--theme")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl")
+    catalogue_options(p)
+    p.set_defaults(func=cmd_criteria)
+
+    p = sub.add_parser("validate", help="validate a catalogue folder")
+    p.add_argument("dir", nargs="?", help="catalogue folder (default: the built-in one)")
+    p.add_argument("--layer", metavar="DIR", action="append")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("test-rules", help="run the test cases kept beside the rules")
+    p.add_argument("dir", nargs="?", help="catalogue folder (default: the built-in one)")
+    p.add_argument("--layer", metavar="DIR", action="append")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_test_rules)
+
+    p = sub.add_parser("schema", help="print a published JSON Schema (tender, criterion, advice …)")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except InclusiefInkopenError as exc:
+        sys.stderr.write(f"error:\n{exc}\n" if "\n" in str(exc) else f"error: {exc}\n")
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. piped into head
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""The facts rules can read: the tender's own fields plus facts derived from them once.
+
+Derived facts hold the law's arithmetic (which EU threshold applies, whether the result is used by natural
+persons) so that rules stay declarative. Each derived fact records the inputs and the parameter it read, so the
+advice can show why it holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .parameters import ParameterValue
+from .profile import TenderProfile
+
+FieldType = Literal["enum", "enum_list", "number", "bool", "cpv_list", "text", "date"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: FieldType
+    values: tuple[str, ...] = ()
+    derived: bool = False
+
+
+def _unwrap(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _unwrap(args[0])
+        if set(args) == {int, float}:
+            return float
+    return annotation
+
+
+def _spec_for(name: str, annotation: Any, derived: bool = False) -> FieldSpec:
+    inner = _unwrap(annotation)
+    origin = typing.get_origin(inner)
+    if origin is typing.Literal:
+        return FieldSpec(name, "enum", tuple(typing.get_args(inner)), derived)
+    if origin is list:
+        (item,) = typing.get_args(inner)
+        item = _unwrap(item)
+        if typing.get_origin(item) is typing.Literal:
+            return FieldSpec(name, "enum_list", tuple(typing.get_args(item)), derived)
+        return FieldSpec(name, "cpv_list", (), derived)
+    if inner is bool:
+        return FieldSpec(name, "bool", (), derived)
+    if inner in (int, float):
+        return FieldSpec(name, "number", (), derived)
+    if inner is dt.date:
+        return FieldSpec(name, "date", (), derived)
+    return FieldSpec(name, "text", (), derived)
+
+
+ThresholdKind = Literal["works", "supplies-services", "social-services"]
+
+# Which parameter holds which EU threshold (Directive 2014/24/EU art. 4; Aw 2012 art. 2.1-2.3).
+THRESHOLD_PARAMETERS: dict[tuple[str, str], str] = {
+    ("works", "central"): "eu-threshold/works",
+    ("works", "sub-central"): "eu-threshold/works",
+    ("supplies-services", "central"): "eu-threshold/supplies-services-central",
+    ("supplies-services", "sub-central"): "eu-threshold/supplies-services-sub-central",
+    ("social-services", "central"): "eu-threshold/social-services",
+    ("social-services", "sub-central"): "eu-threshold/social-services",
+}
+ANNEX_XIV_LIST = "annex-xiv-services"
+REQUIRED_PARAMETERS = frozenset(THRESHOLD_PARAMETERS.values())
+REQUIRED_LISTS = frozenset({ANNEX_XIV_LIST})
+
+DERIVED_SPECS: dict[str, FieldSpec] = {
+    "eu_threshold_eur": FieldSpec("eu_threshold_eur", "number", (), True),
+    "eu_threshold_kind": FieldSpec("eu_threshold_kind", "enum", typing.get_args(ThresholdKind), True),
+    "above_eu_threshold": FieldSpec("above_eu_threshold", "bool", (), True),
+    "for_natural_persons": FieldSpec("for_natural_persons", "bool", (), True),
+    "annex_xiv_service": FieldSpec("annex_xiv_service", "bool", (), True),
+}
+
+FIELDS: dict[str, FieldSpec] = {
+    name: _spec_for(name, info.annotation) for name, info in TenderProfile.model_fields.items()
+} | DERIVED_SPECS
+
+
+@dataclass(frozen=True)
+class DerivedFact:
+    """A derived value with what it was derived from."""
+
+    value: Any
+    inputs: tuple[str, ...]
+    parameter: str | None = None
+    parameter_value: ParameterValue | None = None
+
+
+def _is_annex_xiv(cpv: list[str] | None, annex_xiv: frozenset[str]) -> bool | None:
+    # The main CPV code decides the nature of a mixed contract (Aw 2.15-2.16; Directive art. 3-4).
+    if not cpv:
+        return None
+    return cpv[0] in annex_xiv
+
+
+def derive(
+    tender: TenderProfile,
+    thresholds: dict[str, ParameterValue],
+    annex_xiv: frozenset[str],
+) -> dict[str, DerivedFact]:
+    """Compute the derived facts. ``thresholds`` maps each threshold parameter name to its value in force."""
+    annex = _is_annex_xiv(tender.cpv, annex_xiv)
+    facts: dict[str, DerivedFact] = {
+        "annex_xiv_service": DerivedFact(annex if tender.nature == "services" else False, ("nature", "cpv")),
+    }
+
+    if tender.nature == "works":
+        kinds: list[str] = ["works"]
+    elif tender.nature == "supplies" or annex is False:
+        kinds = ["supplies-services"]
+    elif annex is True:
+        kinds = ["social-services"]
+    else:  # services whose CPV code is unknown: regular or social services
+        kinds = ["supplies-services", "social-services"]
+
+    names = [THRESHOLD_PARAMETERS[(k, tender.authority)] for k in kinds]
+    values = [thresholds[n] for n in names]
+    above = {tender.estimated_value_eur >= float(v.value) for v in values}
+    inputs = ("nature", "authority", "cpv", "estimated_value_eur")
+    if len(kinds) == 1:
+        facts["eu_threshold_kind"] = DerivedFact(kinds[0], ("nature", "cpv"))
+        facts["eu_threshold_eur"] = DerivedFact(values[0].value, inputs[:3], names[0], values[0])
+        facts["above_eu_threshold"] = DerivedFact(above.pop(), inputs, names[0], values[0])
+    else:
+        facts["eu_threshold_kind"] = DerivedFact(None, ("nature", "cpv"))
+        facts["eu_threshold_eur"] = DerivedFact(None, inputs[:3])
+        # Both possible thresholds may still agree, e.g. a value above the higher one.
+        facts["above_eu_threshold"] = DerivedFact(above.pop() if len(above) == 1 else None, inputs)
+
+    users = tender.end_users
+    facts["for_natural_persons"] = DerivedFact(
+        None if users is None else bool(set(users) & {"residents", "staff"}), ("end_users",)
+    )
+    return facts

@@ -1,0 +1,90 @@
+"""Rule test cases kept beside the rules, run by ``inclusief-inkopen test-rules`` and by pytest.
+
+A test gives a *partial* tender: the fields it leaves out are filled from ``TEST_DEFAULTS`` (nothing digital,
+nothing physical, nobody uses it, …) so that a test only says what matters for its rule. A field given as
+``null`` stays unknown, to test undetermined outcomes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .catalogue import Catalogue, RuleTest
+from .errors import InputError
+
+# The neutral tender a rule test starts from; a test overrides what its rule is about.
+TEST_DEFAULTS: dict[str, Any] = {
+    "title": "Testopdracht",
+    "end_users": [],
+    "digital": [],
+    "physical": [],
+    "people_facing": False,
+    "staffing": False,
+    "supply_chain_risk": [],
+}
+DEFAULT_TEST_DATE = dt.date(2026, 3, 1)
+
+
+@dataclass(frozen=True)
+class RuleTestResult:
+    criterion: str
+    file: str
+    index: int
+    name: str
+    expected: str
+    outcome: str
+    passed: bool
+    message: str
+
+
+def tender_for_test(test: RuleTest) -> dict[str, Any]:
+    return {**TEST_DEFAULTS, **test.tender}
+
+
+def run_rule_test(catalogue: Catalogue, criterion_id: str, index: int, test: RuleTest) -> RuleTestResult:
+    from .evaluate import evaluate
+
+    compiled = catalogue.criteria[criterion_id]
+    try:
+        advice = evaluate(tender_for_test(test), catalogue, on=test.on or DEFAULT_TEST_DATE)
+    except InputError as exc:
+        return RuleTestResult(
+            criterion_id, compiled.file, index, test.name, test.expect, "error", False, str(exc).replace("\n", "; ")
+        )
+    outcome = "absent"
+    reasons: list[Any] = []
+    missing: list[str] = []
+    for group, items in (
+        ("applies", advice.suggestions),
+        ("not_applicable", advice.not_applicable),
+        ("undetermined", advice.undetermined),
+    ):
+        for item in items:
+            if item.id == criterion_id:
+                outcome = group
+                reasons = item.reasons
+                missing = getattr(item, "missing", [])
+    problems = []
+    if outcome != test.expect:
+        detail = "; ".join(r.text.nl for r in reasons) or "not in force on that date, or overridden"
+        problems.append(f"expected {test.expect}, got {outcome} ({detail})")
+    fields = {r.field for r in reasons}
+    for field in test.reasons_include:
+        if field not in fields:
+            problems.append(f"reasons do not mention {field!r} (they mention {sorted(fields)})")
+    for field in test.missing_include:
+        if field not in missing:
+            problems.append(f"{field!r} is not reported missing (missing: {missing})")
+    return RuleTestResult(
+        criterion_id, compiled.file, index, test.name, test.expect, outcome, not problems, "; ".join(problems)
+    )
+
+
+def run_rule_tests(catalogue: Catalogue, criterion_ids: list[str] | None = None) -> list[RuleTestResult]:
+    results = []
+    for cid in criterion_ids or list(catalogue.criteria):
+        for index, test in enumerate(catalogue.criteria[cid].criterion.tests):
+            results.append(run_rule_test(catalogue, cid, index, test))
+    return results

@@ -1,0 +1,89 @@
+"""Texts people read, in Dutch first and English too."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Lang = Literal["nl", "en"]
+LANGUAGES: tuple[Lang, ...] = ("nl", "en")
+
+
+class Text(BaseModel):
+    """A text in Dutch and English; both are required so no reader is left with a blank."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.nl
+
+
+MONTHS = {
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+
+
+def format_number(value: float, lang: Lang) -> str:
+    """Group digits the way each language writes them.
+
+    >>> format_number(450000, "nl"), format_number(450000, "en"), format_number(0.05, "nl")
+    ('450.000', '450,000', '0,05')
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = f"{value:,}"
+    if lang == "nl":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def format_eur(value: float, lang: Lang) -> str:
+    """
+    >>> format_eur(216000, "nl"), format_eur(216000, "en")
+    ('€ 216.000', '€216,000')
+    """
+    return f"€ {format_number(value, lang)}" if lang == "nl" else f"€{format_number(value, lang)}"
+
+
+def format_date(value: object, lang: Lang) -> str:
+    """
+    >>> import datetime
+    >>> format_date(datetime.date(2026, 1, 1), "nl"), format_date(datetime.date(2026, 1, 1), "en")
+    ('1 januari 2026', '1 January 2026')
+    """
+    import datetime as dt
+
+    if not isinstance(value, dt.date):
+        return str(value)
+    return f"{value.day} {MONTHS[lang][value.month - 1]} {value.year}"

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from inclusief_inkopen.loader import builtin_catalogue_dir, load_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+ON = dt.date(2026, 3, 1)
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture
+def catalogue_copy(tmp_path: Path) -> Path:
+    """A writable copy of the built-in catalogue, to break in a test."""
+    target = tmp_path / "criteria"
+    shutil.copytree(builtin_catalogue_dir(), target)
+    return target
+
+
+def tender(**fields):
+    base = {
+        "title": "Testopdracht",
+        "nature": "services",
+        "estimated_value_eur": 100000,
+        "cpv": ["79000000"],
+        "end_users": [],
+        "digital": [],
+        "physical": [],
+        "people_facing": False,
+        "staffing": False,
+        "supply_chain_risk": [],
+    }
+    base.update(fields)
+    return base

@@ -1,0 +1,217 @@
+"""Loading and validating catalogues, layers, and the rule tests kept beside the rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from inclusief_inkopen import CatalogueError, evaluate, load_catalogue
+from inclusief_inkopen.schema import schemas
+from inclusief_inkopen.testing import run_rule_tests
+
+from .conftest import ON, ROOT, tender
+
+
+def test_the_builtin_catalogue_loads_and_every_rule_test_passes(catalogue):
+    results = run_rule_tests(catalogue)
+    assert results and all(r.passed for r in results), [r.message for r in results if not r.passed]
+
+
+def test_every_criterion_has_a_test_where_it_applies_and_one_where_it_does_not(catalogue):
+    for c in catalogue:
+        expects = {t.expect for t in c.tests}
+        assert {"applies", "not_applicable"} <= expects, c.id
+
+
+def test_every_mandatory_criterion_cites_law(catalogue):
+    for c in catalogue:
+        if c.status == "mandatory":
+            assert any(catalogue.sources[r.source].kind in ("law", "eu-law") for r in c.legal_basis), c.id
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "themes/social-return.yaml",
+            "{field: nature, in: [services, works]}",
+            "{field: nature, in: [services, werken]}",
+            "themes/social-return.yaml: SR-02.applies_when/all/1/in: 'werken' is not a value of 'nature'",
+        ),
+        (
+            "themes/social-return.yaml",
+            "gte: {param: eu-threshold/supplies-services-sub-central}}\n    legal",
+            "gte: {param: eu-threshold/diensten}}\n    legal",
+            "SR-01.applies_when/gte: unknown parameter",
+        ),
+        (
+            "themes/social-return.yaml",
+            "{field: estimated_value_eur, gte:",
+            "{field: estimated_value_eur, groter:",
+            "SR-01.applies_when: unknown operator 'groter'",
+        ),
+        ("themes/non-discrimination.yaml", "id: ND-02", "id: ND-01", "ND-01: duplicate id"),
+        (
+            "themes/non-discrimination.yaml",
+            "source: rijk-handreiking-di}\n    verification:\n      nl: Schriftelijke",
+            "source: onbekend}\n    verification:\n      nl: Schriftelijke",
+            "unknown source 'onbekend'",
+        ),
+        ("themes/inclusive-design.yaml", "status: mandatory", "status: verplicht", "ONTW-ALG-01.status"),
+        (
+            "themes/social-return.yaml",
+            "expect: not_applicable\n        reasons_include: [nature]",
+            "expect: applies\n        reasons_include: [nature]",
+            "SR-02.tests[1]: test 'Een levering van laptops",
+        ),
+        (
+            "parameters/eu-threshold/works.yaml",
+            "source: eu-2025-2152",
+            "source: eu-2099-1",
+            "unknown source 'eu-2099-1'",
+        ),
+        (
+            "themes/inclusive-design.yaml",
+            '{source: dir-2014-24, article: "42 lid 1"}',
+            "{source: rijk-handreiking-di}",
+            None,
+        ),
+    ],
+)
+def test_a_broken_catalogue_names_file_criterion_and_place(catalogue_copy, file, old, new, message):
+    _edit(catalogue_copy / file, old, new)
+    if message is None:  # a mandatory rule that keeps one law source is still valid
+        load_catalogue(catalogue_copy)
+        return
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(catalogue_copy)
+    assert message in str(info.value)
+
+
+def test_a_mandatory_criterion_without_a_law_source_is_refused(catalogue_copy):
+    path = catalogue_copy / "themes/inclusive-design.yaml"
+    _edit(
+        path,
+        '      - {source: aw2012, article: "2.75 lid 4"}\n      - {source: dir-2014-24, article: "42 lid 1"}',
+        "      - {source: rijk-handreiking-di}",
+    )
+    with pytest.raises(CatalogueError, match=r"ONTW-ALG-01\.legal_basis: a mandatory criterion must cite"):
+        load_catalogue(catalogue_copy)
+
+
+def test_a_missing_threshold_parameter_is_refused(catalogue_copy):
+    (catalogue_copy / "parameters/eu-threshold/works.yaml").unlink()
+    with pytest.raises(CatalogueError, match=r"works\.yaml: missing"):
+        load_catalogue(catalogue_copy)
+
+
+def test_the_catalogue_hash_changes_with_any_file(catalogue_copy, catalogue):
+    assert load_catalogue(catalogue_copy).sha256 == catalogue.sha256
+    _edit(catalogue_copy / "sources.yaml", "consulted: 2025-11-05", "consulted: 2025-11-06")
+    assert load_catalogue(catalogue_copy).sha256 != catalogue.sha256
+
+
+def _layer(tmp_path: Path, header: str, themes: str | None = None, params: str | None = None) -> Path:
+    layer = tmp_path / "layer"
+    layer.mkdir()
+    (layer / "layer.yaml").write_text(header)
+    if themes:
+        (layer / "themes").mkdir()
+        (layer / "themes" / "extra.yaml").write_text(themes)
+    if params:
+        (layer / "parameters" / "social-return").mkdir(parents=True)
+        (layer / "parameters" / "social-return" / "percentage.yaml").write_text(params)
+    return layer
+
+
+HEADER = """name: gemeente-voorbeeld
+version: "1"
+format: inclusief-inkopen/v1
+base: amsterdam-basis
+title: {nl: Voorbeeldlaag, en: Example layer}
+"""
+
+
+def test_a_layer_withdraws_replaces_adds_and_overrides_parameters(tmp_path):
+    layer = _layer(
+        tmp_path,
+        HEADER + "withdraw: [SR-02]\nreplace:\n  ND-01: {status: policy}\n",
+        themes="""theme: lots-and-sme
+criteria:
+  - id: PERC-01
+    kind: procedure
+    status: policy
+    ambition: 1
+    title: {nl: Verdeel in percelen, en: Divide into lots}
+    text: {nl: Verdeel de opdracht in percelen of motiveer waarom niet., en: Divide into lots or say why not.}
+    applies_when: {field: estimated_value_eur, gte: 50000}
+    legal_basis: [{source: aw2012, article: "1.5 lid 3"}]
+    verification: {nl: Motivering in de stukken, en: Justification in the documents}
+    roles: [inkoper]
+    phase: preparation
+    tests:
+      - name: Een grote opdracht krijgt het perceeladvies
+        tender: {nature: works, estimated_value_eur: 90000}
+        expect: applies
+      - name: Een kleine opdracht krijgt het perceeladvies niet
+        tender: {nature: works, estimated_value_eur: 9000}
+        expect: not_applicable
+""",
+        params="""label: {nl: social-returnpercentage, en: social return percentage}
+description: {nl: Hoger percentage, en: Higher percentage}
+unit: ratio
+values:
+  2026-01-01: {value: 0.07, source: ams-leidraad-so}
+""",
+    )
+    layered = load_catalogue(layers=[layer])
+    assert "SR-02" not in layered.criteria and "PERC-01" in layered.criteria
+    assert layered.get("ND-01").status == "policy"
+    advice = evaluate(tender(estimated_value_eur=500000, staffing=True), layered, on=ON)
+    ids = advice.suggestion_ids()
+    assert "PERC-01" in ids and "SR-02" not in ids
+    sr = next(s for s in advice.suggestions if s.id == "SR-01")
+    assert "7 %" in sr.text.nl
+    receipt = advice.catalogue.layers[0]
+    assert receipt["name"] == "gemeente-voorbeeld" and receipt["withdrawn"] == ["SR-02"]
+    assert receipt["replaced"] == ["ND-01"] and receipt["added"] == ["PERC-01"]
+    # before the layer's new value starts, the base value holds
+    old = evaluate(tender(estimated_value_eur=500000), layered, on=__import__("datetime").date(2025, 6, 1))
+    assert "5 %" in next(s for s in old.suggestions if s.id == "SR-01").text.nl
+
+
+def test_a_layer_that_replaces_or_withdraws_what_the_base_lacks_is_an_error(tmp_path):
+    layer = _layer(tmp_path, HEADER + "withdraw: [XX-99]\nreplace:\n  YY-01: {status: policy}\n")
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(layers=[layer])
+    assert "withdraw[0]: criterion 'XX-99' is not in 'amsterdam-basis'" in str(info.value)
+    assert "replace.YY-01" in str(info.value)
+
+
+def test_published_schemas_match_the_models():
+    for name, schema in schemas().items():
+        published = ROOT / "docs" / "schema" / f"{name}.schema.json"
+        assert published.exists(), f"run: python -m inclusief_inkopen.schema ({name})"
+        assert json.loads(published.read_text()) == schema, f"docs/schema/{name}.schema.json is stale"
+
+
+def test_catalogue_files_and_examples_satisfy_the_published_schemas(catalogue):
+    jsonschema = pytest.importorskip("jsonschema")
+    from inclusief_inkopen.files import load_document
+
+    all_schemas = schemas()
+    root = Path(catalogue.root)
+    for path in sorted((root / "themes").glob("*.yaml")):
+        data = json.loads(json.dumps(load_document(path), default=str))
+        jsonschema.validate(data, all_schemas["theme-file"])
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        data = json.loads(json.dumps(load_document(path), default=str))
+        jsonschema.validate(data, all_schemas["tender-profile"])

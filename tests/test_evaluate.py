@@ -1,0 +1,250 @@
+"""evaluate(): the advice, its JSON contract, dated parameters and the example tenders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from inclusief_inkopen import EvaluationError, evaluate, load_tender
+from inclusief_inkopen.advice import Advice
+from inclusief_inkopen.conditions import Not, Predicate, walk
+from inclusief_inkopen.profile import TenderProfile
+
+from .conftest import EXAMPLES, ON, tender
+
+
+def ids(advice: Advice) -> list[str]:
+    return advice.suggestion_ids()
+
+
+def test_a_public_website_below_the_threshold_gets_the_mandatory_wcag_requirement(catalogue):
+    advice = evaluate(tender(estimated_value_eur=90000, digital=["website"], end_users=["residents"]), catalogue, on=ON)
+    assert "TOEG-DIG-01" in ids(advice)
+    assert advice.eforms.accessibility == "inc"
+    assert advice.derived["above_eu_threshold"].value is False
+
+
+def test_social_return_reasons_name_the_threshold_with_its_date_and_source(catalogue):
+    advice = evaluate(tender(estimated_value_eur=450000, cpv=["90910000"]), catalogue, on=ON)
+    sr = next(s for s in advice.suggestions if s.id == "SR-01")
+    assert sr.reasons[0].text.nl == (
+        "geraamde waarde € 450.000 ≥ Europese drempel leveringen en diensten € 216.000 (geldig vanaf 1 januari 2026)"
+    )
+    assert sr.reasons[0].text.en.startswith("estimated value €450,000 ≥ EU threshold")
+    assert sr.reasons[0].parameter.source == "eu-2025-2152"
+    assert "5 %" in sr.text.nl and "5%" in sr.text.en
+
+
+def test_the_threshold_in_force_depends_on_the_date(catalogue):
+    t = tender(estimated_value_eur=218000, cpv=["90910000"])
+    assert "SR-01" not in ids(evaluate(t, catalogue, on=dt.date(2025, 12, 31)))  # 221,000 then
+    assert "SR-01" in ids(evaluate(t, catalogue, on=dt.date(2026, 1, 1)))  # 216,000 from 2026
+    assert evaluate(t, catalogue, on=dt.date(2025, 12, 31)).derived["eu_threshold_eur"].value == 221000
+
+
+def test_a_date_before_every_parameter_value_is_a_clear_error(catalogue):
+    with pytest.raises(EvaluationError, match=r"eu-threshold/.*no value in force on 2019-01-01"):
+        evaluate(tender(), catalogue, on=dt.date(2019, 1, 1))
+
+
+def test_annex_xiv_services_get_their_own_threshold(catalogue):
+    youth_care = tender(estimated_value_eur=500000, cpv=["85311300"], end_users=["residents"])
+    advice = evaluate(youth_care, catalogue, on=ON)
+    assert advice.derived["annex_xiv_service"].value is True
+    assert advice.derived["eu_threshold_eur"].value == 750000
+    assert advice.derived["above_eu_threshold"].value is False
+
+
+def test_services_without_cpv_codes_are_above_the_threshold_only_when_both_thresholds_agree(catalogue):
+    unknown = evaluate(tender(estimated_value_eur=400000, cpv=None), catalogue, on=ON)
+    assert unknown.derived["above_eu_threshold"].value is None
+    assert any(q.field == "cpv" for q in unknown.questions) or not unknown.undetermined
+    sure = evaluate(tender(estimated_value_eur=800000, cpv=None), catalogue, on=ON)
+    assert sure.derived["above_eu_threshold"].value is True
+
+
+def test_unknown_end_users_give_undetermined_items_and_a_question_not_silence(catalogue):
+    advice = evaluate(load_tender(EXAMPLES / "callcenter-onvolledig.yaml"), catalogue, on=ON)
+    undetermined = {u.id for u in advice.undetermined}
+    assert {"ONTW-ALG-01", "TOEG-NINC-01", "ND-01"} <= undetermined
+    fields = {q.field for q in advice.questions}
+    assert {"end_users", "people_facing", "staffing"} <= fields
+    question = next(q for q in advice.questions if q.field == "end_users")
+    assert question.text.nl == "Wordt het resultaat gebruikt door inwoners of medewerkers (of door niemand direct)?"
+    assert advice.eforms.accessibility is None  # not silently "n-inc"
+
+
+def test_nobody_uses_it_gives_n_inc(catalogue):
+    advice = evaluate(load_tender(EXAMPLES / "bodemonderzoek.yaml"), catalogue)
+    assert advice.eforms.accessibility == "n-inc"
+    assert advice.eforms.basis["accessibility"] == ["TOEG-NINC-01"]
+
+
+def test_suggestions_are_ordered_mandatory_policy_recommended(catalogue):
+    advice = evaluate(load_tender(EXAMPLES / "website-bewoners.yaml"), catalogue)
+    order = {"mandatory": 0, "policy": 1, "recommended": 2}
+    ranks = [order[s.status] for s in advice.suggestions]
+    assert ranks == sorted(ranks) and len(set(ranks)) == 3
+
+
+@pytest.mark.parametrize(
+    ("example", "includes", "excludes", "accessibility"),
+    [
+        ("website-bewoners", {"TOEG-DIG-01", "ONTW-ALG-01", "SR-01", "TOEG-DIG-04"}, {"TOEG-NINC-01", "ND-01"}, "inc"),
+        ("uitzendkrachten", {"ND-01", "ND-02", "SR-01"}, {"TOEG-DIG-01"}, "inc"),
+        ("wegreconstructie", {"SR-01"}, {"TOEG-DIG-01", "ONTW-ALG-01", "ND-01"}, None),
+        ("laptops", {"TOEG-DIG-01", "ONTW-ALG-01", "SR-01"}, {"SR-02", "ND-01"}, "inc"),
+        ("jeugdhulp", {"ONTW-ALG-01", "ND-01", "SR-01"}, {"TOEG-DIG-01"}, "inc"),
+        ("bodemonderzoek", {"TOEG-NINC-01", "SR-01"}, {"ONTW-ALG-01", "TOEG-DIG-01"}, "n-inc"),
+    ],
+)
+def test_the_example_tenders_get_sensible_advice(catalogue, example, includes, excludes, accessibility):
+    advice = evaluate(load_tender(EXAMPLES / f"{example}.yaml"), catalogue)
+    got = set(ids(advice))
+    assert includes <= got, includes - got
+    assert not (excludes & got), excludes & got
+    assert advice.eforms.accessibility == accessibility
+
+
+def test_the_json_contract_has_the_documented_shape(catalogue):
+    advice = evaluate(load_tender(EXAMPLES / "website-bewoners.yaml"), catalogue)
+    data = json.loads(advice.to_json())
+    assert set(data) == {
+        "format",
+        "engine",
+        "catalogue",
+        "on",
+        "tender",
+        "derived",
+        "suggestions",
+        "not_applicable",
+        "undetermined",
+        "questions",
+        "eforms",
+    }
+    assert data["format"] == "inclusief-inkopen/advice/v1"
+    assert set(data["catalogue"]) == {"name", "version", "sha256", "layers"} and len(data["catalogue"]["sha256"]) == 64
+    assert {"above_eu_threshold", "eu_threshold_eur"} <= set(data["derived"])
+    s = data["suggestions"][0]
+    assert {
+        "id",
+        "theme",
+        "kind",
+        "status",
+        "ambition",
+        "title",
+        "text",
+        "legal_basis",
+        "verification",
+        "reasons",
+        "roles",
+        "phase",
+    } <= set(s)
+    assert set(s["title"]) == {"nl", "en"} and s["legal_basis"][0]["url"].startswith("https://")
+    assert set(data["eforms"]) >= {
+        "accessibility",
+        "strategic_procurement",
+        "social_objectives",
+        "reserved_participation",
+    }
+    assert Advice.model_validate_json(advice.to_json()) == advice
+
+
+def test_the_tender_may_be_a_dict_or_a_profile_and_gives_the_same_advice(catalogue):
+    t = tender(estimated_value_eur=300000, digital=["app"], end_users=["residents"])
+    assert evaluate(t, catalogue, on=ON).to_json() == evaluate(TenderProfile(**t), catalogue, on=ON).to_json()
+
+
+# ---------------------------------------------------------------------------------------------- properties
+
+ENUMS = TenderProfile.model_fields
+profiles = st.fixed_dictionaries(
+    {
+        "title": st.text(min_size=1, max_size=30).filter(lambda s: s.strip()),
+        "nature": st.sampled_from(["works", "supplies", "services"]),
+        "estimated_value_eur": st.one_of(st.integers(0, 10_000_000), st.floats(0, 1e8, allow_nan=False)),
+    },
+    optional={
+        "cpv": st.lists(
+            st.sampled_from(["72413000", "45233140", "85311300", "30213100", "79620000", "90910000"]), max_size=3
+        ),
+        "authority": st.sampled_from(["sub-central", "central"]),
+        "end_users": st.lists(st.sampled_from(["residents", "staff", "businesses"]), max_size=3),
+        "digital": st.lists(
+            st.sampled_from(
+                ["website", "app", "software", "documents", "hardware", "self-service-terminal", "telecom"]
+            ),
+            max_size=4,
+        ),
+        "physical": st.lists(
+            st.sampled_from(["building", "public-space", "furniture", "vehicles", "events"]), max_size=3
+        ),
+        "people_facing": st.booleans(),
+        "staffing": st.booleans(),
+        "duration_months": st.integers(1, 120),
+        "labour_share": st.floats(0, 1),
+    },
+)
+dates = st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31))
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FAST
+@given(profiles, dates)
+def test_evaluation_never_fails_on_a_valid_profile_and_sorts_every_criterion_once(catalogue, data, on):
+    advice = evaluate(data, catalogue, on=on)
+    seen = ids(advice) + [n.id for n in advice.not_applicable] + [u.id for u in advice.undetermined]
+    assert sorted(seen) == sorted(catalogue.criteria)
+
+
+@FAST
+@given(profiles, dates)
+def test_evaluation_is_deterministic(catalogue, data, on):
+    assert evaluate(data, catalogue, on=on).to_json() == evaluate(dict(data), catalogue, on=on).to_json()
+
+
+@FAST
+@given(profiles, dates, st.integers(1, 20_000_000))
+def test_raising_the_value_never_removes_a_threshold_triggered_suggestion(catalogue, data, on, extra):
+    monotone = {cid for cid, c in catalogue.criteria.items() if threshold_triggered(c.criterion.applies_when)}
+    assert {"SR-01", "ONTW-ALG-01"} <= monotone
+    low = evaluate(data, catalogue, on=on)
+    high = evaluate({**data, "estimated_value_eur": data["estimated_value_eur"] + extra}, catalogue, on=on)
+    assert (set(ids(low)) & monotone) <= set(ids(high))
+
+
+def threshold_triggered(node, negated=False) -> bool:
+    """A rule that reads the value only as "at least": never under a not, never as an upper bound."""
+    if isinstance(node, Predicate):
+        if node.field in ("estimated_value_eur", "above_eu_threshold"):
+            upward = node.op in ("gte", "gt") or (node.op == "is_true" and node.operand is True)
+            return upward and not negated
+        return True
+    if isinstance(node, Not):
+        return threshold_triggered(node.child, not negated)
+    return all(threshold_triggered(c, negated) for c in node.children) and any(
+        node.field in ("estimated_value_eur", "above_eu_threshold")
+        for node in walk(node)
+        if isinstance(node, Predicate)
+    )
+
+
+@FAST
+@given(profiles, dates)
+def test_used_by_people_above_the_threshold_always_means_accessibility_included(catalogue, data, on):
+    data = {**data, "end_users": ["residents"], "estimated_value_eur": 6_000_000}
+    advice = evaluate(data, catalogue, on=on)
+    assert advice.eforms.accessibility == "inc"
+    assert any(s.eforms and s.eforms.accessibility == "inc" and s.kind == "requirement" for s in advice.suggestions)
+
+
+@FAST
+@given(profiles, dates)
+def test_every_mandatory_suggestion_names_a_legal_basis(catalogue, data, on):
+    for s in evaluate(data, catalogue, on=on).suggestions:
+        if s.status == "mandatory":
+            assert any(b.kind in ("law", "eu-law") for b in s.legal_basis)

@@ -1,0 +1,96 @@
+"""The tender profile and the safe file readers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from inclusief_inkopen import TenderError, load_tender
+from inclusief_inkopen.cpv import InvalidCPV, validate
+from inclusief_inkopen.errors import InputError
+from inclusief_inkopen.files import atomic_write, load_document, parse_yaml
+from inclusief_inkopen.profile import parse_tender
+
+from .conftest import EXAMPLES, tender
+
+
+def test_every_example_is_a_valid_profile():
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    assert len(files) >= 5
+    for path in files:
+        assert load_tender(path).title
+
+
+def test_cpv_codes_are_normalised_and_a_wrong_check_digit_is_refused():
+    assert parse_tender(tender(cpv=["72413000-8", " 72413000 ", "45000000"])).cpv == ["72413000", "45000000"]
+    with pytest.raises(TenderError, match=r"cpv: .*check digit of 72413000 is 8, not 3"):
+        parse_tender(tender(cpv=["72413000-3"]))
+    with pytest.raises(InvalidCPV, match="not a CPV code"):
+        validate("7241300")
+
+
+def test_errors_name_the_file_the_field_and_the_expectation(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("title: x\nnature: dienst\nestimated_value_eur: -5\nend_users: [inwoners]\nkleur: rood\n")
+    with pytest.raises(TenderError) as info:
+        load_tender(path)
+    text = str(info.value)
+    assert f"{path}: nature: Input should be 'works', 'supplies' or 'services', got 'dienst'" in text
+    assert f"{path}: estimated_value_eur: Input should be greater than or equal to 0" in text
+    assert f"{path}: end_users[0]:" in text
+    assert f"{path}: kleur: unknown field" in text
+
+
+def test_a_missing_field_stays_unknown_and_an_empty_list_means_none():
+    profile = parse_tender({"title": "x", "nature": "works", "estimated_value_eur": 1, "digital": []})
+    assert profile.end_users is None and profile.digital == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!python/object/apply:os.system ['echo hi']", "could not determine a constructor"),
+        ("a: &x [1, 2]\nb: *x", "aliases"),
+        ("a: 1\na: 2", "duplicate key 'a'"),
+        ("[" * 100 + "]" * 100, "nested more than"),
+        ("a: [1, 2", "not valid YAML"),
+    ],
+)
+def test_hostile_yaml_is_refused(text, message):
+    with pytest.raises(InputError, match=message):
+        parse_yaml(text, "evil.yaml")
+
+
+def test_yaml_reads_on_as_a_word_not_a_boolean():
+    assert parse_yaml("on: 2026-01-01\nyes: no") == {"on": __import__("datetime").date(2026, 1, 1), "yes": "no"}
+
+
+def test_files_in_other_encodings_or_too_big_are_refused(tmp_path):
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("title: café".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_document(latin)
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps({"a": "x" * (6 * 1024 * 1024)}))
+    with pytest.raises(InputError, match="at most"):
+        load_document(huge)
+    with pytest.raises(InputError, match="file not found"):
+        load_document(tmp_path / "missing.yaml")
+
+
+def test_json_tenders_load_too(tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(tender(title="JSON")))
+    assert load_tender(path).title == "JSON"
+    path.write_text("{" * 100)
+    with pytest.raises(InputError, match="nested"):
+        load_tender(path)
+
+
+def test_atomic_write_replaces_whole_files(tmp_path):
+    path = tmp_path / "out.txt"
+    path.write_text("old")
+    atomic_write(path, "new")
+    assert path.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
