@@ -74,9 +74,13 @@ class Suggestion(_CriterionHead):
 
 
 class NotApplicable(_CriterionHead):
-    """A criterion that does not apply, with the predicates that decided it (for comply or explain)."""
+    """A criterion that does not apply, with the predicates that decided it (for comply or explain).
+
+    ``overridden_by`` names the criterion that takes its place when its own condition did hold.
+    """
 
     reasons: list[ReasonOut]
+    overridden_by: str | None = None
 
 
 class Undetermined(_CriterionHead):

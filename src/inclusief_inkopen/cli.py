@@ -72,15 +72,21 @@ def cmd_criteria(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .freshness import check_freshness
     from .loader import load_catalogue
 
     catalogue = load_catalogue(args.dir, args.layer or ())
+    findings = check_freshness(catalogue, args.on or dt.date.today())
+    for finding in findings:
+        print(finding)
+    errors = [f for f in findings if f.level == "error"]
     tests = sum(len(c.tests) for c in catalogue)
     print(
-        f"{catalogue.info.name} {catalogue.info.version}: {len(catalogue)} criteria, {len(catalogue.parameters)} "
-        f"parameters, {len(catalogue.sources)} sources, {tests} rule tests passed; valid."
+        f"{catalogue.info.name} {catalogue.info.version} (sha256 {catalogue.sha256}): {len(catalogue)} criteria, "
+        f"{len(catalogue.parameters)} parameters, {len(catalogue.sources)} sources, {tests} rule tests passed; "
+        + (f"{len(errors)} freshness errors." if errors else "valid.")
     )
-    return 0
+    return EXIT_FAILED if errors else 0
 
 
 def cmd_test_rules(args: argparse.Namespace) -> int:
@@ -95,7 +101,40 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
             mark = "ok  " if r.passed else "FAIL"
             print(f"{mark} {r.criterion}: {r.name}" + ("" if r.passed else f"\n     {r.message}\n     ({r.file})"))
     print(f"rule tests: {len(results) - len(failed)} passed, {len(failed)} failed")
-    return EXIT_FAILED if failed else 0
+    incomplete = []
+    if args.coverage:
+        from .testing import coverage
+
+        rows = coverage(catalogue, results)
+        print(f"\n{'criterion':<14} {'applies':<8} {'not':<8} branches untested")
+        for row in rows:
+            mark = lambda ok: "yes" if ok else "NO"  # noqa: E731
+            print(
+                f"{row.criterion:<14} {mark(row.applies):<8} {mark(row.not_applicable):<8} "
+                f"{row.branches - len(row.untested_branches)}/{row.branches:<6} {', '.join(row.untested_branches)}"
+            )
+        incomplete = [r for r in rows if not r.complete]
+        branches = sum(r.branches for r in rows)
+        untested = sum(len(r.untested_branches) for r in rows)
+        print(
+            f"coverage: {len(rows) - len(incomplete)}/{len(rows)} criteria tested both ways; "
+            f"{branches - untested}/{branches} branches exercised"
+        )
+    return EXIT_FAILED if failed or incomplete else 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .diff import diff_catalogues, render_diff
+    from .loader import load_catalogue
+
+    old = load_catalogue(args.old, run_tests=False)
+    new = load_catalogue(args.new, run_tests=False)
+    folder = Path(args.tenders) if args.tenders else Path("examples")
+    tenders = sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml", ".json")) if folder.is_dir() else []
+    sys.stdout.write(render_diff(diff_catalogues(old, new, tenders)))
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -138,16 +177,24 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue_options(p)
     p.set_defaults(func=cmd_criteria)
 
-    p = sub.add_parser("validate", help="validate a catalogue folder")
+    p = sub.add_parser("validate", help="validate a catalogue folder, with freshness checks")
     p.add_argument("dir", nargs="?", help="catalogue folder (default: the built-in one)")
     p.add_argument("--layer", metavar="DIR", action="append")
+    p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="report what changes within 30 days of this date")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("test-rules", help="run the test cases kept beside the rules")
     p.add_argument("dir", nargs="?", help="catalogue folder (default: the built-in one)")
     p.add_argument("--layer", metavar="DIR", action="append")
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--coverage", action="store_true", help="report per criterion and branch what the tests exercise")
     p.set_defaults(func=cmd_test_rules)
+
+    p = sub.add_parser("diff", help="what changed between two catalogue folders, and in the advice")
+    p.add_argument("old", metavar="OLD_DIR")
+    p.add_argument("new", metavar="NEW_DIR")
+    p.add_argument("--tenders", metavar="DIR", help="tenders to compare the advice on (default: examples/)")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("schema", help="print a published JSON Schema (tender, criterion, advice …)")
     p.add_argument("name")

@@ -225,6 +225,20 @@ def _default_catalogue() -> Catalogue:
     return load_catalogue()
 
 
+def context_for(
+    profile: TenderProfile, cat: Catalogue, when: dt.date, in_force: list[CompiledCriterion] | None = None
+) -> tuple[Context, dict[str, DerivedFact]]:
+    """What the rules read for this tender on this date: its fields, the derived facts and the parameters."""
+    needed = set(REQUIRED_PARAMETERS)
+    for c in cat.criteria.values() if in_force is None else in_force:
+        needed |= c.parameters
+    params = parameter_values(cat, when, needed)
+    derived = derive(profile, params, cat.lists[ANNEX_XIV_LIST])
+    facts: dict[str, Any] = dict(profile.__dict__)
+    facts.update((name, fact.value) for name, fact in derived.items())
+    return Context(facts, params, cat.lists), derived
+
+
 def _sort_key(c: CompiledCriterion) -> tuple[int, int, str]:
     crit = c.criterion
     return STATUS_ORDER[crit.status], THEME_ORDER[crit.theme], crit.id
@@ -244,14 +258,7 @@ def evaluate(
     when = on or profile.planned_publication or dt.date.today()
 
     in_force = [c for c in cat.criteria.values() if c.criterion.in_force(when)]
-    needed = set(REQUIRED_PARAMETERS)
-    for c in in_force:
-        needed |= c.parameters
-    params = parameter_values(cat, when, needed)
-    derived = derive(profile, params, cat.lists[ANNEX_XIV_LIST])
-    facts: dict[str, Any] = dict(profile.__dict__)
-    facts.update((name, fact.value) for name, fact in derived.items())
-    ctx = Context(facts, params, cat.lists)
+    ctx, derived = context_for(profile, cat, when, in_force)
 
     applying: list[tuple[CompiledCriterion, list[Reason]]] = []
     not_applicable: list[NotApplicable] = []
@@ -277,11 +284,23 @@ def evaluate(
             undetermined.append(Undetermined(**head, missing=missing, reasons=_reasons(reasons, cat)))
             accessibility_pending = accessibility_pending or bool(crit.eforms and crit.eforms.accessibility)
 
-    overridden = {o for c, _ in applying for o in c.criterion.overrides}
+    overridden = {o: c.criterion.id for c, _ in applying for o in c.criterion.overrides}
     suggestions = []
     for c, reasons in applying:
         crit = c.criterion
         if crit.id in overridden:
+            not_applicable.append(
+                NotApplicable(
+                    id=crit.id,
+                    theme=crit.theme,
+                    kind=crit.kind,
+                    status=crit.status,
+                    ambition=crit.ambition,
+                    title=fill(crit.title, cat, when),
+                    reasons=_reasons(reasons, cat),
+                    overridden_by=overridden[crit.id],
+                )
+            )
             continue
         suggestions.append(
             Suggestion(

@@ -27,7 +27,18 @@ from .catalogue import (
     Source,
     ThemeFile,
 )
-from .conditions import check_condition, compile_condition, compile_truth, parameters_read, reads
+from .conditions import (
+    AllOf,
+    ListRef,
+    Node,
+    ParamRef,
+    Predicate,
+    check_condition,
+    compile_condition,
+    compile_truth,
+    parameters_read,
+    reads,
+)
 from .errors import CatalogueError, InputError, Problem
 from .facts import REQUIRED_LISTS, REQUIRED_PARAMETERS
 from .files import load_document
@@ -42,7 +53,8 @@ SINGLE_VALUED = ("accessibility", "reserved_participation")
 
 
 def builtin_catalogue_dir() -> Path:
-    return Path(str(resources.files(__package__).joinpath("catalogue")))
+    # Resolved, so that in a source checkout messages point at criteria/ rather than the link to it.
+    return Path(str(resources.files(__package__).joinpath("catalogue"))).resolve()
 
 
 class _Collector:
@@ -215,7 +227,71 @@ def _check(
         for i, other in enumerate(c.criterion.overrides):
             if other not in compiled:
                 out.add(c.file, f"{cid}.overrides[{i}]", f"unknown criterion {other!r}")
+    for problem in find_conflicts(compiled):
+        out.problems.append(problem)
     return compiled
+
+
+def _is_option(c: Criterion) -> bool:
+    return c.kind == "procedure" and c.status == "recommended"
+
+
+def _conjuncts(node: Node) -> list[Predicate]:
+    if isinstance(node, Predicate):
+        return [node]
+    if isinstance(node, AllOf):
+        return [p for child in node.children for p in _conjuncts(child)]
+    return []
+
+
+def _contradict(a: Predicate, b: Predicate) -> bool:
+    """Whether two predicates on the same field can never hold together."""
+    if a.field != b.field:
+        return False
+    if a.op == b.op and a.op in ("is_true", "not_empty"):
+        return bool(a.operand != b.operand)
+    values = {"eq": lambda p: {p.operand}, "in": lambda p: set(p.operand)}
+    if a.op in values and b.op in values and not isinstance(a.operand, ParamRef | ListRef):
+        return not (values[a.op](a) & values[b.op](b))
+    return False
+
+
+def exclusive(a: Node, b: Node) -> bool:
+    """A sound (not complete) check that two conditions never hold for the same tender."""
+    return any(_contradict(p, q) for p in _conjuncts(a) for q in _conjuncts(b))
+
+
+def _related(a: Criterion, b: Criterion, compiled: dict[str, CompiledCriterion]) -> bool:
+    return b.id in a.overrides or a.id in b.overrides
+
+
+def find_conflicts(compiled: dict[str, CompiledCriterion]) -> list[Problem]:
+    """Two criteria that can both set a different value of a single-valued eForms field need an ``overrides``."""
+    problems = []
+    items = sorted(compiled.values(), key=lambda c: c.criterion.id)
+    for field in SINGLE_VALUED:
+        setters = [
+            c
+            for c in items
+            if c.criterion.eforms and getattr(c.criterion.eforms, field) and not _is_option(c.criterion)
+        ]
+        for i, a in enumerate(setters):
+            for b in setters[i + 1 :]:
+                ca, cb = a.criterion, b.criterion
+                if getattr(ca.eforms, field) == getattr(cb.eforms, field):
+                    continue
+                if _related(ca, cb, compiled) or exclusive(ca.applies_when, cb.applies_when):
+                    continue
+                problems.append(
+                    Problem(
+                        a.file,
+                        f"{ca.id}.eforms.{field}",
+                        f"conflicts with {cb.id} ({b.file}): both can apply and set {field} to "
+                        f"{getattr(ca.eforms, field)!r} and {getattr(cb.eforms, field)!r}; say which wins with "
+                        f"'overrides'",
+                    )
+                )
+    return problems
 
 
 def _assemble(

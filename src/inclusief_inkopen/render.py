@@ -80,7 +80,12 @@ def render_text(advice: Advice, lang: Lang = "nl", verbose: bool = False) -> str
             for u in advice.undetermined
         ]
     lines += ["", f"{_l('not_applicable', lang)}:"]
-    lines += [f"  - [{n.id}] {n.title.get(lang)}: {_why(n.reasons, lang)}" for n in advice.not_applicable]
+    replaced = {"nl": "vervangen door", "en": "replaced by"}[lang]
+    lines += [
+        f"  - [{n.id}] {n.title.get(lang)}: "
+        + (f"{replaced} {n.overridden_by}" if n.overridden_by else _why(n.reasons, lang))
+        for n in advice.not_applicable
+    ]
     e = advice.eforms
     lines += [
         "",

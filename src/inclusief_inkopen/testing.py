@@ -88,3 +88,63 @@ def run_rule_tests(catalogue: Catalogue, criterion_ids: list[str] | None = None)
         for index, test in enumerate(catalogue.criteria[cid].criterion.tests):
             results.append(run_rule_test(catalogue, cid, index, test))
     return results
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """Which outcomes and which branches of one criterion its own tests exercise."""
+
+    criterion: str
+    applies: bool
+    not_applicable: bool
+    branches: int
+    untested_branches: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return self.applies and self.not_applicable
+
+
+def coverage(catalogue: Catalogue, results: list[RuleTestResult] | None = None) -> list[CoverageRow]:
+    """Per criterion: a test where it applies, one where it does not, and every any/all branch decisive once.
+
+    A child of ``any`` counts as exercised when some test makes it true, a child of ``all`` when some test makes
+    it false: then that branch, and not another, decided the outcome at least once.
+    """
+    from .conditions import AllOf, AnyOf, compile_truth, walk
+    from .evaluate import context_for
+    from .profile import parse_tender
+
+    results = results if results is not None else run_rule_tests(catalogue)
+    outcomes: dict[str, set[str]] = {}
+    for r in results:
+        if r.passed:
+            outcomes.setdefault(r.criterion, set()).add(r.outcome)
+    rows = []
+    for cid, compiled in catalogue.criteria.items():
+        crit = compiled.criterion
+        branches = {}
+        for node in walk(crit.applies_when):
+            if isinstance(node, AllOf | AnyOf):
+                for child in node.children:
+                    branches[child.path] = (isinstance(node, AnyOf), compile_truth(child))
+        exercised: set[str] = set()
+        for test in crit.tests:
+            try:
+                ctx, _ = context_for(parse_tender(tender_for_test(test)), catalogue, test.on or DEFAULT_TEST_DATE)
+            except InputError:
+                continue
+            for path, (under_any, truth) in branches.items():
+                if truth(ctx) is under_any:
+                    exercised.add(path)
+        seen = outcomes.get(cid, set())
+        rows.append(
+            CoverageRow(
+                cid,
+                "applies" in seen,
+                "not_applicable" in seen,
+                len(branches),
+                tuple(sorted(set(branches) - exercised)),
+            )
+        )
+    return rows
