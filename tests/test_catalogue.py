@@ -146,7 +146,7 @@ def test_a_layer_withdraws_replaces_adds_and_overrides_parameters(tmp_path):
         HEADER + "withdraw: [SR-02]\nreplace:\n  ND-01: {status: policy}\n",
         themes="""theme: lots-and-sme
 criteria:
-  - id: PERC-01
+  - id: PERC-99
     kind: procedure
     status: policy
     ambition: 1
@@ -173,16 +173,16 @@ values:
 """,
     )
     layered = load_catalogue(layers=[layer])
-    assert "SR-02" not in layered.criteria and "PERC-01" in layered.criteria
+    assert "SR-02" not in layered.criteria and "PERC-99" in layered.criteria
     assert layered.get("ND-01").status == "policy"
     advice = evaluate(tender(estimated_value_eur=500000, staffing=True), layered, on=ON)
     ids = advice.suggestion_ids()
-    assert "PERC-01" in ids and "SR-02" not in ids
+    assert "PERC-99" in ids and "SR-02" not in ids
     sr = next(s for s in advice.suggestions if s.id == "SR-01")
     assert "7 %" in sr.text.nl
     receipt = advice.catalogue.layers[0]
     assert receipt["name"] == "gemeente-voorbeeld" and receipt["withdrawn"] == ["SR-02"]
-    assert receipt["replaced"] == ["ND-01"] and receipt["added"] == ["PERC-01"]
+    assert receipt["replaced"] == ["ND-01"] and receipt["added"] == ["PERC-99"]
     # before the layer's new value starts, the base value holds
     old = evaluate(tender(estimated_value_eur=500000), layered, on=__import__("datetime").date(2025, 6, 1))
     assert "5 %" in next(s for s in old.suggestions if s.id == "SR-01").text.nl

@@ -116,7 +116,7 @@ class Eforms(BaseModel):
     reserved_participation: Annotated[ReservedCode | None, Field(description="BT-71")] = None
 
 
-Expectation = Literal["applies", "not_applicable", "undetermined"]
+Expectation = Literal["applies", "not_applicable", "undetermined", "not_in_force"]
 
 
 class RuleTest(BaseModel):
@@ -247,6 +247,9 @@ class Catalogue:
     layers: tuple[LayerReceipt, ...] = ()
     root: str = ""
     warnings: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"<Catalogue {self.info.name} {self.info.version} ({len(self.criteria)} criteria, {self.sha256[:12]})>"
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(c.criterion for c in self.criteria.values())

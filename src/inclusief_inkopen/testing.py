@@ -53,7 +53,7 @@ def run_rule_test(catalogue: Catalogue, criterion_id: str, index: int, test: Rul
         return RuleTestResult(
             criterion_id, compiled.file, index, test.name, test.expect, "error", False, str(exc).replace("\n", "; ")
         )
-    outcome = "absent"
+    outcome = "not_in_force"
     reasons: list[Any] = []
     missing: list[str] = []
     for group, items in (
