@@ -239,6 +239,18 @@ def context_for(
     return Context(facts, params, cat.lists), derived
 
 
+def _head(crit: Criterion, cat: Catalogue, when: dt.date) -> dict[str, Any]:
+    """The fields every advice item shows about its criterion."""
+    return {
+        "id": crit.id,
+        "theme": crit.theme,
+        "kind": crit.kind,
+        "status": crit.status,
+        "ambition": crit.ambition,
+        "title": fill(crit.title, cat, when),
+    }
+
+
 def _sort_key(c: CompiledCriterion) -> tuple[int, int, str]:
     crit = c.criterion
     return STATUS_ORDER[crit.status], THEME_ORDER[crit.theme], crit.id
@@ -267,14 +279,7 @@ def evaluate(
     for c in sorted(in_force, key=_sort_key):
         truth, reasons = c.evaluate(ctx)
         crit = c.criterion
-        head = {
-            "id": crit.id,
-            "theme": crit.theme,
-            "kind": crit.kind,
-            "status": crit.status,
-            "ambition": crit.ambition,
-            "title": fill(crit.title, cat, when),
-        }
+        head = _head(crit, cat, when)
         if truth is True:
             applying.append((c, reasons))
         elif truth is False:
@@ -291,25 +296,13 @@ def evaluate(
         if crit.id in overridden:
             not_applicable.append(
                 NotApplicable(
-                    id=crit.id,
-                    theme=crit.theme,
-                    kind=crit.kind,
-                    status=crit.status,
-                    ambition=crit.ambition,
-                    title=fill(crit.title, cat, when),
-                    reasons=_reasons(reasons, cat),
-                    overridden_by=overridden[crit.id],
+                    **_head(crit, cat, when), reasons=_reasons(reasons, cat), overridden_by=overridden[crit.id]
                 )
             )
             continue
         suggestions.append(
             Suggestion(
-                id=crit.id,
-                theme=crit.theme,
-                kind=crit.kind,
-                status=crit.status,
-                ambition=crit.ambition,
-                title=fill(crit.title, cat, when),
+                **_head(crit, cat, when),
                 text=fill(crit.text, cat, when),
                 legal_basis=_legal_basis(crit, cat),
                 verification=crit.verification,
