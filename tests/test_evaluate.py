@@ -36,6 +36,10 @@ def test_social_return_reasons_name_the_threshold_with_its_date_and_source(catal
     )
     assert sr.reasons[0].text.en.startswith("estimated value €450,000 ≥ EU threshold")
     assert sr.reasons[0].parameter.source == "eu-2025-2152"
+    assert advice.derived["above_eu_threshold"].text.nl == (
+        "boven de Europese drempel: ja (geraamde waarde € 450.000 ≥ Europese drempel leveringen en diensten "
+        "€ 216.000 (geldig vanaf 1 januari 2026))"
+    )
     assert "5 %" in sr.text.nl and "5%" in sr.text.en
 
 

@@ -96,9 +96,29 @@ def _reasons(reasons: list[Reason], catalogue: Catalogue) -> list[ReasonOut]:
     return out
 
 
-def _derived_out(name: str, fact: DerivedFact, catalogue: Catalogue) -> DerivedOut:
+def _derived_out(name: str, fact: DerivedFact, catalogue: Catalogue, value_eur: float) -> DerivedOut:
+    comparison = None
+    if name == "above_eu_threshold" and fact.parameter and fact.parameter_value is not None:
+        # Show the comparison itself: "geraamde waarde € 450.000 ≥ Europese drempel € 216.000 (…)".
+        threshold = fact.parameter_value.value
+        comparison = render_reason(
+            Reason(
+                "derived/above_eu_threshold",
+                "estimated_value_eur",
+                "gte",
+                value_eur,
+                threshold,
+                bool(fact.value),
+                fact.parameter,
+                fact.parameter_value,
+            ),
+            {n: p.label for n, p in catalogue.parameters.items()},
+        )
     texts = {}
     for lang in LANGUAGES:
+        if comparison is not None:
+            texts[lang] = f"{field_label(name, lang)}: {format_value(name, fact.value, lang)} ({comparison.get(lang)})"
+            continue
         value = (
             format_value(name, fact.value, lang)
             if fact.value is not None
@@ -341,7 +361,9 @@ def evaluate(
         ),
         on=when,
         tender=profile.model_dump(mode="json"),
-        derived={name: _derived_out(name, fact, cat) for name, fact in sorted(derived.items())},
+        derived={
+            name: _derived_out(name, fact, cat, profile.estimated_value_eur) for name, fact in sorted(derived.items())
+        },
         suggestions=suggestions,
         not_applicable=not_applicable,
         undetermined=undetermined,
