@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from inclusief_inkopen.loader import builtin_catalogue_dir, load_catalogue
+
+# The tests keep their "rule tests passed" markers to themselves.
+os.environ["INCLUSIEF_INKOPEN_CACHE"] = tempfile.mkdtemp(prefix="inclusief-inkopen-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -215,3 +215,29 @@ def test_catalogue_files_and_examples_satisfy_the_published_schemas(catalogue):
     for path in sorted((ROOT / "examples").glob("*.yaml")):
         data = json.loads(json.dumps(load_document(path), default=str))
         jsonschema.validate(data, all_schemas["tender-profile"])
+
+
+def test_passed_rule_tests_are_remembered_by_content_hash_and_only_trusted_when_asked(
+    catalogue_copy, tmp_path, monkeypatch
+):
+    import inclusief_inkopen.loader as loader
+
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
+    loader._CACHE.clear()
+    load_catalogue(catalogue_copy)  # runs the rule tests and remembers that they passed
+    assert len(list((tmp_path / "cache" / "tested").iterdir())) == 1
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("rule tests ran although this catalogue already passed them")
+
+    loader._CACHE.clear()
+    monkeypatch.setattr(loader, "_run_rule_tests", must_not_run)
+    load_catalogue(catalogue_copy, trust_cache=True)
+    loader._CACHE.clear()
+    with pytest.raises(AssertionError, match="rule tests ran"):
+        load_catalogue(catalogue_copy)  # without trust the tests always run
+    # any change to the files is a new catalogue whose tests must run again
+    _edit(catalogue_copy / "sources.yaml", "consulted: 2025-11-05", "consulted: 2025-11-07")
+    loader._CACHE.clear()
+    with pytest.raises(AssertionError, match="rule tests ran"):
+        load_catalogue(catalogue_copy, trust_cache=True)

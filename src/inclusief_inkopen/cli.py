@@ -30,7 +30,7 @@ def _date(text: str) -> dt.date:
 def _catalogue(args: argparse.Namespace) -> Any:
     from .loader import load_catalogue
 
-    return load_catalogue(args.catalogue, args.layer or ())
+    return load_catalogue(args.catalogue, args.layer or (), trust_cache=True)
 
 
 def cmd_advies(args: argparse.Namespace) -> int:

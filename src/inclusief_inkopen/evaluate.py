@@ -242,7 +242,7 @@ def _eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> Eform
 def _default_catalogue() -> Catalogue:
     from .loader import load_catalogue
 
-    return load_catalogue()
+    return load_catalogue(trust_cache=True)
 
 
 def context_for(

@@ -10,6 +10,7 @@ import copy
 import hashlib
 import os
 from collections.abc import Iterable
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from .conditions import (
 )
 from .errors import CatalogueError, InputError, Problem
 from .facts import REQUIRED_LISTS, REQUIRED_PARAMETERS
-from .files import load_document
+from .files import atomic_write, load_document
 from .parameters import Parameter
 from .placeholders import PLACEHOLDER
 from .profile import problems_from_validation
@@ -431,10 +432,13 @@ def load_catalogue(
     layers: Iterable[str | os.PathLike[str]] = (),
     *,
     run_tests: bool = True,
+    trust_cache: bool = False,
 ) -> Catalogue:
     """Load, check and compile a catalogue folder (the built-in one by default) with optional layers over it.
 
-    Raises ``CatalogueError`` listing every problem, each with file, criterion id and place.
+    Raises ``CatalogueError`` listing every problem, each with file, criterion id and place. With
+    ``trust_cache`` the rule tests are skipped when this exact catalogue (by content hash) already passed them
+    with this exact engine code; ``validate`` and ``test-rules`` always run them.
     """
     root = Path(path) if path is not None else builtin_catalogue_dir()
     layer_roots = [Path(p) for p in layers]
@@ -462,12 +466,49 @@ def load_catalogue(
     catalogue = _assemble(info, root, sha, sources, params, code_lists, criteria, out, tuple(receipts))
     if out.problems:
         raise CatalogueError(out.problems)
-    if run_tests:
+    marker = _tested_marker(sha, layer_shas)
+    if run_tests and not (trust_cache and marker is not None and marker.exists()):
         _run_rule_tests(catalogue, out)
         if out.problems:
             raise CatalogueError(out.problems)
+        _write_marker(marker)
     _CACHE[key] = ((sha, layer_shas), catalogue)
     return catalogue
+
+
+@cache
+def _engine_hash() -> str:
+    """The engine's own code and data: a rule test that passed with other code proves nothing for this one."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("data/*")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("INCLUSIEF_INKOPEN_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "inclusief-inkopen"
+
+
+def _tested_marker(sha: str, layer_shas: tuple[str, ...]) -> Path | None:
+    if not sha:
+        return None
+    key = hashlib.sha256("\0".join([sha, *layer_shas, _engine_hash()]).encode()).hexdigest()
+    return cache_dir() / "tested" / key
+
+
+def _write_marker(marker: Path | None) -> None:
+    if marker is None:
+        return
+    try:  # a cache that cannot be written only costs time
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(marker, "rule tests passed\n")
+    except OSError:
+        pass
 
 
 _CACHE: dict[tuple[Any, ...], tuple[tuple[str, tuple[str, ...]], Catalogue]] = {}
