@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
@@ -247,6 +248,14 @@ class Catalogue:
     layers: tuple[LayerReceipt, ...] = ()
     root: str = ""
     warnings: list[str] = field(default_factory=list)
+
+    @cached_property
+    def parameter_labels(self) -> dict[str, Text]:
+        return {name: p.label for name, p in self.parameters.items()}
+
+    @cached_property
+    def list_labels(self) -> dict[str, Text]:
+        return {name: cl.description for name, cl in self.list_info.items()}
 
     def __repr__(self) -> str:
         return f"<Catalogue {self.info.name} {self.info.version} ({len(self.criteria)} criteria, {self.sha256[:12]})>"

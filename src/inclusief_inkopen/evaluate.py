@@ -8,7 +8,6 @@ once and passed in (or the built-in one is used).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from . import __version__
@@ -32,9 +31,9 @@ from .errors import EvaluationError, Problem
 from .explain import asked_field, field_label, format_value, question, render_reason
 from .facts import ANNEX_XIV_LIST, REQUIRED_PARAMETERS, DerivedFact, derive
 from .parameters import ParameterValue
-from .placeholders import PLACEHOLDER
+from .placeholders import substitute
 from .profile import TenderProfile, parse_tender
-from .text import LANGUAGES, Lang, Text, format_date, format_eur, format_number
+from .text import LANGUAGES, Text, format_date
 
 THEME_ORDER = {
     theme: i
@@ -71,8 +70,6 @@ def _parameter_use(name: str | None, value: ParameterValue | None) -> ParameterU
 
 
 def _reasons(reasons: list[Reason], catalogue: Catalogue) -> list[ReasonOut]:
-    labels = {n: p.label for n, p in catalogue.parameters.items()}
-    list_labels = {n: c.description for n, c in catalogue.list_info.items()}
     out = []
     for r in reasons:
         expected = r.expected
@@ -90,7 +87,7 @@ def _reasons(reasons: list[Reason], catalogue: Catalogue) -> list[ReasonOut]:
                 holds=r.holds,
                 parameter=_parameter_use(r.parameter, r.parameter_value),
                 matched=list(r.matched),
-                text=render_reason(r, labels, list_labels),
+                text=render_reason(r, catalogue.parameter_labels, catalogue.list_labels),
             )
         )
     return out
@@ -112,7 +109,7 @@ def _derived_out(name: str, fact: DerivedFact, catalogue: Catalogue, value_eur: 
                 fact.parameter,
                 fact.parameter_value,
             ),
-            {n: p.label for n, p in catalogue.parameters.items()},
+            catalogue.parameter_labels,
         )
     texts = {}
     for lang in LANGUAGES:
@@ -141,36 +138,11 @@ def _derived_out(name: str, fact: DerivedFact, catalogue: Catalogue, value_eur: 
     )
 
 
-def format_parameter(unit: str, value: Any, lang: Lang) -> str:
-    if unit == "ratio":
-        return (
-            f"{format_number(round(value * 100, 4), lang)} %"
-            if lang == "nl"
-            else f"{format_number(round(value * 100, 4), lang)}%"
-        )
-    if unit == "EUR":
-        return format_eur(value, lang)
-    if isinstance(value, int | float):
-        return format_number(value, lang)
-    return str(value)
-
-
 def fill(text: Text, catalogue: Catalogue, on: dt.date) -> Text:
     """Put the parameter values in force into a text's {{name}} placeholders."""
     if "{{" not in text.nl and "{{" not in text.en:
         return text
-    out = {}
-    for lang in LANGUAGES:
-
-        def value(match: re.Match[str], lang: Lang = lang) -> str:
-            param = catalogue.parameters[match.group(1)]
-            current = param.value_at(on)
-            if current is None:
-                raise EvaluationError([Problem(match.group(1), "values", f"no value in force on {on}")])
-            return format_parameter(param.unit, current.value, lang)
-
-        out[lang] = PLACEHOLDER.sub(value, text.get(lang))
-    return Text(**out)
+    return Text(**{lang: substitute(text.get(lang), catalogue.parameters, on, lang) for lang in LANGUAGES})
 
 
 def _legal_basis(criterion: Criterion, catalogue: Catalogue) -> list[LegalBasisOut]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from .catalogue import Catalogue
 from .conditions import AllOf, AnyOf, ListRef, Node, Not, ParamRef, Predicate
@@ -56,18 +55,10 @@ def current(text: Text, catalogue: Catalogue, on: dt.date | None = None) -> Text
 
 def render_criterion(catalogue: Catalogue, criterion_id: str, lang: Lang = "nl", on: dt.date | None = None) -> str:
     """One criterion as in the generated reference, with the parameter values in force filled in."""
-    from .evaluate import format_parameter
-    from .placeholders import PLACEHOLDER
+    from .placeholders import substitute
 
     text = "\n".join(_criterion_markdown(catalogue, criterion_id, lang))
-    when = on or dt.date.today()
-
-    def value(match: re.Match[str]) -> str:
-        param = catalogue.parameters.get(match.group(1))
-        current = param.value_at(when) if param else None
-        return format_parameter(param.unit, current.value, lang) if param and current else match.group(0)
-
-    return PLACEHOLDER.sub(value, text)
+    return substitute(text, catalogue.parameters, on or dt.date.today(), lang, strict=False)
 
 
 # ------------------------------------------------------------------------------------ the catalogue as documents
