@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 
-from inclusief_inkopen import CatalogueError, evaluate, load_catalogue
+from inclusief_inkopen import CatalogueError, evaluate, load_catalogue, load_tender
 from inclusief_inkopen.schema import schemas
 from inclusief_inkopen.testing import run_rule_tests
 
 from .conftest import ON, ROOT, tender
+
+EXAMPLES = ROOT / "examples"
 
 
 def test_the_builtin_catalogue_loads_and_every_rule_test_passes(catalogue):
@@ -225,7 +228,7 @@ def test_passed_rule_tests_are_remembered_by_content_hash_and_only_trusted_when_
     monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
     loader._CACHE.clear()
     load_catalogue(catalogue_copy)  # runs the rule tests and remembers that they passed
-    assert len(list((tmp_path / "cache" / "tested").iterdir())) == 1
+    assert len(list((tmp_path / "cache" / "catalogues").iterdir())) == 1
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("rule tests ran although this catalogue already passed them")
@@ -241,3 +244,45 @@ def test_passed_rule_tests_are_remembered_by_content_hash_and_only_trusted_when_
     loader._CACHE.clear()
     with pytest.raises(AssertionError, match="rule tests ran"):
         load_catalogue(catalogue_copy, trust_cache=True)
+
+
+def test_a_remembered_catalogue_gives_the_same_advice_as_a_fresh_load(catalogue_copy, tmp_path, monkeypatch):
+    import inclusief_inkopen.loader as loader
+
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
+    loader._CACHE.clear()
+    fresh = load_catalogue(catalogue_copy)
+    loader._CACHE.clear()
+    monkeypatch.setattr(loader, "_read_base", lambda *a: pytest.fail("read the YAML although it was remembered"))
+    remembered = load_catalogue(catalogue_copy, trust_cache=True)
+    assert remembered is not fresh
+    assert remembered.sha256 == fresh.sha256
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        tender = load_tender(example)
+        assert evaluate(tender, remembered).to_json() == evaluate(tender, fresh).to_json()
+
+
+class _Payload:
+    """What a tampered cache file would hold: an object whose unpickling runs a command."""
+
+    def __reduce__(self):
+        import os
+
+        return (os.system, ("touch PWNED",))
+
+
+@pytest.mark.parametrize("content", [b"not a pickle at all", pickle.dumps(_Payload()), b""])
+def test_a_damaged_or_tampered_cache_entry_is_never_run_only_replaced(catalogue_copy, tmp_path, monkeypatch, content):
+    import inclusief_inkopen.loader as loader
+
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    loader._CACHE.clear()
+    load_catalogue(catalogue_copy)
+    [entry] = (tmp_path / "cache" / "catalogues").iterdir()
+    entry.write_bytes(content)
+    loader._CACHE.clear()
+    catalogue = load_catalogue(catalogue_copy, trust_cache=True)
+    assert not (tmp_path / "PWNED").exists()
+    assert len(catalogue.criteria) > 30
+    assert entry.read_bytes() != content  # the fresh load wrote a good entry again

@@ -17,7 +17,7 @@ ADVICE_FORMAT = "inclusief-inkopen/advice/v1"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class ParameterUse(_Model):

@@ -84,7 +84,7 @@ Condition = Annotated[
 class Source(BaseModel):
     """A law, directive, policy or guidance document, listed once in ``sources.yaml``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     kind: SourceKind
     title: Text
@@ -97,7 +97,7 @@ class Source(BaseModel):
 class LegalRef(BaseModel):
     """A pinpoint reference: which source and which article."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     source: SourceId
     article: Annotated[str | None, Field(description="Article, paragraph, section, e.g. '2.75 lid 4'")] = None
@@ -109,7 +109,7 @@ class LegalRef(BaseModel):
 class Eforms(BaseModel):
     """The eForms values a notice should carry when the criterion is applied."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     accessibility: Annotated[AccessibilityCode | None, Field(description="BT-754")] = None
     strategic_procurement: Annotated[list[StrategicCode], Field(description="BT-06")] = []
@@ -123,7 +123,7 @@ Expectation = Literal["applies", "not_applicable", "undetermined", "not_in_force
 class RuleTest(BaseModel):
     """A test case kept beside the rule: a tender and whether the rule applies to it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     name: Annotated[str, Field(min_length=10, description="The expectation as a full sentence")]
     on: dt.date | None = None
@@ -134,7 +134,7 @@ class RuleTest(BaseModel):
 
 
 class Validity(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, populate_by_name=True)
 
     from_: Annotated[dt.date | None, Field(alias="from")] = None
     to: dt.date | None = None
@@ -143,7 +143,7 @@ class Validity(BaseModel):
 class Criterion(BaseModel):
     """One criterion: a requirement, award criterion, contract clause, selection criterion or procedure choice."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     id: CriterionId
     theme: Theme
@@ -175,7 +175,7 @@ class Criterion(BaseModel):
 class ThemeFile(BaseModel):
     """The contents of one ``themes/<theme>.yaml`` file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     theme: Theme
     criteria: list[dict[str, Any]]
@@ -184,7 +184,7 @@ class ThemeFile(BaseModel):
 class CodeList(BaseModel):
     """A list of codes (CPV) kept as data with its source."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     description: Text
     source: SourceId
@@ -192,7 +192,7 @@ class CodeList(BaseModel):
 
 
 class CatalogueInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
     version: str
@@ -202,7 +202,7 @@ class CatalogueInfo(BaseModel):
 
 
 class LayerInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
     version: str
@@ -248,6 +248,8 @@ class Catalogue:
     layers: tuple[LayerReceipt, ...] = ()
     root: str = ""
     warnings: list[str] = field(default_factory=list)
+    # Renderings that depend only on the catalogue and the date (see evaluate._reasons); not part of equality.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def parameter_labels(self) -> dict[str, Text]:

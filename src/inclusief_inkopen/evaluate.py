@@ -69,27 +69,45 @@ def _parameter_use(name: str | None, value: ParameterValue | None) -> ParameterU
     return ParameterUse(name=name, value=value.value, valid_from=value.valid_from, source=value.source)
 
 
+def _reason_out(r: Reason, catalogue: Catalogue) -> ReasonOut:
+    expected = r.expected
+    if isinstance(expected, frozenset):  # a code list: name it rather than print thousands of codes
+        expected = {"list": r.parameter}
+    elif isinstance(expected, tuple):
+        expected = list(expected)
+    return ReasonOut(
+        path=r.path,
+        field=r.field,
+        op=r.op,
+        actual=list(r.actual) if isinstance(r.actual, tuple) else r.actual,
+        expected=expected,
+        holds=r.holds,
+        parameter=_parameter_use(r.parameter, r.parameter_value),
+        matched=list(r.matched),
+        text=render_reason(r, catalogue.parameter_labels, catalogue.list_labels),
+    )
+
+
+# Remembered renderings per catalogue; bounded so that a long batch over varied tenders cannot grow it forever.
+_MEMO_LIMIT = 50_000
+
+
 def _reasons(reasons: list[Reason], catalogue: Catalogue) -> list[ReasonOut]:
+    # Tenders share most predicate outcomes (the same field value against the same rule), and a rendered
+    # reason is an immutable model, so one rendering serves every advice that has the same reason.
+    memo = catalogue.memo
     out = []
     for r in reasons:
-        expected = r.expected
-        if isinstance(expected, frozenset):  # a code list: name it rather than print thousands of codes
-            expected = {"list": r.parameter}
-        elif isinstance(expected, tuple):
-            expected = list(expected)
-        out.append(
-            ReasonOut(
-                path=r.path,
-                field=r.field,
-                op=r.op,
-                actual=list(r.actual) if isinstance(r.actual, tuple) else r.actual,
-                expected=expected,
-                holds=r.holds,
-                parameter=_parameter_use(r.parameter, r.parameter_value),
-                matched=list(r.matched),
-                text=render_reason(r, catalogue.parameter_labels, catalogue.list_labels),
-            )
-        )
+        try:
+            rendered = memo.get(r)
+        except TypeError:  # an unhashable fact value: render it every time
+            out.append(_reason_out(r, catalogue))
+            continue
+        if rendered is None:
+            if len(memo) > _MEMO_LIMIT:
+                memo.clear()
+            rendered = memo[r] = _reason_out(r, catalogue)
+        out.append(rendered)
     return out
 
 
@@ -146,6 +164,10 @@ def fill(text: Text, catalogue: Catalogue, on: dt.date) -> Text:
 
 
 def _legal_basis(criterion: Criterion, catalogue: Catalogue) -> list[LegalBasisOut]:
+    key = ("legal_basis", criterion.id)
+    remembered: list[LegalBasisOut] | None = catalogue.memo.get(key)
+    if remembered is not None:
+        return list(remembered)
     out = []
     for ref in criterion.legal_basis:
         source = catalogue.sources[ref.source]
@@ -157,7 +179,8 @@ def _legal_basis(criterion: Criterion, catalogue: Catalogue) -> list[LegalBasisO
                 source=ref.source, kind=source.kind, article=ref.article, title=title, url=ref.url or source.url
             )
         )
-    return out
+    catalogue.memo[key] = out
+    return list(out)
 
 
 def _eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> EformsAdvice:
@@ -226,21 +249,26 @@ def context_for(
         needed |= c.parameters
     params = parameter_values(cat, when, needed)
     derived = derive(profile, params, cat.lists[ANNEX_XIV_LIST])
-    facts: dict[str, Any] = dict(profile.__dict__)
+    # Lists become tuples so that reasons holding them can be remembered (see _reasons).
+    facts: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in profile.__dict__.items()}
     facts.update((name, fact.value) for name, fact in derived.items())
     return Context(facts, params, cat.lists), derived
 
 
 def _head(crit: Criterion, cat: Catalogue, when: dt.date) -> dict[str, Any]:
     """The fields every advice item shows about its criterion."""
-    return {
-        "id": crit.id,
-        "theme": crit.theme,
-        "kind": crit.kind,
-        "status": crit.status,
-        "ambition": crit.ambition,
-        "title": fill(crit.title, cat, when),
-    }
+    key = ("head", crit.id, when)
+    head: dict[str, Any] | None = cat.memo.get(key)
+    if head is None:
+        head = cat.memo[key] = {
+            "id": crit.id,
+            "theme": crit.theme,
+            "kind": crit.kind,
+            "status": crit.status,
+            "ambition": crit.ambition,
+            "title": fill(crit.title, cat, when),
+        }
+    return head
 
 
 def _sort_key(c: CompiledCriterion) -> tuple[int, int, str]:

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -175,18 +176,26 @@ def load_document(path: str | os.PathLike[str]) -> Any:
     return parse_yaml(text, name)
 
 
-def atomic_write(path: str | os.PathLike[str], text: str) -> None:
-    """Write text so that readers see the old file or the new one, never a torn one."""
+def atomic_write(path: str | os.PathLike[str], content: str | bytes, *, backup: bool = False) -> None:
+    """Write so that readers see the old file or the new one, never a torn one.
+
+    The new content goes to a temporary file in the same folder, is flushed to disk, and then renamed over the
+    target in one step; a crash or kill at any moment leaves the old file whole. With ``backup`` the previous
+    version is kept beside it as ``NAME~``.
+    """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o777)
+            if backup:
+                shutil.copy2(target, target.with_name(target.name + "~"))
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

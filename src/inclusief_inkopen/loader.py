@@ -7,13 +7,15 @@ inside it, so an author can fix a catalogue in one pass.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import os
+import pickle
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -449,6 +451,15 @@ def load_catalogue(
     if cached is not None and cached[0] == (sha, layer_shas):
         return cached[1]
 
+    entry = _cache_entry(sha, layer_shas) if run_tests else None
+    if trust_cache and entry is not None:
+        remembered = _read_cache_entry(entry)
+        if remembered is not None:
+            catalogue = _from_remembered(root, sha, remembered)
+            if catalogue is not None:
+                _CACHE[key] = ((sha, layer_shas), catalogue)
+                return catalogue
+
     out = _Collector()
     info, sources, params, code_lists, criteria = _read_base(root, out)
     receipts = []
@@ -466,12 +477,12 @@ def load_catalogue(
     catalogue = _assemble(info, root, sha, sources, params, code_lists, criteria, out, tuple(receipts))
     if out.problems:
         raise CatalogueError(out.problems)
-    marker = _tested_marker(sha, layer_shas)
-    if run_tests and not (trust_cache and marker is not None and marker.exists()):
+    if run_tests:
         _run_rule_tests(catalogue, out)
         if out.problems:
             raise CatalogueError(out.problems)
-        _write_marker(marker)
+        if entry is not None:
+            _write_cache_entry(entry, (info, sources, params, code_lists, criteria, tuple(receipts)))
     _CACHE[key] = ((sha, layer_shas), catalogue)
     return catalogue
 
@@ -494,20 +505,73 @@ def cache_dir() -> Path:
     return Path(base) / "inclusief-inkopen"
 
 
-def _tested_marker(sha: str, layer_shas: tuple[str, ...]) -> Path | None:
-    if not sha:
+# Bump when the shape of what is remembered changes; old entries are then simply not found.
+_CACHE_FORMAT = "1"
+
+
+def _cache_entry(sha: str, layer_shas: tuple[str, ...]) -> Path | None:
+    """Where a checked and tested catalogue is remembered: keyed by its files, its layers and the engine's code.
+
+    Rule tests that passed with other files or other code prove nothing for these, so any change to either
+    gives another key and the catalogue is read, checked and tested again.
+    """
+    if not sha or not all(layer_shas):
         return None
-    key = hashlib.sha256("\0".join([sha, *layer_shas, _engine_hash()]).encode()).hexdigest()
-    return cache_dir() / "tested" / key
+    key = hashlib.sha256("\0".join([_CACHE_FORMAT, sha, *layer_shas, _engine_hash()]).encode()).hexdigest()
+    return cache_dir() / "catalogues" / f"{key}.pickle"
 
 
-def _write_marker(marker: Path | None) -> None:
-    if marker is None:
-        return
+class _CatalogueUnpickler(pickle.Unpickler):
+    """Rebuilds only our own catalogue models and a few plain types; anything else in the file is refused.
+
+    The cache lives in the user's own folder, but a file that names any other class or function (as a
+    tampered pickle would, to run code) is treated as damaged, never executed.
+    """
+
+    _PLAIN: ClassVar[set[tuple[str, str]]] = {
+        ("datetime", "date"),
+        ("builtins", "frozenset"),
+        ("builtins", "set"),
+        ("pathlib", "PosixPath"),
+        ("pathlib", "WindowsPath"),
+        ("pathlib", "PurePosixPath"),
+    }
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self._PLAIN:
+            return super().find_class(module, name)
+        if module.startswith(f"{__package__}."):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (issubclass(found, BaseModel) or dataclasses.is_dataclass(found)):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a catalogue")
+
+
+def _read_cache_entry(entry: Path) -> Any:
+    try:
+        with entry.open("rb") as handle:
+            return _CatalogueUnpickler(handle).load()
+    except FileNotFoundError:
+        return None
+    except Exception:
+        return None
+
+
+def _from_remembered(root: Path, sha: str, remembered: Any) -> Catalogue | None:
+    try:
+        info, sources, params, code_lists, criteria, receipts = remembered
+    except (TypeError, ValueError):
+        return None
+    out = _Collector()
+    catalogue = _assemble(info, root, sha, sources, params, code_lists, criteria, out, receipts)
+    return None if out.problems else catalogue
+
+
+def _write_cache_entry(entry: Path, remembered: Any) -> None:
     try:  # a cache that cannot be written only costs time
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(marker, "rule tests passed\n")
-    except OSError:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(entry, pickle.dumps(remembered, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, pickle.PicklingError):
         pass
 
 

@@ -38,7 +38,7 @@ class ParameterValue:
 
 
 class ParameterEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     value: ParameterScalar | None = Field(description="The value; null ends validity")
     source: Annotated[str | None, Field(description="Id in sources.yaml")] = None
@@ -48,7 +48,7 @@ class ParameterEntry(BaseModel):
 class Parameter(BaseModel):
     """One dated parameter, as stored in ``criteria/parameters/<name>.yaml``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     label: Annotated[Text, Field(description="Short name used in reasons, e.g. 'Europese drempel'")]
     description: Text

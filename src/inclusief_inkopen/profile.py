@@ -52,7 +52,7 @@ SupplyChainRisk = Literal[
 class TenderProfile(BaseModel):
     """A purchase or tender as the rules see it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, str_strip_whitespace=True)
 
     title: Annotated[str, Field(min_length=1, max_length=500, description="Name of the purchase")]
     nature: Annotated[Nature, Field(description="Main nature of the contract (eForms BT-23)")]

@@ -13,7 +13,7 @@ LANGUAGES: tuple[Lang, ...] = ("nl", "en")
 class Text(BaseModel):
     """A text in Dutch and English; both are required so no reader is left with a blank."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     nl: str = Field(min_length=1)
     en: str = Field(min_length=1)
