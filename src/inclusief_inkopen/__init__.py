@@ -29,6 +29,16 @@ __all__ = [
     "TenderProfile",
     "__version__",
     "evaluate",
+    "evaluate_many",
     "load_catalogue",
     "load_tender",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The batch module pulls in process pools; only programs that ask for it pay for that import.
+    if name == "evaluate_many":
+        from .batch import evaluate_many
+
+        return evaluate_many
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -247,6 +247,7 @@ class Catalogue:
     criteria: dict[str, CompiledCriterion]
     layers: tuple[LayerReceipt, ...] = ()
     root: str = ""
+    layer_roots: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     # Renderings that depend only on the catalogue and the date (see evaluate._reasons); not part of equality.
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)

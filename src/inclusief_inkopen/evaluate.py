@@ -8,7 +8,7 @@ once and passed in (or the built-in one is used).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__
 from .advice import (
@@ -34,6 +34,8 @@ from .parameters import ParameterValue
 from .placeholders import substitute
 from .profile import TenderProfile, parse_tender
 from .text import LANGUAGES, Text, format_date
+
+_Item = TypeVar("_Item", Suggestion, NotApplicable, Undetermined)
 
 THEME_ORDER = {
     theme: i
@@ -89,7 +91,7 @@ def _reason_out(r: Reason, catalogue: Catalogue) -> ReasonOut:
 
 
 # Remembered renderings per catalogue; bounded so that a long batch over varied tenders cannot grow it forever.
-_MEMO_LIMIT = 50_000
+_MEMO_LIMIT = 20_000
 
 
 def _reasons(reasons: list[Reason], catalogue: Catalogue) -> list[ReasonOut]:
@@ -271,6 +273,49 @@ def _head(crit: Criterion, cat: Catalogue, when: dt.date) -> dict[str, Any]:
     return head
 
 
+def _build_item(
+    model: type[_Item], crit: Criterion, reasons: list[Reason], cat: Catalogue, when: dt.date, overridden_by: str | None
+) -> _Item:
+    head = _head(crit, cat, when)
+    if model is Suggestion:
+        return model(
+            **head,
+            text=fill(crit.text, cat, when),
+            legal_basis=_legal_basis(crit, cat),
+            verification=crit.verification,
+            roles=crit.roles,
+            phase=crit.phase,
+            eforms=crit.eforms,
+            notes=crit.notes,
+            reasons=_reasons(reasons, cat),
+        )
+    if model is Undetermined:
+        missing = sorted({r.field for r in reasons if r.holds is None})
+        return model(**head, missing=missing, reasons=_reasons(reasons, cat))
+    return model(**head, reasons=_reasons(reasons, cat), overridden_by=overridden_by)
+
+
+def _item(
+    model: type[_Item],
+    crit: Criterion,
+    reasons: list[Reason],
+    cat: Catalogue,
+    when: dt.date,
+    overridden_by: str | None = None,
+) -> _Item:
+    """One advice item; the same criterion with the same reasons on the same date is the same (immutable) item."""
+    try:
+        key = (model, crit.id, when, overridden_by, tuple(reasons))
+        found: _Item | None = cat.memo.get(key)
+    except TypeError:  # an unhashable fact value
+        return _build_item(model, crit, reasons, cat, when, overridden_by)
+    if found is None:
+        if len(cat.memo) > _MEMO_LIMIT:
+            cat.memo.clear()
+        found = cat.memo[key] = _build_item(model, crit, reasons, cat, when, overridden_by)
+    return found
+
+
 def _sort_key(c: CompiledCriterion) -> tuple[int, int, str]:
     crit = c.criterion
     return STATUS_ORDER[crit.status], THEME_ORDER[crit.theme], crit.id
@@ -299,14 +344,12 @@ def evaluate(
     for c in sorted(in_force, key=_sort_key):
         truth, reasons = c.evaluate(ctx)
         crit = c.criterion
-        head = _head(crit, cat, when)
         if truth is True:
             applying.append((c, reasons))
         elif truth is False:
-            not_applicable.append(NotApplicable(**head, reasons=_reasons(reasons, cat)))
+            not_applicable.append(_item(NotApplicable, crit, reasons, cat, when))
         else:
-            missing = sorted({r.field for r in reasons if r.holds is None})
-            undetermined.append(Undetermined(**head, missing=missing, reasons=_reasons(reasons, cat)))
+            undetermined.append(_item(Undetermined, crit, reasons, cat, when))
             accessibility_pending = accessibility_pending or bool(crit.eforms and crit.eforms.accessibility)
 
     overridden = {o: c.criterion.id for c, _ in applying for o in c.criterion.overrides}
@@ -314,25 +357,9 @@ def evaluate(
     for c, reasons in applying:
         crit = c.criterion
         if crit.id in overridden:
-            not_applicable.append(
-                NotApplicable(
-                    **_head(crit, cat, when), reasons=_reasons(reasons, cat), overridden_by=overridden[crit.id]
-                )
-            )
-            continue
-        suggestions.append(
-            Suggestion(
-                **_head(crit, cat, when),
-                text=fill(crit.text, cat, when),
-                legal_basis=_legal_basis(crit, cat),
-                verification=crit.verification,
-                roles=crit.roles,
-                phase=crit.phase,
-                eforms=crit.eforms,
-                notes=crit.notes,
-                reasons=_reasons(reasons, cat),
-            )
-        )
+            not_applicable.append(_item(NotApplicable, crit, reasons, cat, when, overridden[crit.id]))
+        else:
+            suggestions.append(_item(Suggestion, crit, reasons, cat, when))
 
     asked: dict[str, list[str]] = {}
     for u in undetermined:

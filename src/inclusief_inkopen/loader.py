@@ -457,6 +457,7 @@ def load_catalogue(
         if remembered is not None:
             catalogue = _from_remembered(root, sha, remembered)
             if catalogue is not None:
+                catalogue.layer_roots = tuple(str(p) for p in layer_roots)
                 _CACHE[key] = ((sha, layer_shas), catalogue)
                 return catalogue
 
@@ -475,6 +476,7 @@ def load_catalogue(
     if info is None or out.problems:
         raise CatalogueError(out.problems or [Problem(str(root), "", "not a catalogue")])
     catalogue = _assemble(info, root, sha, sources, params, code_lists, criteria, out, tuple(receipts))
+    catalogue.layer_roots = tuple(str(p) for p in layer_roots)
     if out.problems:
         raise CatalogueError(out.problems)
     if run_tests:

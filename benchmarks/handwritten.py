@@ -1,0 +1,88 @@
+"""The built-in catalogue's rules written by hand as plain Python: the practical speed limit for Python.
+
+Only for complete profiles (every field given), so there is no 'unknown'; no reasons, no wording. The benchmark
+and ``tests/test_benchmarks.py`` check that these functions pick exactly the criteria ``evaluate`` suggests, so
+the comparison is between two implementations of the same rules.
+"""
+
+from __future__ import annotations
+
+from inclusief_inkopen import TenderProfile
+
+# EU thresholds in force in 2026-2027 (Commission Delegated Regulation (EU) 2025/2152).
+WORKS, CENTRAL, SUB_CENTRAL, SOCIAL = 5_404_000, 140_000, 216_000, 750_000
+
+WEB_APP_DOCS = {"website", "app", "documents"}
+ICT = {"software", "hardware", "self-service-terminal", "telecom"}
+INTERFACES = {"website", "app", "software", "self-service-terminal"}
+BUILT = {"building", "public-space"}
+DIALOGUE = {"competitive-dialogue", "innovation-partnership", "competitive-negotiation"}
+COMPETITIVE = {"open", "restricted", "competitive-dialogue", "competitive-negotiation", "innovation-partnership",
+               "multiple-quotation"}
+ISV_AMSTERDAM = {"workwear", "workplace-ict", "natural-stone", "catering"}
+
+
+def suggestions(p: TenderProfile, annex_xiv: frozenset[str], eaa_prefixes: frozenset[str]) -> set[str]:
+    value = p.estimated_value_eur
+    main_cpv = p.cpv[0]
+    annex = p.nature == "services" and main_cpv in annex_xiv
+    if p.nature == "works":
+        threshold = WORKS
+    elif annex:
+        threshold = SOCIAL
+    else:
+        threshold = CENTRAL if p.authority == "central" else SUB_CENTRAL
+    above = value >= threshold
+    users = set(p.end_users)
+    residents = "residents" in users
+    persons = bool(users & {"residents", "staff"})
+    digital, physical, risks = set(p.digital), set(p.physical), set(p.supply_chain_risk)
+    months = p.duration_months
+    eaa = any(code.startswith(prefix) for code in p.cpv for prefix in eaa_prefixes) or bool(
+        digital & {"self-service-terminal", "telecom"}
+    )
+    social_return = value >= SUB_CENTRAL
+    rules = {
+        "COMM-01": p.people_facing and residents,
+        "COMM-02": bool(digital & {"documents", "website", "app"}) and residents,
+        "COMM-03": p.people_facing and residents and months >= 12,
+        "TOEG-DIG-01": bool(digital & WEB_APP_DOCS) or (above and persons and bool(digital & ICT)),
+        "TOEG-DIG-02": not above and persons and bool(digital & ICT),
+        "TOEG-DIG-03": bool(digital & (WEB_APP_DOCS | {"software"})) and (months >= 12 or persons),
+        "TOEG-DIG-04": bool(digital & INTERFACES) and residents,
+        "TOEG-NINC-01": not persons,
+        "ONTW-ALG-01": above and persons,
+        "ONTW-GEB-01": residents and (bool(digital & INTERFACES) or bool(physical & BUILT)),
+        "ONTW-GEB-02": p.procedure in DIALOGUE and persons,
+        "PROC-01": above or p.procedure in COMPETITIVE,
+        "PROC-02": p.staffing or above,
+        "PROC-03": above,
+        "PROC-04": above,
+        "PERC-01": above and not p.lots > 1,
+        "PERC-02": social_return,
+        "ND-01": p.staffing or p.people_facing,
+        "ND-02": p.staffing,
+        "ND-03": above,
+        "TOEG-FYS-01": bool(physical & BUILT) and persons,
+        "TOEG-FYS-02": bool(physical & (BUILT | {"events"})) and residents,
+        "TOEG-FYS-03": bool(physical & BUILT) and p.nature == "works",
+        "TOEG-FYS-04": bool(physical & {"furniture", "vehicles"}) and persons,
+        "TOEG-FYS-05": "events" in physical and residents,
+        "TOEG-EAA-01": above and eaa,
+        "TOEG-EAA-02": not above and eaa,
+        "RES-01": p.nature in ("services", "supplies") and p.labour_share >= 0.3,
+        "RES-02": annex and months <= 36,
+        "SR-01": social_return,
+        "SR-02": social_return and p.nature in ("services", "works"),
+        "SR-03": social_return,
+        "SR-04": social_return and months >= 12,
+        "ISV-01": bool(risks) and above,
+        "ISV-02": bool(risks) and not above,
+        "ISV-03": bool(risks & ISV_AMSTERDAM) and above,
+        "DIV-01": p.staffing or p.people_facing or p.labour_share >= 0.5,
+        "DIV-02": months >= 12 and (p.staffing or p.people_facing),
+    }
+    applying = {cid for cid, holds in rules.items() if holds}
+    if applying & {"TOEG-DIG-01", "TOEG-FYS-05", "TOEG-EAA-01", "TOEG-EAA-02"}:
+        applying.discard("TOEG-NINC-01")
+    return applying

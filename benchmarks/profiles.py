@@ -1,0 +1,56 @@
+"""Generated tender profiles for the benchmarks: varied, valid, complete, and the same for a given seed."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+END_USERS = ["residents", "staff", "businesses"]
+DIGITAL = ["website", "app", "software", "documents", "hardware", "self-service-terminal", "telecom"]
+PHYSICAL = ["building", "public-space", "furniture", "vehicles", "events"]
+RISKS = ["workwear", "catering", "energy", "workplace-ict", "laboratory", "natural-stone", "paper-and-print"]
+PROCEDURES = [
+    "open",
+    "restricted",
+    "competitive-dialogue",
+    "competitive-negotiation",
+    "innovation-partnership",
+    "negotiated-without-publication",
+    "multiple-quotation",
+    "single-quotation",
+]
+# Main CPV codes by nature: ordinary ones, Annex XIV social services, and EAA product groups.
+CPV = {
+    "works": ["45000000", "45233162", "45212212", "45453000", "45310000"],
+    "supplies": ["30213100", "34110000", "39130000", "32250000", "15800000", "18100000"],
+    "services": ["72413000", "79000000", "85310000", "80500000", "90910000", "79530000", "75121000", "64210000"],
+}
+
+
+def _subset(rng: random.Random, items: list[str], p: float) -> list[str]:
+    return [item for item in items if rng.random() < p]
+
+
+def tender_dicts(count: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
+    """``count`` complete tender profiles as the dicts tender tooling would send; generated lazily."""
+    rng = random.Random(seed)
+    for i in range(count):
+        nature = rng.choice(["works", "supplies", "services"])
+        yield {
+            "title": f"Aanbesteding {i}",
+            "nature": nature,
+            "estimated_value_eur": round(10 ** rng.uniform(3.5, 7.3), 2),
+            "cpv": [rng.choice(CPV[nature])],
+            "authority": rng.choice(["sub-central", "sub-central", "central"]),
+            "procedure": rng.choice(PROCEDURES),
+            "duration_months": rng.randint(1, 60),
+            "end_users": _subset(rng, END_USERS, 0.4),
+            "digital": _subset(rng, DIGITAL, 0.15),
+            "physical": _subset(rng, PHYSICAL, 0.15),
+            "people_facing": rng.random() < 0.3,
+            "staffing": rng.random() < 0.15,
+            "labour_share": round(rng.random(), 2),
+            "supply_chain_risk": _subset(rng, RISKS, 0.1),
+            "lots": rng.randint(1, 4),
+        }
