@@ -126,7 +126,7 @@ def main() -> None:
     )
 
     small = max(args.batch // 10, 1)
-    one_small, mem_small = _run_batch(small, 1)
+    _, mem_small = _run_batch(small, 1)
     one, mem_one = _run_batch(args.batch, 1)
     print(
         f"| 2a. `evaluate_many`, 1 core, {args.batch:,} profiles | {one:,.0f} tenders/s; peak memory "

@@ -17,8 +17,14 @@ ICT = {"software", "hardware", "self-service-terminal", "telecom"}
 INTERFACES = {"website", "app", "software", "self-service-terminal"}
 BUILT = {"building", "public-space"}
 DIALOGUE = {"competitive-dialogue", "innovation-partnership", "competitive-negotiation"}
-COMPETITIVE = {"open", "restricted", "competitive-dialogue", "competitive-negotiation", "innovation-partnership",
-               "multiple-quotation"}
+COMPETITIVE = {
+    "open",
+    "restricted",
+    "competitive-dialogue",
+    "competitive-negotiation",
+    "innovation-partnership",
+    "multiple-quotation",
+}
 ISV_AMSTERDAM = {"workwear", "workplace-ict", "natural-stone", "catering"}
 
 

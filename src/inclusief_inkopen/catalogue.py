@@ -234,7 +234,7 @@ class CompiledCriterion:
     parameters: frozenset[str]
 
 
-@dataclass
+@dataclass(repr=False)
 class Catalogue:
     """A loaded, checked and compiled catalogue (with any layers applied)."""
 

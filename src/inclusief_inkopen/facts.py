@@ -32,9 +32,9 @@ def _unwrap(annotation: Any) -> Any:
     if origin is typing.Annotated:
         return _unwrap(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        args = [_unwrap(a) for a in typing.get_args(annotation) if a is not type(None)]
         if len(args) == 1:
-            return _unwrap(args[0])
+            return args[0]
         if set(args) == {int, float}:
             return float
     return annotation

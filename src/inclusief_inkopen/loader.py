@@ -464,7 +464,19 @@ def load_catalogue(
     out = _Collector()
     info, sources, params, code_lists, criteria = _read_base(root, out)
     receipts = []
-    for layer_root in layer_roots:
+    seen: dict[Path, int] = {}
+    for position, layer_root in enumerate(layer_roots):
+        # A layer goes over the base once; given twice (or a chain that comes back to itself) it would add and
+        # withdraw its own criteria.
+        if layer_root.resolve() in seen:
+            out.add(
+                layer_root,
+                "",
+                f"layer given twice (as layer {seen[layer_root.resolve()] + 1} and "
+                f"{position + 1}); each layer applies once",
+            )
+            continue
+        seen[layer_root.resolve()] = position
         if not layer_root.is_dir():
             out.add(layer_root, "", "layer folder not found")
             continue
@@ -472,6 +484,8 @@ def load_catalogue(
             layer_root, info.name if info else "?", sources, params, code_lists, criteria, out
         )
         if receipt is not None:
+            if any(r.name == receipt.name for r in receipts):
+                out.add(layer_root / "layer.yaml", "name", f"a layer named {receipt.name!r} is already applied")
             receipts.append(receipt)
     if info is None or out.problems:
         raise CatalogueError(out.problems or [Problem(str(root), "", "not a catalogue")])

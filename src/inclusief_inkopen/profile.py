@@ -49,19 +49,28 @@ SupplyChainRisk = Literal[
 ]
 
 
+# What ``cpv.validate`` accepts, for the published schema only: the model checks codes with ``cpv.validate``,
+# whose messages say more than "should match pattern", and checks the check digit, which no pattern can.
+CPV_PATTERN = r"^ *([1-9][0-9]|0[1-9])[0-9]{6}(-[0-9])? *$"
+
+
 class TenderProfile(BaseModel):
     """A purchase or tender as the rules see it."""
 
-    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, str_strip_whitespace=True)
+    # Strict: "12", 1.0 or "yes" where a number or a boolean belongs is refused, exactly as the published JSON
+    # Schema refuses it, so that tender tooling that validates against the schema gets the same verdict.
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
 
-    title: Annotated[str, Field(min_length=1, max_length=500, description="Name of the purchase")]
+    # The pattern says in the published schema what stripping whitespace means here: not only blanks.
+    title: Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S", description="Name of the purchase")]
     nature: Annotated[Nature, Field(description="Main nature of the contract (eForms BT-23)")]
+    # The bound sits on each member of the union so that the published schema carries it as "minimum".
     estimated_value_eur: Annotated[
-        int | float,
-        Field(ge=0, allow_inf_nan=False, description="Total estimated value excl. VAT, all lots and options (BT-27)"),
+        Annotated[int, Field(ge=0)] | Annotated[float, Field(ge=0, allow_inf_nan=False)],
+        Field(description="Total estimated value excl. VAT, all lots and options (BT-27)"),
     ]
     cpv: Annotated[
-        list[str] | None,
+        list[Annotated[str, Field(json_schema_extra={"pattern": CPV_PATTERN})]] | None,
         Field(description="CPV codes, main code first; '72413000' or '72413000-8'", max_length=200),
     ] = None
     authority: Annotated[Authority, Field(description="Selects the EU threshold")] = "sub-central"
@@ -88,7 +97,8 @@ class TenderProfile(BaseModel):
     ] = None
     lots: Annotated[int | None, Field(ge=1, le=10000)] = None
     planned_publication: Annotated[
-        dt.date | None, Field(description="Planned publication date; the default date rules are taken on")
+        dt.date | None,
+        Field(strict=False, description="Planned publication date (YYYY-MM-DD); the default date rules are taken on"),
     ] = None
 
     @field_validator("cpv")
@@ -120,10 +130,35 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def problems_from_validation(exc: ValidationError, file: str | None, prefix: str = "") -> list[Problem]:
-    problems = []
+def _input_path(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
+    """The part of an error location that exists in the input.
+
+    pydantic puts the union member that failed into the location ("estimated_value_eur.constrained-int"); a
+    user never wrote that, so every step that is not a key or index of the input is left out.
+    """
+    path: list[int | str] = []
+    for part in loc:
+        in_dict = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_dict or in_list:
+            data = data[part]
+        elif data is not _MISSING and not (isinstance(part, str) and not path):
+            continue
+        else:
+            data = _MISSING
+        path.append(part)
+    return tuple(path)
+
+
+_MISSING = object()
+
+
+def problems_from_validation(
+    exc: ValidationError, file: str | None, prefix: str = "", data: Any = _MISSING
+) -> list[Problem]:
+    merged: dict[str, list[str]] = {}
     for err in exc.errors(include_url=False):
-        loc = _location(tuple(err["loc"]))
+        loc = _location(_input_path(tuple(err["loc"]), data) if data is not _MISSING else tuple(err["loc"]))
         if prefix:
             loc = f"{prefix}.{loc}" if loc else prefix
         message = err["msg"].removeprefix("Value error, ")
@@ -131,8 +166,13 @@ def problems_from_validation(exc: ValidationError, file: str | None, prefix: str
             message = "unknown field; check the spelling against the tender profile schema"
         elif err["type"] == "literal_error":
             message = f"{message}, got {err.get('input')!r}"
-        problems.append(Problem(file, loc, message))
-    return problems
+        if message not in merged.setdefault(loc, []):
+            merged[loc].append(message)
+    # Two union members failing the same way say one thing; failing differently they say "this or that".
+    return [
+        Problem(file, loc, messages[0] + "".join(f" or {m.removeprefix('Input should be ')}" for m in messages[1:]))
+        for loc, messages in merged.items()
+    ]
 
 
 def parse_tender(data: Any, file: str | None = None) -> TenderProfile:
@@ -144,7 +184,7 @@ def parse_tender(data: Any, file: str | None = None) -> TenderProfile:
     try:
         return TenderProfile.model_validate(data)
     except ValidationError as exc:
-        raise TenderError(problems_from_validation(exc, file)) from None
+        raise TenderError(problems_from_validation(exc, file, data=data)) from None
 
 
 def load_tender(path: str | os.PathLike[str]) -> TenderProfile:
