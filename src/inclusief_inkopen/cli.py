@@ -148,6 +148,118 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+CHECKLIST_ACTIONS = ("check", "update", "render", "import-xlsx")
+CHECKLIST_HELP = """checklist TENDER_FILE -o CHECKLIST.yaml     a new checklist, every item open
+checklist check CHECKLIST.yaml                what is still to do, and what changed since
+checklist update CHECKLIST.yaml [--tender F]  re-evaluate and merge, keeping every decision
+checklist render CHECKLIST.yaml --format html|markdown|xlsx -o FILE [--lang en]
+checklist import-xlsx SHEET.xlsx --into CHECKLIST.yaml"""
+
+
+def _checklist_parser(action: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"inclusief-inkopen checklist {action}".strip())
+    if action == "new":
+        p.add_argument("tender", metavar="TENDER_FILE")
+        p.add_argument("-o", "--output", required=True, metavar="CHECKLIST.yaml")
+        p.add_argument("--on", type=_date, metavar="YYYY-MM-DD")
+        p.add_argument("--force", action="store_true", help="replace an existing checklist (a backup is kept)")
+    elif action == "check":
+        p.add_argument("checklist", metavar="CHECKLIST.yaml")
+        p.add_argument("--tender", metavar="TENDER_FILE", help="check against this tender file instead")
+    elif action == "update":
+        p.add_argument("checklist", metavar="CHECKLIST.yaml")
+        p.add_argument("--tender", metavar="TENDER_FILE", help="the tender file, if it moved or changed")
+        p.add_argument("--on", type=_date, metavar="YYYY-MM-DD")
+    elif action == "render":
+        p.add_argument("checklist", metavar="CHECKLIST.yaml")
+        p.add_argument("--format", choices=["html", "markdown", "xlsx"], required=True)
+        p.add_argument("-o", "--output", required=True, metavar="FILE")
+        p.add_argument("--lang", choices=["nl", "en"], default="nl")
+    elif action == "import-xlsx":
+        p.add_argument("sheet", metavar="SHEET.xlsx")
+        p.add_argument("--into", required=True, metavar="CHECKLIST.yaml")
+    p.add_argument("--catalogue", metavar="DIR")
+    p.add_argument("--layer", metavar="DIR", action="append")
+    return p
+
+
+def cmd_checklist(args: argparse.Namespace) -> int:
+    from . import checklist as cl
+
+    rest = list(args.rest)
+    if not rest or rest[0] in ("-h", "--help"):
+        sys.stdout.write(CHECKLIST_HELP + "\n")
+        return 0 if rest else EXIT_USAGE
+    action = rest.pop(0) if rest[0] in CHECKLIST_ACTIONS else "new"
+    opts = _checklist_parser(action).parse_args(rest)
+    catalogue = _catalogue(opts) if opts.catalogue or opts.layer else None
+
+    if action == "new":
+        from pathlib import Path
+
+        if Path(opts.output).exists() and not opts.force:
+            sys.stderr.write(f"error: {opts.output} exists; use 'checklist update' to keep its decisions, or --force\n")
+            return EXIT_USAGE
+        checklist = cl.create(opts.tender, catalogue, opts.on)
+        cl.save(checklist, opts.output)
+        done, total = checklist.progress()
+        sys.stdout.write(f"{opts.output}: {total} items to decide, {len(checklist.not_applicable)} not applicable\n")
+        return 0
+    if action == "check":
+        problems, changed, notes = cl.check(opts.checklist, catalogue, opts.tender)
+        for note in notes:
+            sys.stdout.write(f"note: {note}\n")
+        for kind in ("new", "gone", "changed"):
+            if changed[kind]:
+                sys.stdout.write(f"{kind}: {', '.join(changed[kind])}\n")
+        for problem in problems:
+            sys.stdout.write(f"{problem}\n")
+        drift = any(changed.values())
+        if drift:
+            sys.stdout.write("the advice changed since this checklist was made: run 'checklist update'\n")
+        if problems or drift:
+            sys.stdout.write(f"not complete: {len(problems)} to do\n")
+            return EXIT_FAILED
+        sys.stdout.write(f"{opts.checklist}: complete and up to date\n")
+        return 0
+    if action == "update":
+        merged, changed = cl.update(opts.checklist, opts.tender, catalogue, opts.on)
+        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in changed.items() if v) or "no changes in the advice"
+        done, total = merged.progress()
+        sys.stdout.write(f"{opts.checklist}: {summary}; {done}/{total} decided (backup: {opts.checklist}~)\n")
+        return 0
+    if action == "render":
+        from .files import atomic_write
+
+        checklist = cl.load(opts.checklist)
+        if opts.format == "xlsx":
+            from .checklist_xlsx import write_xlsx
+
+            write_xlsx(checklist, opts.output, opts.lang)
+        else:
+            from .checklist_render import render_html, render_markdown
+
+            text = render_html(checklist, opts.lang) if opts.format == "html" else render_markdown(checklist, opts.lang)
+            atomic_write(opts.output, text)
+        sys.stdout.write(f"{opts.output}\n")
+        return 0
+    from pathlib import Path
+
+    from .checklist_xlsx import read_xlsx
+    from .files import MAX_FILE_BYTES as MAX_BYTES
+
+    sheet = Path(opts.sheet)
+    if not sheet.is_file():
+        raise cl.ChecklistError.single(str(sheet), "", "file not found")
+    if sheet.stat().st_size > MAX_BYTES:
+        raise cl.ChecklistError.single(str(sheet), "", f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+    updated = read_xlsx(sheet.read_bytes(), cl.load(opts.into), str(sheet))
+    cl.save(updated, opts.into)
+    done, total = updated.progress()
+    sys.stdout.write(f"{opts.into}: {done}/{total} decided (backup: {opts.into}~)\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inclusief-inkopen",
@@ -195,6 +307,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new", metavar="NEW_DIR")
     p.add_argument("--tenders", metavar="DIR", help="tenders to compare the advice on (default: examples/)")
     p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser(
+        "checklist",
+        help="checklist per tender: make, check, update, render (html, markdown, xlsx), import-xlsx",
+        description=CHECKLIST_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_checklist)
 
     p = sub.add_parser("schema", help="print a published JSON Schema (tender, criterion, advice …)")
     p.add_argument("name")

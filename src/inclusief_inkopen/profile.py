@@ -142,10 +142,10 @@ def _input_path(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
         in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
         if in_dict or in_list:
             data = data[part]
-        elif data is not _MISSING and not (isinstance(part, str) and not path):
-            continue
+        elif isinstance(data, dict) or data is _MISSING or not path:
+            data = _MISSING  # a field the input lacks: name it, so the user knows what to add
         else:
-            data = _MISSING
+            continue  # a step inside a value the user gave: the name of a union member
         path.append(part)
     return tuple(path)
 
