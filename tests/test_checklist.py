@@ -212,3 +212,19 @@ def test_the_cli_runs_every_checklist_command_with_clear_exit_codes(workdir, cap
     assert main(["checklist", "check", str(workdir / "bad.yaml")]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml: tender_sha256: Field required" in err and "items[0] (X).title" in err
+
+
+def test_a_checklist_file_satisfies_the_published_schema(workdir, catalogue):
+    import json
+
+    import jsonschema
+
+    from .conftest import ROOT
+
+    _new(workdir, catalogue)
+    schema = json.loads((ROOT / "docs" / "schema" / "checklist.schema.json").read_text())
+    data = yaml.safe_load((workdir / "c.yaml").read_text())
+    jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)
+    data["items"][0]["decision"] = "misschien"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)

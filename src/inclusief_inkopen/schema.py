@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from .advice import Advice
 from .catalogue import CatalogueInfo, CodeList, Criterion, LayerInfo, Source, ThemeFile, json_schema
+from .checklist import Checklist
 from .parameters import Parameter
 from .profile import TenderProfile
 
@@ -41,6 +42,7 @@ def schemas() -> dict[str, dict[str, Any]]:
             },
         },
         "code-list": _plain(CodeList, "Code list (criteria/lists/*.yaml)"),
+        "checklist": _plain(Checklist, "Checklist (inclusief-inkopen checklist)"),
         "catalogue": _plain(CatalogueInfo, "Catalogue header (criteria/catalogue.yaml)"),
         "layer": _plain(LayerInfo, "Organisation layer header (layer.yaml)"),
         "advice": _plain(Advice, "Advice (output of evaluate)"),
