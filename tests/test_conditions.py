@@ -193,3 +193,37 @@ def test_conditions_round_trip_and_report_what_they_read():
     node = parse_condition(raw)
     assert to_data(node) == raw
     assert reads(node) == {"digital", "estimated_value_eur"}
+
+
+def test_a_reason_records_the_fact_the_expectation_the_parameter_and_what_matched():
+    # Found by mutation testing: every part of a reason is shown to the buyer, so every part is checked.
+    threshold = ParameterValue(216000, dt.date(2024, 1, 1), "s")
+    truth, [reason] = run({"field": "estimated_value_eur", "gte": {"param": "eu-threshold/x"}}, estimated_value_eur=5)
+    assert truth is False
+    assert (reason.field, reason.op, reason.actual, reason.expected, reason.holds) == (
+        "estimated_value_eur",
+        "gte",
+        5,
+        216000,
+        False,
+    )
+    assert (reason.parameter, reason.parameter_value, reason.matched) == ("eu-threshold/x", threshold, ())
+
+    truth, [reason] = run({"field": "estimated_value_eur", "gte": {"param": "eu-threshold/x"}})
+    assert truth is None
+    assert (reason.actual, reason.expected, reason.holds) == (None, 216000, None)
+    assert (reason.parameter, reason.parameter_value) == ("eu-threshold/x", threshold)
+
+    truth, [reason] = run({"field": "digital", "contains_any": ["website", "app"]}, digital=["app", "software"])
+    assert truth is True and reason.matched == ("app",) and reason.expected == ("website", "app")
+
+
+def test_the_fast_path_leaves_an_all_open_when_one_part_is_unknown_and_none_is_false():
+    node = parse_condition(
+        {"all": [{"field": "staffing", "is_true": True}, {"field": "people_facing", "is_true": True}]}
+    )
+    assert check_condition(node, PARAMS, LISTS) == []
+    fast = compile_truth(node)
+    assert fast(Context({"staffing": True}, {}, LISTS)) is None
+    assert fast(Context({"staffing": True, "people_facing": True}, {}, LISTS)) is True
+    assert fast(Context({"people_facing": False}, {}, LISTS)) is False
