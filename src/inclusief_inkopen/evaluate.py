@@ -8,6 +8,7 @@ once and passed in (or the built-in one is used).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import __version__
@@ -36,6 +37,7 @@ from .profile import TenderProfile, parse_tender
 from .text import LANGUAGES, Text, format_date
 
 _Item = TypeVar("_Item", Suggestion, NotApplicable, Undetermined)
+_T = TypeVar("_T")
 
 THEME_ORDER = {
     theme: i
@@ -94,23 +96,27 @@ def _reason_out(r: Reason, catalogue: Catalogue) -> ReasonOut:
 _MEMO_LIMIT = 20_000
 
 
+def _remember(cat: Catalogue, key: Any, build: Callable[[], _T]) -> _T:
+    """``build()``, remembered in the catalogue's memo under ``key``.
+
+    Only for values that are immutable (frozen models, or copied by the caller) and depend on nothing but the
+    key and the catalogue. A key holding an unhashable fact value is built every time.
+    """
+    try:
+        found: _T | None = cat.memo.get(key)
+    except TypeError:
+        return build()
+    if found is None:
+        if len(cat.memo) > _MEMO_LIMIT:
+            cat.memo.clear()
+        found = cat.memo[key] = build()
+    return found
+
+
 def _reasons(reasons: list[Reason], catalogue: Catalogue) -> list[ReasonOut]:
     # Tenders share most predicate outcomes (the same field value against the same rule), and a rendered
     # reason is an immutable model, so one rendering serves every advice that has the same reason.
-    memo = catalogue.memo
-    out = []
-    for r in reasons:
-        try:
-            rendered = memo.get(r)
-        except TypeError:  # an unhashable fact value: render it every time
-            out.append(_reason_out(r, catalogue))
-            continue
-        if rendered is None:
-            if len(memo) > _MEMO_LIMIT:
-                memo.clear()
-            rendered = memo[r] = _reason_out(r, catalogue)
-        out.append(rendered)
-    return out
+    return [_remember(catalogue, r, lambda r=r: _reason_out(r, catalogue)) for r in reasons]
 
 
 def _derived_out(name: str, fact: DerivedFact, catalogue: Catalogue, value_eur: float) -> DerivedOut:
@@ -166,10 +172,10 @@ def fill(text: Text, catalogue: Catalogue, on: dt.date) -> Text:
 
 
 def _legal_basis(criterion: Criterion, catalogue: Catalogue) -> list[LegalBasisOut]:
-    key = ("legal_basis", criterion.id)
-    remembered: list[LegalBasisOut] | None = catalogue.memo.get(key)
-    if remembered is not None:
-        return list(remembered)
+    return list(_remember(catalogue, ("legal_basis", criterion.id), lambda: _build_legal_basis(criterion, catalogue)))
+
+
+def _build_legal_basis(criterion: Criterion, catalogue: Catalogue) -> list[LegalBasisOut]:
     out = []
     for ref in criterion.legal_basis:
         source = catalogue.sources[ref.source]
@@ -181,8 +187,7 @@ def _legal_basis(criterion: Criterion, catalogue: Catalogue) -> list[LegalBasisO
                 source=ref.source, kind=source.kind, article=ref.article, title=title, url=ref.url or source.url
             )
         )
-    catalogue.memo[key] = out
-    return list(out)
+    return out
 
 
 def _eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> EformsAdvice:
@@ -259,18 +264,18 @@ def context_for(
 
 def _head(crit: Criterion, cat: Catalogue, when: dt.date) -> dict[str, Any]:
     """The fields every advice item shows about its criterion."""
-    key = ("head", crit.id, when)
-    head: dict[str, Any] | None = cat.memo.get(key)
-    if head is None:
-        head = cat.memo[key] = {
+    return _remember(
+        cat,
+        ("head", crit.id, when),
+        lambda: {
             "id": crit.id,
             "theme": crit.theme,
             "kind": crit.kind,
             "status": crit.status,
             "ambition": crit.ambition,
             "title": fill(crit.title, cat, when),
-        }
-    return head
+        },
+    )
 
 
 def _build_item(
@@ -304,16 +309,8 @@ def _item(
     overridden_by: str | None = None,
 ) -> _Item:
     """One advice item; the same criterion with the same reasons on the same date is the same (immutable) item."""
-    try:
-        key = (model, crit.id, when, overridden_by, tuple(reasons))
-        found: _Item | None = cat.memo.get(key)
-    except TypeError:  # an unhashable fact value
-        return _build_item(model, crit, reasons, cat, when, overridden_by)
-    if found is None:
-        if len(cat.memo) > _MEMO_LIMIT:
-            cat.memo.clear()
-        found = cat.memo[key] = _build_item(model, crit, reasons, cat, when, overridden_by)
-    return found
+    key = (model, crit.id, when, overridden_by, tuple(reasons))
+    return _remember(cat, key, lambda: _build_item(model, crit, reasons, cat, when, overridden_by))
 
 
 def _sort_key(c: CompiledCriterion) -> tuple[int, int, str]:
