@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
-END_USERS = ["residents", "staff", "businesses"]
-DIGITAL = ["website", "app", "software", "documents", "hardware", "self-service-terminal", "telecom"]
-PHYSICAL = ["building", "public-space", "furniture", "vehicles", "events"]
+from inclusief_inkopen.profile import Digital, EndUser, Physical, Procedure
+
+# The vocabularies are the tender profile's own, so the generated profiles follow the contract as it changes.
+END_USERS = list(get_args(EndUser))
+DIGITAL = list(get_args(Digital))
+PHYSICAL = list(get_args(Physical))
 RISKS = ["workwear", "catering", "energy", "workplace-ict", "laboratory", "natural-stone", "paper-and-print"]
-PROCEDURES = [
-    "open",
-    "restricted",
-    "competitive-dialogue",
-    "competitive-negotiation",
-    "innovation-partnership",
-    "negotiated-without-publication",
-    "multiple-quotation",
-    "single-quotation",
-]
+PROCEDURES = list(get_args(Procedure))
 # Main CPV codes by nature: ordinary ones, Annex XIV social services, and EAA product groups.
 CPV = {
     "works": ["45000000", "45233162", "45212212", "45453000", "45310000"],
