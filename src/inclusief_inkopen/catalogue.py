@@ -57,7 +57,7 @@ Phase = Literal[
 SourceKind = Literal["law", "eu-law", "policy", "guidance", "standard", "case-law"]
 AccessibilityCode = Literal["inc", "n-inc", "n-inc-just"]
 ReservedCode = Literal["none", "res-ws", "res-pub-ser"]
-StrategicCode = Literal["inc-soc", "inc-env", "inc-inn", "none"]
+StrategicCode = Literal["soc-obj", "env-imp", "inn-pur", "none"]
 SocialObjective = Literal["acc-all", "et-eq", "gen-eq", "hum-right", "opp", "work-cond", "other"]
 
 CriterionId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$", description="Stable id, e.g. TOEG-DIG-01")]

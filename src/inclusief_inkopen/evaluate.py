@@ -222,8 +222,8 @@ def _eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> Eform
         for code in e.social_objectives:
             social.add(code)
             basis.setdefault("social_objectives", []).append(s.id)
-    if social:  # BT-775 social objectives are only given with BT-06 "inc-soc"
-        strategic.add("inc-soc")
+    if social:  # BT-775 social objectives are only given with BT-06 "soc-obj"
+        strategic.add("soc-obj")
     access_value: str | None = None
     if "inc" in accessibility:
         access_value = "inc"
