@@ -260,6 +260,134 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_or_print(text: str, output: str | None, what: str) -> None:
+    if output:
+        from .files import atomic_write
+
+        atomic_write(output, text, backup=True)
+        sys.stderr.write(f"{what}: {output}\n")
+    else:
+        sys.stdout.write(text)
+
+
+def _is_notice(path: str) -> bool:
+    """A notice file (eForms XML, or OCDS JSON) rather than a tender profile."""
+    from .files import read_bytes
+
+    if path.lower().endswith(".xml"):
+        return True
+    if not path.lower().endswith(".json"):
+        return False
+    head = read_bytes(path)[:4096]
+    return any(key in head for key in (b'"ocid"', b'"releases"', b'"records"'))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .notice import import_notice, to_yaml
+
+    imported = import_notice(args.notice)
+    text = imported.model_dump_json(indent=2) + "\n" if args.format == "json" else to_yaml(imported, args.lang)
+    _write_or_print(text, args.output, "tender profile")
+    return 0
+
+
+def _advice_for(path: str, args: argparse.Namespace) -> tuple[Any, Any]:
+    """The advice for a tender file, or for a notice once it is complete; and the notice, if it was one."""
+    from .errors import TenderError
+    from .evaluate import evaluate
+    from .files import load_document
+    from .notice import import_notice
+    from .profile import load_tender
+
+    if not _is_notice(path):
+        return evaluate(load_tender(path), _catalogue(args), on=args.on), None
+    imported = import_notice(path)
+    tender = dict(imported.tender)
+    if args.answers:
+        answers = load_document(args.answers)
+        if not isinstance(answers, dict):
+            raise TenderError.single(args.answers, "", "expected a mapping of tender fields")
+        tender |= answers
+    if not all(k in tender for k in ("title", "nature", "estimated_value_eur")):
+        missing = [k for k in ("title", "nature", "estimated_value_eur") if k not in tender]
+        raise TenderError.single(
+            path,
+            ", ".join(missing),
+            "the notice does not say this; answer it in a file given with --answers (see 'import' for the questions)",
+        )
+    from .profile import parse_tender
+
+    profile = parse_tender(tender, f"{path} (with {args.answers})" if args.answers else path)
+    return evaluate(profile, _catalogue(args), on=args.on), imported.notice
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import eforms, ocds
+
+    advice, notice = _advice_for(args.tender, args)
+    lots = args.lots
+    if not lots and notice is not None:
+        lots = [lot.id for lot in notice.lots if lot.scheme == "Lot" and not lot.implicit] or None
+    if not lots and advice.tender.get("lots"):
+        lots = [f"LOT-{n:04d}" for n in range(1, int(advice.tender["lots"]) + 1)]
+    if args.format == "ocds":
+        text = ocds.dumps(ocds.export_lots(advice, lots))
+    elif args.format == "xml":
+        text = eforms.lots_xml(eforms.export_values(advice, lots)).decode("utf-8")
+    else:
+        values = eforms.export_values(advice, lots)
+        text = json.dumps([v.model_dump() for v in values], ensure_ascii=False, indent=2) + "\n"
+    _write_or_print(text, args.output, "eForms values")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare, render_text
+
+    advice, notice = _advice_for(args.notice, args)
+    if notice is None:
+        raise SystemExit("compare needs a notice (eForms XML or OCDS JSON), not a tender profile")
+    comparison = compare(notice, advice)
+    if args.format == "json":
+        sys.stdout.write(comparison.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(comparison, args.lang))
+    return EXIT_FAILED if args.strict and comparison.required_gaps else 0
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .files import atomic_write
+    from .scan import indicators, indicators_csv, notice_files, render_html, rows_csv, scan
+
+    files = notice_files(args.paths)
+    if not files:
+        raise SystemExit("scan: no .xml or .json files found in " + ", ".join(args.paths))
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, mininterval=0.5)
+    try:
+        rows = list(scan(files, on=args.on, workers=args.workers, progress=bar.update if bar else None))
+    finally:
+        if bar:
+            bar.close()
+    items = indicators(rows)
+    atomic_write(out / "notices.csv", rows_csv(rows))
+    atomic_write(out / "indicators.csv", indicators_csv(items))
+    atomic_write(out / "report.html", render_html(rows, items, args.lang))
+    statuses = {s: sum(r.get("status") == s for r in rows) for s in ("ok", "gaps", "not-assessed", "error")}
+    summary = ", ".join(f"{n} {s}" for s, n in statuses.items())
+    sys.stdout.write(f"{len(rows)} notices from {len(files)} files: {summary}\n")
+    for name in ("notices.csv", "indicators.csv", "report.html"):
+        sys.stdout.write(f"  {out / name}\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inclusief-inkopen",
@@ -317,6 +445,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_checklist)
+
+    p = sub.add_parser("import", help="draft tender profile from an eForms notice (XML) or OCDS release (JSON)")
+    p.add_argument("notice", metavar="NOTICE", help="eForms XML, or OCDS release, record or package JSON")
+    p.add_argument("-o", "--output", metavar="TENDER.yaml", help="write here (atomically) instead of printing")
+    p.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl")
+    p.set_defaults(func=cmd_import)
+
+    def notice_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--answers", metavar="FILE", help="tender fields the notice cannot tell (YAML or JSON)")
+        p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="date the rules are taken on")
+        catalogue_options(p)
+
+    p = sub.add_parser("export", help="the advice's eForms values per lot (BT ids, codes), or as OCDS or XML")
+    p.add_argument("tender", metavar="TENDER_OR_NOTICE")
+    p.add_argument("--lots", nargs="+", metavar="LOT_ID", help="lot ids (default: from the notice, or LOT-0001 …)")
+    p.add_argument("--format", choices=["json", "ocds", "xml"], default="json")
+    p.add_argument("-o", "--output", metavar="FILE")
+    notice_options(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("compare", help="what a notice declares beside what the advice says it should declare")
+    p.add_argument("notice", metavar="NOTICE")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl")
+    p.add_argument("--strict", action="store_true", help="exit 1 when a required value is missing")
+    notice_options(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("scan", help="compare many notices and report indicators (CSV and HTML)")
+    p.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="REPORT_DIR",
+        help="folder for notices.csv, indicators.csv, report.html",
+    )
+    p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="date the rules are taken on (default: today)")
+    p.add_argument("--workers", type=int, default=1, help="processes to use; 0 means all cores")
+    p.add_argument("--lang", choices=["nl", "en"], default="nl")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("schema", help="print a published JSON Schema (tender, criterion, advice …)")
     p.add_argument("name")

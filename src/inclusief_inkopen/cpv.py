@@ -113,3 +113,56 @@ def prefix_of(code: str) -> str:
     """The significant digits: the code without its trailing zeros, at least the division."""
     digits = compact(code).rstrip("0")
     return digits if len(digits) >= 2 else compact(code)[:2]
+
+
+LEVELS = ("division", "group", "class", "category", "subcategory")
+
+
+def level(code: str) -> str:
+    """Where a code sits in the hierarchy: division (45000000) down to category (45233000) and below.
+
+    >>> level("72000000"), level("72400000"), level("72410000"), level("72413000"), level("45233130")
+    ('division', 'group', 'class', 'category', 'subcategory')
+    """
+    significant = len(compact(code).rstrip("0"))
+    return LEVELS[min(max(significant, 2), 6) - 2]
+
+
+def parent(code: str) -> str | None:
+    """The code one level up, or None for a division.
+
+    >>> parent("45233130"), parent("45233000"), parent("45230000"), parent("45200000"), parent("45000000")
+    ('45233000', '45230000', '45200000', '45000000', None)
+    """
+    digits = compact(code)
+    significant = len(digits.rstrip("0"))
+    if significant <= 2:
+        return None
+    keep = significant - 1 if significant <= 5 else 5
+    return digits[:keep].ljust(8, "0")
+
+
+def label(code: str, lang: str = "nl") -> str | None:
+    """The code's official label, where the bundled data has it; else the nearest labelled ancestor's, or None.
+
+    The bundled labels are the eForms SDK's list of social and other specific services (Annex XIV of Directive
+    2014/24/EU), in all EU languages; the full CPV 2008 list (9,454 codes) is not bundled: no copy with a known
+    source could be fetched from here.
+
+    >>> label("85311300", "nl")
+    'Welzijnszorg voor kinderen en jongeren'
+    >>> label("85311300", "en")
+    'Welfare services for children and young people'
+    >>> label("72413000") is None
+    True
+    """
+    from .eforms import codes
+
+    known = codes("cpv_social-service-cpv")
+    current: str | None = compact(code)
+    while current is not None:
+        entry = known.get(current)
+        if entry:
+            return entry.get(lang) or entry["en"]
+        current = parent(current)
+    return None

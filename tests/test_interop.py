@@ -1,0 +1,540 @@
+"""eForms and OCDS: import every example notice, export values that round-trip, compare, scan.
+
+The example notices, code lists and ``fields.json`` in ``tests/data/eforms`` are the eForms SDK's own files,
+copied unchanged; ``tests/data/ocds`` holds the OCDS project's fictional example. Expected values are read from
+those files with the SDK's *absolute* XPaths, independently of the relative ones the library uses.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from inclusief_inkopen import cpv, eforms, ocds
+from inclusief_inkopen.catalogue import AccessibilityCode, ReservedCode, SocialObjective, StrategicCode
+from inclusief_inkopen.cli import main
+from inclusief_inkopen.compare import compare
+from inclusief_inkopen.errors import InputError
+from inclusief_inkopen.evaluate import evaluate
+from inclusief_inkopen.notice import import_notice, read_notice, to_tender
+from inclusief_inkopen.profile import load_tender, parse_tender
+from inclusief_inkopen.scan import indicators, scan
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"
+NOTICES = sorted((DATA / "eforms" / "notices").glob("*.xml"))
+OCDS_FILES = sorted((DATA / "ocds").glob("*.json"))
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+ON = "2026-03-01"
+
+
+def sdk_fields() -> dict[str, dict[str, Any]]:
+    data = json.loads((DATA / "eforms" / "fields.json").read_text("utf-8"))
+    return {f["id"]: f for f in data["fields"]}
+
+
+def gc_codes(name: str) -> set[str]:
+    """Codes of a genericode list, read straight from the SDK file."""
+    tree = etree.parse(str(DATA / "eforms" / "codelists" / f"{name}.gc"))
+    return {v.findtext("SimpleValue") for v in tree.iter("Value") if v.get("ColumnRef") == "code"}
+
+
+def absolute(doc: Any, field_id: str, fields: dict[str, dict[str, Any]]) -> list[str]:
+    hits = doc.xpath(fields[field_id]["xpathAbsolute"], namespaces=eforms.NAMESPACES)
+    texts = [h if isinstance(h, str) else (h.text or "") for h in hits]
+    return [" ".join(t.split()) for t in texts if t.strip()]
+
+
+def test_packaged_sdk_data_is_what_the_build_script_makes_from_the_sdk_files() -> None:
+    spec = importlib.util.spec_from_file_location("build_eforms_data", ROOT / "scripts" / "build_eforms_data.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_eforms_data"] = module
+    spec.loader.exec_module(module)
+    packaged = (ROOT / "src" / "inclusief_inkopen" / "data" / "eforms.json").read_text("utf-8")
+    assert packaged == module.render(), "data/eforms.json is stale: run python scripts/build_eforms_data.py"
+
+
+@pytest.mark.parametrize(
+    ("literal", "codelist"),
+    [
+        (AccessibilityCode, "accessibility"),
+        (StrategicCode, "strategic-procurement"),
+        (SocialObjective, "social-objective"),
+        (ReservedCode, "reserved-procurement"),
+    ],
+)
+def test_every_eforms_code_the_catalogue_can_name_is_in_the_sdk_code_list(literal: Any, codelist: str) -> None:
+    from typing import get_args
+
+    assert set(get_args(literal)) <= gc_codes(codelist)
+
+
+def test_all_92_example_notices_are_there() -> None:
+    assert len(NOTICES) == 92
+
+
+@pytest.mark.parametrize("path", NOTICES, ids=lambda p: p.name)
+def test_every_example_notice_imports_and_reads_what_the_sdk_xpaths_find(path: Path) -> None:
+    fields = sdk_fields()
+    doc = etree.parse(str(path))
+    imported = import_notice(path)
+    notice = imported.notice
+    lots = [lot for lot in notice.lots if lot.scheme == "Lot"]
+    parts = [lot for lot in notice.lots if lot.scheme == "Part"]
+
+    assert notice.id == (absolute(doc, "BT-701-notice", fields) or [None])[0]
+    assert notice.form_type == (absolute(doc, "BT-03-notice", fields) or [None])[0]
+    assert notice.nature == (absolute(doc, "BT-23-Procedure", fields) or [None])[0]
+    assert notice.procedure == (absolute(doc, "BT-105-Procedure", fields) or [None])[0]
+    assert notice.cpv == absolute(doc, "BT-262-Procedure", fields) + absolute(doc, "BT-263-Procedure", fields)
+    assert notice.buyer_legal_types == list(dict.fromkeys(absolute(doc, "BT-11-Procedure-Buyer", fields)))
+    value = absolute(doc, "BT-27-Procedure", fields)
+    assert (notice.value.amount if notice.value else None) == (float(value[0]) if value else None)
+    # A lot without an id (invalid notices have them) is named by its position.
+    assert [lot.id for lot in lots if not lot.id.startswith("#")] == absolute(doc, "BT-137-Lot", fields)
+    assert [p.id for p in parts if not p.id.startswith("#")] == absolute(doc, "BT-137-Part", fields)
+    per_lot = {
+        "BT-754-Lot": [lot.accessibility for lot in lots if lot.accessibility],
+        "BT-06-Lot": [c for lot in lots for c in lot.strategic_procurement],
+        "BT-775-Lot": [c for lot in lots for c in lot.social_objectives],
+        "BT-71-Lot": [c for lot in lots for c in lot.reserved_participation],
+        "BT-71-Part": [c for p in parts for c in p.reserved_participation],
+        "BT-23-Lot": [lot.nature for lot in lots if lot.nature],
+        "BT-539-Lot": [c.type for lot in lots for c in lot.award_criteria if c.type],
+    }
+    for field_id, ours in per_lot.items():
+        assert Counter(ours) == Counter(absolute(doc, field_id, fields)), field_id
+    lot_cpv = [c for lot in lots for c in lot.cpv]
+    assert Counter(lot_cpv) == Counter(absolute(doc, "BT-262-Lot", fields) + absolute(doc, "BT-263-Lot", fields))
+    # The draft profile holds only fields a tender profile accepts, with the right types.
+    if imported.complete:
+        parse_tender(imported.tender, str(path))
+    assert set(imported.questions).isdisjoint(imported.tender)
+
+
+def test_the_maximal_contract_notice_declares_what_its_xml_says() -> None:
+    imported = import_notice(DATA / "eforms" / "notices" / "cn_24_maximal.xml")
+    n = imported.notice
+    assert imported.tender["nature"] == "services"
+    assert imported.tender["estimated_value_eur"] == 9999999.99
+    assert imported.tender["procedure"] == "competitive-negotiation"  # BT-105 neg-w-call
+    assert imported.tender["authority"] == "sub-central"  # BT-11 body-pl
+    assert imported.tender["lots"] == 2
+    assert [lot.accessibility for lot in n.lots] == ["n-inc-just", "n-inc-just"]
+    assert all(lot.accessibility_justification for lot in n.lots)
+    assert [lot.strategic_procurement for lot in n.lots] == [["env-imp"], ["env-imp"]]
+    assert [lot.social_objectives for lot in n.lots] == [["acc-all"], ["acc-all"]]
+    assert [lot.reserved_participation for lot in n.lots] == [["res-pub-ser"], ["none"]]
+    assert [c.type for c in n.lots[0].award_criteria] == ["cost", "quality"]
+
+
+def test_a_value_in_another_currency_is_reported_and_not_converted() -> None:
+    imported = import_notice(DATA / "eforms" / "notices" / "cn-social_25.xml")
+    assert "estimated_value_eur" not in imported.tender
+    assert "estimated_value_eur" in imported.questions
+    assert any("1231 BWP" in w and "not converted" in w for w in imported.warnings)
+
+
+def test_a_notice_without_lot_values_sums_nothing_and_asks() -> None:
+    imported = import_notice(DATA / "eforms" / "notices" / "cn_24_open.xml")
+    assert imported.tender["estimated_value_eur"] == 500000
+    assert imported.tender["duration_months"] == 36  # BT-36-Lot 36 MONTH
+    assert imported.tender["cpv"] == ["71630000", "71314100", "50300000", "31600000"]
+    assert imported.complete
+
+
+def test_an_empty_invalid_notice_imports_as_all_questions() -> None:
+    imported = import_notice(DATA / "eforms" / "notices" / "INVALID_cn_24_empty.xml")
+    assert imported.tender == {}
+    assert not imported.complete
+    assert {"title", "nature", "estimated_value_eur", "cpv", "end_users", "digital"} <= set(imported.questions)
+
+
+def test_a_business_registration_notice_imports_with_a_warning() -> None:
+    imported = import_notice(DATA / "eforms" / "notices" / "X01_EEIG.xml")
+    assert imported.tender == {}
+    assert any("describes no purchase" in w for w in imported.warnings)
+
+
+@pytest.mark.parametrize("path", OCDS_FILES, ids=lambda p: p.name)
+def test_every_ocds_example_imports(path: Path) -> None:
+    data = json.loads(path.read_text("utf-8"))
+    imported = import_notice(path)
+    assert imported.notice.format == "ocds"
+    assert imported.notice.id == "ocds-213czf-000-00001"
+    releases = data.get("releases") or [r.get("compiledRelease") for r in data.get("records", [])]
+    tender = next((r["tender"] for r in releases if r and "tender" in r and "title" in r["tender"]), None)
+    if tender is None:
+        assert "title" not in imported.tender
+        return
+    assert imported.tender["title"] == tender["title"]
+    assert imported.tender["nature"] == {"goods": "supplies"}.get(
+        tender["mainProcurementCategory"], tender["mainProcurementCategory"]
+    )
+    if "items" in tender:
+        assert imported.tender["cpv"] == ["45233130", "45233162"]
+        assert "CPV id 45233130.0 read as 45233130" in imported.warnings
+    if "value" in tender:
+        assert tender["value"]["currency"] == "GBP"
+        assert "estimated_value_eur" not in imported.tender
+        assert any("GBP" in w for w in imported.warnings)
+    if "contractPeriod" in tender:
+        assert imported.tender["duration_months"] == 12  # 365 days
+    assert "lots" not in imported.tender  # an OCDS tender without lots is not one lot the buyer made
+
+
+def test_the_ocds_guess_for_a_cycle_lane_is_public_space_and_marked_as_a_guess() -> None:
+    imported = import_notice(DATA / "ocds" / "ocds-213czf-000-00001-02-tender.json")
+    guess = next(g for g in imported.guesses if g.field == "physical")
+    assert guess.value == ["public-space"]
+    assert "gok" in guess.because.nl and "guess" in guess.because.en
+    assert "physical" not in imported.tender and "physical" in imported.questions
+
+
+def test_a_release_package_with_two_processes_is_refused_for_import_but_scanned(tmp_path: Path) -> None:
+    release = json.loads((DATA / "ocds" / "ocds-213czf-000-00001-02-tender.json").read_text("utf-8"))["releases"][0]
+    other = dict(release, ocid="ocds-213czf-000-00002", id="other")
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps({"releases": [release, other]}))
+    with pytest.raises(InputError, match="holds 2 contracting processes"):
+        read_notice(path)
+    rows = list(scan([path]))
+    assert [r["notice_id"] for r in rows] == ["ocds-213czf-000-00001", "ocds-213czf-000-00002"]
+
+
+# --- export and round trips -------------------------------------------------------------------------------
+
+
+def declared_codes(notice: Any) -> set[tuple[str, str, str]]:
+    """(lot, field, code) for every strategic-procurement code a notice declares."""
+    fields = ("accessibility", "strategic_procurement", "social_objectives", "reserved_participation")
+    return {
+        (lot.id, field, code)
+        for lot in notice.lots
+        for field in fields
+        for code in (getattr(lot, field) if isinstance(getattr(lot, field), list) else [getattr(lot, field)])
+        if code
+    }
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_exported_values_use_only_sdk_codes_and_read_back_the_same(path: Path) -> None:
+    advice = evaluate(load_tender(path))
+    lots = ["LOT-0001", "LOT-0002"]
+    values = eforms.export_values(advice, lots)
+    lists = {v.codelist for v in values}
+    for codelist in lists:
+        assert {v.code for v in values if v.codelist == codelist} <= gc_codes(codelist)
+    wanted = {(v.lot, v.field, v.code) for v in values if not v.option}
+
+    back = eforms.read_eforms(eforms.lots_xml(values), "exported.xml")
+    assert declared_codes(back) == wanted
+
+    release = {"ocid": "ocds-test-1", "tag": ["tender"], **ocds.export_lots(advice, lots)}
+    from_ocds = ocds.read_ocds(json.dumps(release), "exported.json")
+    assert declared_codes(from_ocds) == wanted
+
+
+def test_a_notice_that_declares_what_the_advice_exports_has_no_gaps() -> None:
+    advice = evaluate(load_tender(ROOT / "examples" / "website-bewoners.yaml"))
+    notice = eforms.read_eforms(eforms.lots_xml(eforms.export_values(advice, ["LOT-1"])), "x.xml")
+    comparison = compare(notice, advice)
+    assert comparison.findings and not comparison.gaps
+
+
+def test_a_public_website_notice_saying_accessibility_is_not_included_contradicts_the_advice() -> None:
+    path = DATA / "eforms" / "notices" / "cn_24_maximal.xml"
+    imported = import_notice(path)
+    tender = parse_tender(imported.tender | {"end_users": ["residents"], "digital": ["website"]})
+    comparison = compare(imported.notice, evaluate(tender, on=__import__("datetime").date(2026, 3, 1)))
+    access = [f for f in comparison.findings if f.business_term == "BT-754-Lot"]
+    assert [f.status for f in access] == ["contradicts", "contradicts"]
+    assert all(f.level == "required" and "TOEG-DIG-01" in f.basis for f in access)
+    assert access[0].declared == ["n-inc-just"]
+    social = {(f.lot, f.expected): f.status for f in comparison.findings if f.business_term == "BT-775-Lot"}
+    assert social[("LOT-0001", "acc-all")] == "declared"
+    assert social[("LOT-0001", "opp")] == "missing"  # social return applies above the threshold
+
+
+def test_an_unassessable_notice_compares_to_nothing() -> None:
+    imported = import_notice(DATA / "eforms" / "notices" / "cn_24_minimal.xml")
+    assert not imported.complete
+    comparison = compare(imported.notice, None)
+    assert not comparison.assessed and comparison.findings == []
+
+
+# --- CPV ---------------------------------------------------------------------------------------------------
+
+
+def test_cpv_labels_come_from_the_annex_xiv_list_in_both_languages() -> None:
+    listed = gc_codes("cpv_social-service-cpv")
+    assert len(listed) == 115
+    for code in sorted(listed)[:20]:
+        assert cpv.label(code, "nl") and cpv.label(code, "en")
+    assert cpv.label("79710000", "en") is None or "79710000" in listed
+
+
+def test_cpv_hierarchy() -> None:
+    assert [cpv.level(c) for c in ("45000000", "45200000", "45230000", "45233000", "45233130")] == [
+        "division",
+        "group",
+        "class",
+        "category",
+        "subcategory",
+    ]
+    chain = []
+    code: str | None = "45233130"
+    while code:
+        chain.append(code)
+        code = cpv.parent(code)
+    assert chain == ["45233130", "45233000", "45230000", "45200000", "45000000"]
+
+
+# --- scan --------------------------------------------------------------------------------------------------
+
+
+def test_scanning_the_examples_gives_one_row_per_process_and_counts_only_assessed_notices_above_threshold() -> None:
+    import datetime as dt
+
+    rows = list(scan([DATA / "eforms" / "notices", DATA / "ocds"], on=dt.date(2026, 3, 1)))
+    assert len(rows) == 100
+    assert not [r for r in rows if r["status"] == "error"]
+    by_file = {Path(r["file"]).name: r for r in rows}
+    assert by_file["cn_24_maximal.xml"]["declares_accessibility"] == "no"
+    assert by_file["cn_24_maximal.xml"]["names_social_objective"] == "yes"
+    assert by_file["cn_24_maximal.xml"]["reserved"] == "yes"
+    assert by_file["cn_24_minimal.xml"]["status"] == "not-assessed"
+    items = indicators(rows)
+    overall = {i.indicator: i for i in items if i.group == "all"}
+    above = [r for r in rows if r["status"] in ("ok", "gaps") and r["above_threshold"] == "yes"]
+    assert overall["social-objective-named"].denominator == len(above)
+    assert overall["social-objective-named"].numerator == sum(r["names_social_objective"] == "yes" for r in above)
+    by_nature = [i for i in items if i.group == "nature" and i.indicator == "reserved"]
+    assert sum(i.denominator for i in by_nature) == len(above)
+
+
+def test_a_broken_file_is_a_row_with_its_error_and_the_scan_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "a-broken.xml").write_bytes(b"<ContractNotice><unclosed>")
+    (tmp_path / "b-bomb.xml").write_bytes(b'<!DOCTYPE a [<!ENTITY x "xx">]><a>&x;</a>')
+    (tmp_path / "c-good.xml").write_bytes((DATA / "eforms" / "notices" / "cn_24_open.xml").read_bytes())
+    (tmp_path / "d-bad.json").write_text("{not json")
+    rows = list(scan([tmp_path]))
+    assert [r["status"] for r in rows] == ["error", "error", "gaps", "error"]
+    assert "a-broken.xml" in rows[0]["error"] and "not well-formed XML" in rows[0]["error"]
+    assert "DOCTYPE" in rows[1]["error"]
+    assert "not valid JSON" in rows[3]["error"]
+
+
+def test_cli_scan_writes_csv_and_an_html_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report"
+    code = main(
+        [
+            "scan",
+            str(DATA / "ocds"),
+            str(DATA / "eforms" / "notices" / "cn_24_open.xml"),
+            "-o",
+            str(out),
+            "-q",
+            "--on",
+            ON,
+        ]
+    )
+    assert code == 0
+    assert "9 notices from 9 files" in capsys.readouterr().out
+    notices = (out / "notices.csv").read_text().splitlines()
+    assert notices[0].startswith("file,notice_id,format") and len(notices) == 10
+    assert (out / "indicators.csv").read_text().startswith("group,value,indicator,numerator,denominator,share")
+    page = (out / "report.html").read_text()
+    assert '<html lang="nl">' in page and '<svg role="img"' in page and "<caption" in page
+
+
+def test_cli_scan_on_two_workers_gives_the_same_rows(tmp_path: Path) -> None:
+    import datetime as dt
+
+    one = list(scan([DATA / "eforms" / "notices"], on=dt.date(2026, 3, 1)))
+    two = list(scan([DATA / "eforms" / "notices"], on=dt.date(2026, 3, 1), workers=2))
+    assert one == two
+
+
+# --- CLI ---------------------------------------------------------------------------------------------------
+
+
+def test_cli_import_writes_a_draft_that_validates_once_the_questions_are_answered(tmp_path: Path) -> None:
+    out = tmp_path / "tender.yaml"
+    assert main(["import", str(DATA / "eforms" / "notices" / "cn_24_open.xml"), "-o", str(out)]) == 0
+    text = out.read_text("utf-8")
+    assert text.startswith("# Concept-tenderprofiel uit") and "#   end_users:" in text
+    tender = load_tender(out)
+    assert tender.nature == "services" and tender.estimated_value_eur == 500000 and tender.end_users is None
+    # Run again over the file: the old version is kept as a backup.
+    assert main(["import", str(DATA / "eforms" / "notices" / "cn_24_open.xml"), "-o", str(out)]) == 0
+    assert (tmp_path / "tender.yaml~").read_text("utf-8") == text
+
+
+def test_cli_compare_strict_fails_on_a_required_gap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("end_users: [residents]\ndigital: [website]\n")
+    notice = str(DATA / "eforms" / "notices" / "cn_24_maximal.xml")
+    assert main(["compare", notice, "--answers", str(answers), "--on", ON, "--strict"]) == 1
+    assert "BT-754-Lot" in capsys.readouterr().out
+    assert main(["compare", notice, "--answers", str(answers), "--on", ON]) == 0
+
+
+def test_cli_compare_names_what_a_notice_lacks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", str(DATA / "eforms" / "notices" / "cn_24_minimal.xml")]) == 2
+    err = capsys.readouterr().err
+    assert "cn_24_minimal.xml: estimated_value_eur" in err and "--answers" in err
+
+
+def test_cli_export_takes_lot_ids_from_the_notice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("end_users: [residents]\ndigital: [website]\n")
+    notice = str(DATA / "eforms" / "notices" / "cn_24_maximal.xml")
+    assert main(["export", notice, "--answers", str(answers), "--on", ON, "--format", "ocds"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [lot["id"] for lot in data["tender"]["lots"]] == ["LOT-0001", "LOT-0002"]
+    assert data["tender"]["lots"][0]["hasAccessibilityCriteria"] is True
+
+
+def test_bad_answers_are_named_with_their_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("end_users: [aliens]\n")
+    assert main(["compare", str(DATA / "eforms" / "notices" / "cn_24_open.xml"), "--answers", str(answers)]) == 2
+    err = capsys.readouterr().err
+    assert "answers.yaml" in err and "end_users[0]" in err
+
+
+def test_the_imported_draft_of_a_complete_notice_evaluates() -> None:
+    for path in NOTICES:
+        imported = to_tender(read_notice(path))
+        if imported.complete:
+            assert evaluate(imported.tender).tender["title"] == imported.tender["title"]
+
+
+# --- hostile and malformed input ---------------------------------------------------------------------------
+
+OPEN = (DATA / "eforms" / "notices" / "cn_24_open.xml").read_bytes()
+
+
+def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        (
+            "xxe.xml",
+            '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<r>&x;</r>',
+            "line 2: a DOCTYPE or ENTITY declaration is not allowed",
+        ),
+        (
+            "laughs.xml",
+            '<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+            '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]><l>&d;</l>',
+            "a DOCTYPE or ENTITY declaration is not allowed",
+        ),
+        ("undefined-entity.xml", "<r>&x;</r>", "not well-formed XML"),
+        ("truncated.xml", OPEN[: len(OPEN) // 2], "not well-formed XML"),
+        ("empty.xml", "", "neither"),
+        ("latin1.xml", '<?xml version="1.0" encoding="UTF-8"?><r>caf\xe9</r>'.encode("latin-1"), "not well-formed XML"),
+        ("deep.xml", "<a>" * 5000 + "</a>" * 5000, "not well-formed XML"),
+        (
+            "wrong-namespace.xml",
+            OPEN.replace(
+                b'xmlns="urn:oasis:names:specification:ubl:schema:xsd:ContractNotice-2"', b'xmlns="urn:example:wrong"'
+            ),
+            "expected an eForms notice",
+        ),
+        ("html.xml", "<html><body>hello</body></html>", "got 'html' in namespace 'none'"),
+        (
+            "bad-amount.xml",
+            OPEN.replace(b'currencyID="EUR">500000<', b'currencyID="EUR">lots<', 1),
+            "BT-27-Procedure: expected a number, got 'lots'",
+        ),
+        (
+            "negative-duration.xml",
+            OPEN.replace(b'unitCode="MONTH">36<', b'unitCode="MONTH">-36<', 1),
+            "BT-36-Lot: expected a number of zero or more",
+        ),
+        ("not-json.json", "{not json", "not valid JSON"),
+        ("deep.json", '{"releases": ' + "[" * 200 + "]" * 200 + "}", "nested more than 64 levels"),
+        (
+            "string-amount.json",
+            '{"ocid": "o-1", "tender": {"value": {"amount": "1e6", "currency": "EUR"}}}',
+            "tender.value.amount: expected a number",
+        ),
+        ("lots-object.json", '{"ocid": "o-1", "tender": {"lots": {"id": 1}}}', "tender.lots: expected a list"),
+        ("no-ocid.json", '{"releases": [{"tender": {}}]}', "releases[0]: a release needs an ocid"),
+        ("not-ocds.json", '{"title": "a tender profile"}', "expected OCDS"),
+        ("utf16.json", '{"ocid": "o-1"}'.encode("utf-16"), "neither"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and v.endswith((".xml", ".json")) else "",
+)
+def test_hostile_and_malformed_notices_get_a_clear_error_naming_the_file(
+    tmp_path: Path, name: str, data: bytes | str, expected: str
+) -> None:
+    path = _write(tmp_path, name, data)
+    with pytest.raises(InputError) as caught:
+        import_notice(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)), message
+    assert expected in message
+
+
+def test_the_entity_in_a_refused_file_is_never_expanded(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    path = _write(tmp_path, "x.xml", f'<!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]><r>&x;</r>')
+    with pytest.raises(InputError) as caught:
+        import_notice(path)
+    assert "TOP-SECRET" not in str(caught.value)
+
+
+def test_a_notice_bigger_than_the_cap_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import inclusief_inkopen.notice as notice_module
+
+    monkeypatch.setattr(notice_module, "MAX_NOTICE_BYTES", 1_000_000)
+    with pytest.raises(InputError, match=r"file is 1,762,438 bytes; at most 1,000,000 are accepted"):
+        import_notice(DATA / "eforms" / "notices" / "cn_24_maximal_100_lots.xml")
+
+
+def test_a_wrong_cpv_check_digit_in_a_notice_is_reported_and_left_out(tmp_path: Path) -> None:
+    path = _write(tmp_path, "cpv.xml", OPEN.replace(b">71630000<", b">72413000-1<", 1))
+    imported = import_notice(path)
+    assert "72413000" not in imported.tender["cpv"]
+    assert any("check digit of 72413000 is 8, not 1" in w for w in imported.warnings)
+
+
+def test_an_unknown_code_in_a_notice_is_reported(tmp_path: Path) -> None:
+    maximal = (DATA / "eforms" / "notices" / "cn_24_maximal.xml").read_bytes()
+    path = _write(
+        tmp_path,
+        "code.xml",
+        maximal.replace(b'listName="strategic-procurement">env-imp<', b'listName="strategic-procurement">inc-soc<', 1),
+    )
+    imported = import_notice(path)
+    assert any("BT-06 code 'inc-soc' is not in the eForms code list" in w for w in imported.warnings)
+
+
+def test_cli_import_of_a_hostile_file_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, "x.xml", '<!DOCTYPE r [<!ENTITY x "y">]><r>&x;</r>')
+    out = tmp_path / "tender.yaml"
+    out.write_text("title: kept\n")
+    assert main(["import", str(path), "-o", str(out)]) == 2
+    assert "x.xml: line 1: a DOCTYPE" in capsys.readouterr().err
+    assert out.read_text() == "title: kept\n"
