@@ -252,14 +252,14 @@ def indicators_csv(items: Iterable[Indicator]) -> str:
     return buffer.getvalue()
 
 
-def _bars(title: str, items: list[Indicator], lang: str) -> str:
+def _bars(title: str, items: list[Indicator], lang: str, ident: str) -> str:
     """A horizontal bar chart as inline SVG, with the same figures as a table for screen readers and print."""
     e = html.escape
     width, bar_x, bar_w, row_h = 640, 170, 360, 26
     height = row_h * len(items) + 10
     parts = [
-        f'<svg role="img" aria-labelledby="{e(title)}-t" viewBox="0 0 {width} {height}" width="100%" '
-        f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg"><title id="{e(title)}-t">{e(title)}</title>'
+        f'<svg role="img" aria-labelledby="{ident}" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg"><title id="{ident}">{e(title)}</title>'
     ]
     for n, i in enumerate(items):
         y = n * row_h + 5
@@ -295,6 +295,7 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
     t = {
         "nl": {
             "title": "Inclusief inkopen: scan van aankondigingen",
+            "skip": "Naar de inhoud",
             "intro": "Aandelen onder de beoordeelde aankondigingen boven de Europese drempel.",
             "summary": "Samenvatting",
             "notices": "aankondigingen gelezen",
@@ -312,6 +313,7 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
         },
         "en": {
             "title": "Inclusive procurement: notice scan",
+            "skip": "Skip to the content",
             "intro": "Shares among the assessed notices above the EU threshold.",
             "summary": "Summary",
             "notices": "notices read",
@@ -356,8 +358,10 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
         if not by_nature:
             continue
         body.append(f"<section><h2>{e(label[0].upper() + label[1:])}</h2>")
-        body.append(f"<h3>{t['by_nature']}</h3>" + _bars(f"{label}, {t['by_nature']}", by_nature, lang))
-        body.append(f"<h3>{t['by_division']}</h3>" + _bars(f"{label}, {t['by_division']}", by_division, lang))
+        body.append(f"<h3>{t['by_nature']}</h3>" + _bars(f"{label}, {t['by_nature']}", by_nature, lang, f"{name}-n"))
+        body.append(
+            f"<h3>{t['by_division']}</h3>" + _bars(f"{label}, {t['by_division']}", by_division, lang, f"{name}-d")
+        )
         body.append("</section>")
     gaps = [r for r in rows if r.get("status") == "gaps"]
     body.append(f"<section><h2>{t['gaps']} ({len(gaps)})</h2>")
@@ -387,9 +391,12 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
         ".headline div{border:2px solid #004699;padding:.5rem 1rem;flex:1 1 14rem}"
         ".headline dd{font-size:2rem;margin:0;font-weight:bold}.sr-only{position:absolute;left:-10000px}"
         "a:focus,summary:focus{outline:3px solid #ec0000;outline-offset:2px}"
+        ".skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}.skip:focus{left:1rem}"
+        "@media print{.skip{display:none}details{display:block}}"
     )
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" '
         f'content="width=device-width, initial-scale=1"><title>{t["title"]}</title><style>{style}</style></head>'
-        f"<body><main>{''.join(body)}</main></body></html>\n"
+        f'<body><a class="skip" href="#main">{t["skip"]}</a><main id="main" tabindex="-1">{"".join(body)}</main>'
+        "</body></html>\n"
     )
