@@ -216,13 +216,14 @@ def test_a_release_package_with_two_processes_is_refused_for_import_but_scanned(
 def declared_codes(notice: Any) -> set[tuple[str, str, str]]:
     """(lot, field, code) for every strategic-procurement code a notice declares."""
     fields = ("accessibility", "strategic_procurement", "social_objectives", "reserved_participation")
-    return {
+    found = {
         (lot.id, field, code)
         for lot in notice.lots
         for field in fields
         for code in (getattr(lot, field) if isinstance(getattr(lot, field), list) else [getattr(lot, field)])
         if code
     }
+    return found | {(lot.id, "award_criteria", c.type) for lot in notice.lots for c in lot.award_criteria if c.type}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
@@ -538,3 +539,19 @@ def test_cli_import_of_a_hostile_file_exits_2_and_writes_nothing(
     assert main(["import", str(path), "-o", str(out)]) == 2
     assert "x.xml: line 1: a DOCTYPE" in capsys.readouterr().err
     assert out.read_text() == "title: kept\n"
+
+
+def test_a_notice_that_awards_on_price_alone_misses_the_advised_quality_criterion(tmp_path: Path) -> None:
+    price_only = OPEN.replace(b'award-criterion-type">quality<', b'award-criterion-type">price<')
+    assert price_only != OPEN
+    path = _write(tmp_path, "price.xml", price_only)
+    imported = import_notice(path)
+    tender = parse_tender(imported.tender | {"end_users": ["residents"], "digital": ["website"]})
+    import datetime as dt
+
+    advice = evaluate(tender, on=dt.date(2026, 3, 1))
+    award = [f for f in compare(imported.notice, advice).findings if f.business_term == "BT-539-Lot"]
+    assert [(f.expected, f.status, f.declared) for f in award] == [("quality", "missing", ["price"])]
+    assert "TOEG-DIG-04" in award[0].basis  # the accessibility award criterion
+    as_is = compare(import_notice(DATA / "eforms" / "notices" / "cn_24_open.xml").notice, advice)
+    assert [f.status for f in as_is.findings if f.business_term == "BT-539-Lot"] == ["declared"]

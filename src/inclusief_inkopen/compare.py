@@ -59,6 +59,7 @@ _TERMS = {
     "accessibility": ("BT-754-Lot", "accessibility"),
     "strategic_procurement": ("BT-06-Lot", "strategic-procurement"),
     "social_objectives": ("BT-775-Lot", "social-objective"),
+    "award_criteria": ("BT-539-Lot", "award-criterion-type"),
 }
 
 
@@ -66,15 +67,17 @@ def expected_codes(advice: Advice) -> dict[tuple[str, str], tuple[Level, list[st
     """(field, code) -> (level, criteria) for every eForms code the applied criteria bring."""
     out: dict[tuple[str, str], tuple[Level, list[str]]] = {}
     for s in advice.suggestions:
-        e = s.eforms
-        if e is None or (s.kind == "procedure" and s.status == "recommended"):
+        if s.kind == "procedure" and s.status == "recommended":
             continue  # a recommended procedure choice (reserving the contract) is an option, not an expectation
         level: Level = "required" if s.status in ("mandatory", "policy") else "recommended"
-        pairs = [("accessibility", e.accessibility)] if e.accessibility else []
-        pairs += [("social_objectives", c) for c in e.social_objectives]
-        pairs += [("strategic_procurement", c) for c in e.strategic_procurement]
-        if e.social_objectives:
+        e = s.eforms
+        pairs = [("accessibility", e.accessibility)] if e and e.accessibility else []
+        pairs += [("social_objectives", c) for c in e.social_objectives] if e else []
+        pairs += [("strategic_procurement", c) for c in e.strategic_procurement] if e else []
+        if e and e.social_objectives:
             pairs.append(("strategic_procurement", "soc-obj"))
+        if s.kind == "award-criterion":  # an inclusion award criterion is a quality criterion (BT-539 "quality")
+            pairs.append(("award_criteria", "quality"))
         for pair in pairs:
             old_level, criteria = out.get(pair, (level, []))
             out[pair] = ("required" if "required" in (old_level, level) else "recommended", [*criteria, s.id])
@@ -113,6 +116,8 @@ def compare(notice: Notice, advice: Advice | None) -> Comparison:
     for lot in lots:
         for (field, code), (level, basis) in expected.items():
             value: Any = getattr(lot, field)
+            if field == "award_criteria":
+                value = sorted({c.type for c in lot.award_criteria if c.type})
             declared = value if isinstance(value, list) else [value] if value else []
             if code in declared:
                 status: Status = "declared"

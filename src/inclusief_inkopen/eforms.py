@@ -257,6 +257,22 @@ def export_values(advice: Any, lots: list[str] | None = None) -> list[EformsValu
                         basis=eforms.basis.get(attr, []),
                     )
                 )
+        award = sorted({s.id for s in advice.suggestions if s.kind == "award-criterion"})
+        if award:  # the inclusion award criteria the advice suggests are quality criteria
+            out.append(
+                EformsValue(
+                    lot=lot,
+                    business_term="BT-539-Lot",
+                    field="award_criteria",
+                    codelist="award-criterion-type",
+                    code="quality",
+                    label={
+                        "nl": label("award-criterion-type", "quality", "nl"),
+                        "en": label("award-criterion-type", "quality", "en"),
+                    },
+                    basis=award,
+                )
+            )
         for option in eforms.options:
             term, codelist = next((t, c) for a, t, c in _EXPORTED if a == option.field)
             out.append(
@@ -302,11 +318,18 @@ def lots_xml(values: list[EformsValue]) -> bytes:
         node = cac(root, "ProcurementProjectLot")
         cbc(node, "ID", lot, schemeName="Lot")
         reserved = [v for v in mine if v.business_term == "BT-71-Lot"]
+        award = [v for v in mine if v.business_term == "BT-539-Lot"]
+        terms = cac(node, "TenderingTerms") if reserved or award else None
         if reserved:
-            request = cac(cac(node, "TenderingTerms"), "TendererQualificationRequest")
+            request = cac(terms, "TendererQualificationRequest")
             for v in reserved:
                 requirement = cac(request, "SpecificTendererRequirement")
                 cbc(requirement, "TendererRequirementTypeCode", v.code, listName="reserved-procurement")
+        if award:
+            criterion = cac(cac(terms, "AwardingTerms"), "AwardingCriterion")
+            for v in award:
+                sub = cac(criterion, "SubordinateAwardingCriterion")
+                cbc(sub, "AwardingCriterionTypeCode", v.code, listName="award-criterion-type")
         project = cac(node, "ProcurementProject")
         for v in mine:
             if v.business_term in _LIST_NAMES:

@@ -333,6 +333,8 @@ def export_lots(advice: Any, lots: list[str] | None = None) -> dict[str, Any]:
             lot["sustainability"] = goals
         reserved = [RESERVED[c] for c in [eforms.reserved_participation] if c in RESERVED]
         lot["otherRequirements"] = {"reservedParticipation": reserved}
+        if any(s.kind == "award-criterion" for s in advice.suggestions):
+            lot["awardCriteria"] = {"criteria": [{"type": "quality"}]}
         out.append(lot)
     return {"tender": {"lots": out}}
 
