@@ -272,13 +272,13 @@ def _write_or_print(text: str, output: str | None, what: str) -> None:
 
 def _is_notice(path: str) -> bool:
     """A notice file (eForms XML, or OCDS JSON) rather than a tender profile."""
-    from .files import read_bytes
+    from .files import MAX_NOTICE_BYTES, read_bytes
 
     if path.lower().endswith(".xml"):
         return True
     if not path.lower().endswith(".json"):
         return False
-    head = read_bytes(path)[:4096]
+    head = read_bytes(path, MAX_NOTICE_BYTES)[:4096]
     return any(key in head for key in (b'"ocid"', b'"releases"', b'"records"'))
 
 

@@ -16,6 +16,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +59,12 @@ def notice_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
-_CATALOGUE: Any = None
-
-
+@cache
 def _catalogue() -> Any:
-    global _CATALOGUE
-    if _CATALOGUE is None:
-        from .loader import load_catalogue
+    """The built-in catalogue, loaded once per process (each worker loads its own)."""
+    from .loader import load_catalogue
 
-        _CATALOGUE = load_catalogue(None, (), trust_cache=True)
-    return _CATALOGUE
+    return load_catalogue(None, (), trust_cache=True)
 
 
 def _yes_no(value: bool | None) -> str:
