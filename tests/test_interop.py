@@ -555,3 +555,10 @@ def test_a_notice_that_awards_on_price_alone_misses_the_advised_quality_criterio
     assert "TOEG-DIG-04" in award[0].basis  # the accessibility award criterion
     as_is = compare(import_notice(DATA / "eforms" / "notices" / "cn_24_open.xml").notice, advice)
     assert [f.status for f in as_is.findings if f.business_term == "BT-539-Lot"] == ["declared"]
+
+
+def test_a_json_file_that_is_not_utf8_is_a_row_with_its_error_in_a_scan(tmp_path: Path) -> None:
+    path = _write(tmp_path, "latin1.json", '{"ocid": "o-1", "tender": {"title": "caf\xe9"}}'.encode("latin-1"))
+    rows = list(scan([path]))
+    assert [r["status"] for r in rows] == ["error"]
+    assert "latin1.json: byte 40: not UTF-8 text" in rows[0]["error"]

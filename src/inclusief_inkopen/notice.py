@@ -286,20 +286,35 @@ def to_tender(notice: Notice) -> Imported:
     )
 
 
-def read_notice(path: str | os.PathLike[str]) -> Notice:
-    """Read an eForms notice (XML) or an OCDS release, record or package (JSON), by content."""
+def read_notices(path: str | os.PathLike[str]) -> list[Notice]:
+    """Every contracting process in a file, by content: one for an eForms notice (XML), one or more for OCDS
+    (a release, record or package, JSON)."""
     name = str(Path(path))
     data = read_bytes(path, MAX_NOTICE_BYTES)
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if start == b"<":
         from .eforms import read_eforms
 
-        return read_eforms(data, name)
+        return [read_eforms(data, name)]
     if start in (b"{", b"["):
-        from .ocds import read_ocds
+        from .ocds import read_all
 
-        return read_ocds(data, name)
+        return read_all(data, name)
     raise InputError.single(name, "", "expected an eForms notice (XML) or OCDS data (JSON); this is neither")
+
+
+def only_one(notices: list[Notice], file: str) -> Notice:
+    """The single contracting process a file must hold to be imported."""
+    if len(notices) != 1:
+        raise InputError.single(
+            file, "", f"holds {len(notices)} contracting processes; import one at a time, or use 'scan' for many"
+        )
+    return notices[0]
+
+
+def read_notice(path: str | os.PathLike[str]) -> Notice:
+    """The one contracting process in a notice file."""
+    return only_one(read_notices(path), str(Path(path)))
 
 
 def import_notice(path: str | os.PathLike[str]) -> Imported:

@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import InputError
 from .files import parse_json
-from .notice import AwardCriterion, DeclaredLot, Duration, Money, Notice
+from .notice import AwardCriterion, DeclaredLot, Duration, Money, Notice, only_one
 
 NATURES = {"goods": "supplies", "works": "works", "services": "services"}
 SOCIAL_GOALS = {
@@ -293,21 +293,16 @@ def _notice(release: dict[str, Any], file: str) -> Notice:
 
 def read_all(data: bytes | str, file: str = "<input>") -> list[Notice]:
     """Every contracting process in an OCDS document, one notice each."""
-    text = data.decode("utf-8-sig", errors="strict") if isinstance(data, bytes) else data
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise InputError.single(file, f"byte {exc.start}", "not UTF-8 text; OCDS JSON is UTF-8") from None
     return [_notice(release, file) for release in _processes(parse_json(text, file), file)]
 
 
 def read_ocds(data: bytes | str, file: str = "<input>") -> Notice:
     """The one contracting process in an OCDS document."""
-    try:
-        notices = read_all(data, file)
-    except UnicodeDecodeError as exc:
-        raise InputError.single(file, f"byte {exc.start}", "not UTF-8 text; OCDS JSON is UTF-8") from None
-    if len(notices) != 1:
-        raise InputError.single(
-            file, "", f"holds {len(notices)} contracting processes; import one at a time, or use 'scan' for many"
-        )
-    return notices[0]
+    return only_one(read_all(data, file), file)
 
 
 def export_lots(advice: Any, lots: list[str] | None = None) -> dict[str, Any]:

@@ -75,16 +75,10 @@ def scan_file(path: Path, on: dt.date | None = None) -> list[dict[str, str]]:
     """The rows for one file: one per contracting process (an OCDS package may hold several)."""
     from .compare import compare, expected_codes
     from .evaluate import evaluate
-    from .notice import read_notice, to_tender
+    from .notice import read_notices, to_tender
 
     try:
-        if path.suffix.lower() == ".json":
-            from .files import MAX_NOTICE_BYTES, read_bytes
-            from .ocds import read_all
-
-            notices = read_all(read_bytes(path, MAX_NOTICE_BYTES), str(path))
-        else:
-            notices = [read_notice(path)]
+        notices = read_notices(path)
     except InclusiefInkopenError as exc:
         return [{"file": str(path), "status": "error", "error": str(exc).replace("\n", " | ")}]
     rows = []
