@@ -215,15 +215,7 @@ def test_a_release_package_with_two_processes_is_refused_for_import_but_scanned(
 
 def declared_codes(notice: Any) -> set[tuple[str, str, str]]:
     """(lot, field, code) for every strategic-procurement code a notice declares."""
-    fields = ("accessibility", "strategic_procurement", "social_objectives", "reserved_participation")
-    found = {
-        (lot.id, field, code)
-        for lot in notice.lots
-        for field in fields
-        for code in (getattr(lot, field) if isinstance(getattr(lot, field), list) else [getattr(lot, field)])
-        if code
-    }
-    return found | {(lot.id, "award_criteria", c.type) for lot in notice.lots for c in lot.award_criteria if c.type}
+    return {(lot.id, field, code) for lot in notice.lots for field in eforms.TERMS for code in lot.codes(field)}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

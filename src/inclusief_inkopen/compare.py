@@ -9,7 +9,7 @@ expects because of a mandatory or policy criterion is *required*; one that only 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -55,14 +55,6 @@ class Comparison(BaseModel):
         return [f for f in self.gaps if f.level == "required"]
 
 
-_TERMS = {
-    "accessibility": ("BT-754-Lot", "accessibility"),
-    "strategic_procurement": ("BT-06-Lot", "strategic-procurement"),
-    "social_objectives": ("BT-775-Lot", "social-objective"),
-    "award_criteria": ("BT-539-Lot", "award-criterion-type"),
-}
-
-
 def expected_codes(advice: Advice) -> dict[tuple[str, str], tuple[Level, list[str]]]:
     """(field, code) -> (level, criteria) for every eForms code the applied criteria bring."""
     out: dict[tuple[str, str], tuple[Level, list[str]]] = {}
@@ -88,11 +80,10 @@ def expected_codes(advice: Advice) -> dict[tuple[str, str], tuple[Level, list[st
 
 
 def _message(field: str, code: str, status: Status, lot: DeclaredLot, declared: list[str]) -> Text:
-    codelist = _TERMS[field][1]
+    term, codelist = ef.TERMS[field]
     want_nl, want_en = ef.label(codelist, code, "nl"), ef.label(codelist, code, "en")
     said_nl = ", ".join(ef.label(codelist, c, "nl") for c in declared) or "niets"
     said_en = ", ".join(ef.label(codelist, c, "en") for c in declared) or "nothing"
-    term = _TERMS[field][0]
     if status == "declared":
         return Text(
             nl=f"perceel {lot.id}: {term} zegt '{want_nl}', zoals het advies",
@@ -115,10 +106,7 @@ def compare(notice: Notice, advice: Advice | None) -> Comparison:
     findings: list[Finding] = []
     for lot in lots:
         for (field, code), (level, basis) in expected.items():
-            value: Any = getattr(lot, field)
-            if field == "award_criteria":
-                value = sorted({c.type for c in lot.award_criteria if c.type})
-            declared = value if isinstance(value, list) else [value] if value else []
+            declared = lot.codes(field)
             if code in declared:
                 status: Status = "declared"
             elif field == "accessibility" and declared:
@@ -128,7 +116,7 @@ def compare(notice: Notice, advice: Advice | None) -> Comparison:
             findings.append(
                 Finding(
                     lot=lot.id,
-                    business_term=_TERMS[field][0],
+                    business_term=ef.TERMS[field][0],
                     field=field,
                     expected=code,
                     level=level,

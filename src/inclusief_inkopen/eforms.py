@@ -157,20 +157,29 @@ def _lot(node: Any, scheme: Literal["Lot", "Part"], file: str, index: int) -> De
     return DeclaredLot(**fields)
 
 
+# The lot terms the rules speak about: field of the advice and of a declared lot -> (business term, code list).
+TERMS: dict[str, tuple[str, str]] = {
+    "accessibility": ("BT-754-Lot", "accessibility"),
+    "strategic_procurement": ("BT-06-Lot", "strategic-procurement"),
+    "social_objectives": ("BT-775-Lot", "social-objective"),
+    "reserved_participation": ("BT-71-Lot", "reserved-procurement"),
+    "award_criteria": ("BT-539-Lot", "award-criterion-type"),
+}
+# The strategic-procurement terms, which the advice's ``eforms`` section sets and a notice's codes are checked for.
+STRATEGIC_FIELDS = ("accessibility", "strategic_procurement", "social_objectives", "reserved_participation")
+
+
 def _unknown_codes(lots: list[DeclaredLot]) -> list[str]:
-    checks = (
-        ("accessibility", "accessibility", "BT-754"),
-        ("strategic_procurement", "strategic-procurement", "BT-06"),
-        ("social_objectives", "social-objective", "BT-775"),
-        ("reserved_participation", "reserved-procurement", "BT-71"),
-    )
     out = []
     for lot in lots:
-        for attr, codelist, term in checks:
-            value = getattr(lot, attr)
-            for code in value if isinstance(value, list) else [value] if value else []:
+        for field in STRATEGIC_FIELDS:
+            term, codelist = TERMS[field]
+            for code in lot.codes(field):
                 if not is_code(codelist, code):
-                    out.append(f"lot {lot.id}: {term} code {code!r} is not in the eForms code list {codelist!r}")
+                    out.append(
+                        f"lot {lot.id}: {term.removesuffix('-Lot')} code {code!r} is not in the eForms code list "
+                        f"{codelist!r}"
+                    )
     return out
 
 
@@ -225,72 +234,43 @@ class EformsValue(BaseModel):
     option: bool = False
 
 
-_EXPORTED = (
-    ("accessibility", "BT-754-Lot", "accessibility"),
-    ("strategic_procurement", "BT-06-Lot", "strategic-procurement"),
-    ("social_objectives", "BT-775-Lot", "social-objective"),
-    ("reserved_participation", "BT-71-Lot", "reserved-procurement"),
-)
-
-
 def export_values(advice: Any, lots: list[str] | None = None) -> list[EformsValue]:
     """The advice's eForms values, per lot, with their business terms and code-list codes.
 
     The advice is for the whole tender, so every lot gets the same values unless the buyer splits the tender
     differently; recommended procedure choices (a reserved contract …) come as options, not as values.
     """
-    lot_ids = lots or ["LOT-0001"]
     eforms = advice.eforms
+
+    def value(lot: str, field: str, code: str, basis: list[str], option: bool = False) -> EformsValue:
+        term, codelist = TERMS[field]
+        return EformsValue(
+            lot=lot,
+            business_term=term,
+            field=field,
+            codelist=codelist,
+            code=code,
+            label={"nl": label(codelist, code, "nl"), "en": label(codelist, code, "en")},
+            basis=basis,
+            option=option,
+        )
+
+    # The inclusion award criteria the advice suggests are quality criteria.
+    award = sorted({s.id for s in advice.suggestions if s.kind == "award-criterion"})
     out: list[EformsValue] = []
-    for lot in lot_ids:
-        for attr, term, codelist in _EXPORTED:
-            value = getattr(eforms, attr)
-            for code in value if isinstance(value, list) else [value] if value else []:
-                out.append(
-                    EformsValue(
-                        lot=lot,
-                        business_term=term,
-                        field=attr,
-                        codelist=codelist,
-                        code=code,
-                        label={"nl": label(codelist, code, "nl"), "en": label(codelist, code, "en")},
-                        basis=eforms.basis.get(attr, []),
-                    )
-                )
-        award = sorted({s.id for s in advice.suggestions if s.kind == "award-criterion"})
-        if award:  # the inclusion award criteria the advice suggests are quality criteria
-            out.append(
-                EformsValue(
-                    lot=lot,
-                    business_term="BT-539-Lot",
-                    field="award_criteria",
-                    codelist="award-criterion-type",
-                    code="quality",
-                    label={
-                        "nl": label("award-criterion-type", "quality", "nl"),
-                        "en": label("award-criterion-type", "quality", "en"),
-                    },
-                    basis=award,
-                )
-            )
-        for option in eforms.options:
-            term, codelist = next((t, c) for a, t, c in _EXPORTED if a == option.field)
-            out.append(
-                EformsValue(
-                    lot=lot,
-                    business_term=term,
-                    field=option.field,
-                    codelist=codelist,
-                    code=option.value,
-                    label={"nl": label(codelist, option.value, "nl"), "en": label(codelist, option.value, "en")},
-                    basis=[option.criterion],
-                    option=True,
-                )
-            )
+    for lot in lots or ["LOT-0001"]:
+        for field in STRATEGIC_FIELDS:
+            given = getattr(eforms, field)
+            for code in given if isinstance(given, list) else [given] if given else []:
+                out.append(value(lot, field, code, eforms.basis.get(field, [])))
+        if award:
+            out.append(value(lot, "award_criteria", "quality", award))
+        out += [value(lot, o.field, o.value, [o.criterion], option=True) for o in eforms.options]
     return out
 
 
-_LIST_NAMES = {"BT-754-Lot": "accessibility", "BT-06-Lot": "strategic-procurement", "BT-775-Lot": "social-objective"}
+# Terms written as a lot's ``cac:ProcurementAdditionalType``, whose listName is the code list's name.
+_ADDITIONAL_TYPES = {"BT-754-Lot", "BT-06-Lot", "BT-775-Lot"}
 
 
 def lots_xml(values: list[EformsValue]) -> bytes:
@@ -332,8 +312,8 @@ def lots_xml(values: list[EformsValue]) -> bytes:
                 cbc(sub, "AwardingCriterionTypeCode", v.code, listName="award-criterion-type")
         project = cac(node, "ProcurementProject")
         for v in mine:
-            if v.business_term in _LIST_NAMES:
+            if v.business_term in _ADDITIONAL_TYPES:
                 extra = cac(project, "ProcurementAdditionalType")
-                cbc(extra, "ProcurementTypeCode", v.code, listName=_LIST_NAMES[v.business_term])
+                cbc(extra, "ProcurementTypeCode", v.code, listName=v.codelist)
     xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return xml

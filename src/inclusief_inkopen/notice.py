@@ -62,6 +62,13 @@ class DeclaredLot(_Model):
     reserved_execution: str | None = None  # BT-736
     award_criteria: list[AwardCriterion] = []
 
+    def codes(self, field: str) -> list[str]:
+        """The code-list codes the lot declares for a field (BT-539 types for ``award_criteria``)."""
+        if field == "award_criteria":
+            return sorted({c.type for c in self.award_criteria if c.type})
+        value = getattr(self, field)
+        return list(value) if isinstance(value, list) else [value] if value else []
+
 
 class Notice(_Model):
     file: str | None

@@ -12,6 +12,7 @@ codes, so a notice compares the same whichever format it came in.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -308,30 +309,29 @@ def read_ocds(data: bytes | str, file: str = "<input>") -> Notice:
 def export_lots(advice: Any, lots: list[str] | None = None) -> dict[str, Any]:
     """The advice's values as an OCDS release fragment: ``{"tender": {"lots": [...]}}``."""
     eforms = advice.eforms
-    out = []
-    for lot_id in lots or ["LOT-0001"]:
-        lot: dict[str, Any] = {"id": lot_id}
-        if eforms.accessibility == "inc":
-            lot["hasAccessibilityCriteria"] = True
-        elif eforms.accessibility in ("n-inc", "n-inc-just"):
-            lot["hasAccessibilityCriteria"] = False
-            if eforms.accessibility == "n-inc":
-                lot["noAccessibilityCriteriaRationale"] = NOT_FOR_PERSONS
-        goals = [{"goal": SOCIAL_GOALS[c], "strategies": STRATEGIES} for c in eforms.social_objectives]
-        goals += [
-            {"goal": STRATEGIC_GOALS[c], "strategies": STRATEGIES}
-            for c in eforms.strategic_procurement
-            if c in STRATEGIC_GOALS and not (c == "soc-obj" and eforms.social_objectives)
-        ]
-        if goals:
-            lot["hasSustainability"] = True
-            lot["sustainability"] = goals
-        reserved = [RESERVED[c] for c in [eforms.reserved_participation] if c in RESERVED]
-        lot["otherRequirements"] = {"reservedParticipation": reserved}
-        if any(s.kind == "award-criterion" for s in advice.suggestions):
-            lot["awardCriteria"] = {"criteria": [{"type": "quality"}]}
-        out.append(lot)
-    return {"tender": {"lots": out}}
+    # The advice is for the whole tender: every lot carries the same fields.
+    fields: dict[str, Any] = {}
+    if eforms.accessibility == "inc":
+        fields["hasAccessibilityCriteria"] = True
+    elif eforms.accessibility in ("n-inc", "n-inc-just"):
+        fields["hasAccessibilityCriteria"] = False
+        if eforms.accessibility == "n-inc":
+            fields["noAccessibilityCriteriaRationale"] = NOT_FOR_PERSONS
+    goals = [{"goal": SOCIAL_GOALS[c], "strategies": STRATEGIES} for c in eforms.social_objectives]
+    goals += [
+        {"goal": STRATEGIC_GOALS[c], "strategies": STRATEGIES}
+        for c in eforms.strategic_procurement
+        if c in STRATEGIC_GOALS and not (c == "soc-obj" and eforms.social_objectives)
+    ]
+    if goals:
+        fields["hasSustainability"] = True
+        fields["sustainability"] = goals
+    reserved = [RESERVED[c] for c in [eforms.reserved_participation] if c in RESERVED]
+    fields["otherRequirements"] = {"reservedParticipation": reserved}
+    if any(s.kind == "award-criterion" for s in advice.suggestions):
+        fields["awardCriteria"] = {"criteria": [{"type": "quality"}]}
+    # A copy per lot, so that a caller who edits one lot does not edit them all.
+    return {"tender": {"lots": [{"id": lot_id, **copy.deepcopy(fields)} for lot_id in lots or ["LOT-0001"]]}}
 
 
 def dumps(data: Any) -> str:
