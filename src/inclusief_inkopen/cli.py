@@ -272,13 +272,15 @@ def _write_or_print(text: str, output: str | None, what: str) -> None:
 
 def _is_notice(path: str) -> bool:
     """A notice file (eForms XML, or OCDS JSON) rather than a tender profile."""
-    from .files import MAX_NOTICE_BYTES, read_bytes
-
     if path.lower().endswith(".xml"):
         return True
     if not path.lower().endswith(".json"):
         return False
-    head = read_bytes(path, MAX_NOTICE_BYTES)[:4096]
+    try:  # only the start is needed; the reader that follows reads the whole file and reports its errors
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
     return any(key in head for key in (b'"ocid"', b'"releases"', b'"records"'))
 
 
@@ -297,7 +299,7 @@ def _advice_for(path: str, args: argparse.Namespace) -> tuple[Any, Any]:
     from .evaluate import evaluate
     from .files import load_document
     from .notice import import_notice
-    from .profile import load_tender
+    from .profile import load_tender, parse_tender
 
     if not _is_notice(path):
         return evaluate(load_tender(path), _catalogue(args), on=args.on), None
@@ -315,8 +317,6 @@ def _advice_for(path: str, args: argparse.Namespace) -> tuple[Any, Any]:
             ", ".join(missing),
             "the notice does not say this; answer it in a file given with --answers (see 'import' for the questions)",
         )
-    from .profile import parse_tender
-
     profile = parse_tender(tender, f"{path} (with {args.answers})" if args.answers else path)
     return evaluate(profile, _catalogue(args), on=args.on), imported.notice
 
