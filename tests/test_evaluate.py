@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -253,3 +254,41 @@ def test_every_mandatory_suggestion_names_a_legal_basis(catalogue, data, on):
     for s in evaluate(data, catalogue, on=on).suggestions:
         if s.status == "mandatory":
             assert any(b.kind in ("law", "eu-law") for b in s.legal_basis)
+
+
+def _fresh(catalogue):
+    """The same catalogue with nothing remembered from earlier evaluations."""
+    return dataclasses.replace(catalogue, memo={})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(profiles, min_size=2, max_size=12), dates)
+def test_advice_does_not_depend_on_what_was_evaluated_before(catalogue, tenders, on):
+    shared = _fresh(catalogue)
+    in_order = [evaluate(t, shared, on=on).to_json() for t in tenders]
+    reversed_order = [evaluate(t, _fresh(catalogue), on=on).to_json() for t in reversed(tenders)][::-1]
+    assert in_order == reversed_order
+
+
+@pytest.mark.parametrize("first, then", [(500_000, 500_000.0), (500_000.0, 500_000)])
+def test_a_value_is_shown_as_given_whatever_was_evaluated_before(catalogue, first, then):
+    # 500000 == 500000.0 in Python; remembered outcomes once mixed them up, so the JSON depended on history.
+    shared = _fresh(catalogue)
+    evaluate(tender(estimated_value_eur=first), shared, on=ON)
+    after = evaluate(tender(estimated_value_eur=then), shared, on=ON)
+    assert after.to_json() == evaluate(tender(estimated_value_eur=then), _fresh(catalogue), on=ON).to_json()
+    sr = next(s for s in after.suggestions if s.id == "SR-01")
+    assert type(sr.reasons[0].actual) is type(then)
+
+
+def test_outcomes_that_never_repeat_are_not_kept_and_advice_stays_the_same(catalogue):
+    # Each tender has its own value, so rules on the value get a new outcome every time; after a review they are
+    # evaluated afresh instead of filling memory. The advice must not change when that happens.
+    shared = _fresh(catalogue)
+    tenders = [tender(estimated_value_eur=100_000 + 1_237 * i, lots=1 + i % 3) for i in range(300)]
+    advice = [evaluate(t, shared, on=ON).to_json() for t in tenders]
+    rules = {r.compiled.criterion.id: r for r in shared.memo["plans"][ON].rules}
+    assert not rules["SR-01"].remember and not rules["SR-01"].seen
+    assert rules["PERC-01"].remember and 0 < len(rules["PERC-01"].seen) <= 6
+    for i in (0, 255, 256, 299):
+        assert advice[i] == evaluate(tenders[i], _fresh(catalogue), on=ON).to_json()

@@ -8,7 +8,10 @@ once and passed in (or the built-in one is used).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from . import __version__
@@ -27,10 +30,10 @@ from .advice import (
     Undetermined,
 )
 from .catalogue import STATUS_ORDER, Catalogue, CompiledCriterion, Criterion
-from .conditions import Context, Reason
+from .conditions import Context, Reason, Truth
 from .errors import EvaluationError, Problem
 from .explain import asked_field, field_label, format_value, question, render_reason
-from .facts import ANNEX_XIV_LIST, REQUIRED_PARAMETERS, DerivedFact, derive
+from .facts import ANNEX_XIV_LIST, FIELDS, REQUIRED_PARAMETERS, DerivedFact, derive
 from .parameters import ParameterValue
 from .placeholders import substitute
 from .profile import TenderProfile, parse_tender
@@ -39,6 +42,7 @@ from .text import LANGUAGES, Text, format_date
 _Item = TypeVar("_Item", Suggestion, NotApplicable, Undetermined)
 _T = TypeVar("_T")
 
+_ENGINE = {"name": "inclusief-inkopen", "version": __version__}
 THEME_ORDER = {
     theme: i
     for i, theme in enumerate(Criterion.model_fields["theme"].annotation.__args__)  # type: ignore[union-attr]
@@ -67,13 +71,14 @@ def parameter_values(catalogue: Catalogue, on: dt.date, names: set[str] | frozen
     return values
 
 
+@lru_cache(maxsize=1024)
 def _parameter_use(name: str | None, value: ParameterValue | None) -> ParameterUse | None:
     if name is None or value is None:
         return None
     return ParameterUse(name=name, value=value.value, valid_from=value.valid_from, source=value.source)
 
 
-def _reason_out(r: Reason, catalogue: Catalogue) -> ReasonOut:
+def _reason_out(r: Reason, memo: dict[Any, Any], catalogue: Catalogue) -> ReasonOut:
     expected = r.expected
     if isinstance(expected, frozenset):  # a code list: name it rather than print thousands of codes
         expected = {"list": r.parameter}
@@ -88,43 +93,55 @@ def _reason_out(r: Reason, catalogue: Catalogue) -> ReasonOut:
         holds=r.holds,
         parameter=_parameter_use(r.parameter, r.parameter_value),
         matched=list(r.matched),
-        text=render_reason(r, catalogue.parameter_labels, catalogue.list_labels),
+        text=_sentence(r, memo, catalogue),
     )
 
 
-# Remembered renderings per catalogue; bounded so that a long batch over varied tenders cannot grow it forever.
+def _sentence(r: Reason, memo: dict[Any, Any], catalogue: Catalogue) -> Text:
+    """A reason in words; reasons that say the same of the same fact share one rendering, whatever their path."""
+    key = ("sentence", r.field, r.op, r.actual, r.expected, r.holds, r.parameter, r.parameter_value, r.matched)
+    return _remember(memo, key, lambda: render_reason(r, catalogue.parameter_labels, catalogue.list_labels))
+
+
+# Remembered outcomes and renderings are bounded, so that a long batch over varied tenders cannot grow them forever.
 _MEMO_LIMIT = 20_000
+_SEEN_LIMIT = 4_096
+_PLAN_LIMIT = 64
+# After this many tenders, a rule that missed for more than this share of them is no longer remembered.
+_REVIEW_AFTER = 256
+_NO_REPEATS = 0.9
 
 
-def _remember(cat: Catalogue, key: Any, build: Callable[[], _T]) -> _T:
-    """``build()``, remembered in the catalogue's memo under ``key``.
+def _remember(memo: dict[Any, Any], key: Any, build: Callable[[], _T]) -> _T:
+    """``build()``, remembered in ``memo`` under ``key``.
 
     Only for values that are immutable (frozen models, or copied by the caller) and depend on nothing but the
-    key and the catalogue. A key holding an unhashable fact value is built every time.
+    key and what the memo belongs to (a catalogue, or a catalogue on one date).
     """
-    try:
-        found: _T | None = cat.memo.get(key)
-    except TypeError:
-        return build()
+    found: _T | None = memo.get(key)
     if found is None:
-        if len(cat.memo) > _MEMO_LIMIT:
-            cat.memo.clear()
-        found = cat.memo[key] = build()
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        found = memo[key] = build()
     return found
 
 
-def _reasons(reasons: list[Reason], catalogue: Catalogue) -> list[ReasonOut]:
-    # Tenders share most predicate outcomes (the same field value against the same rule), and a rendered
-    # reason is an immutable model, so one rendering serves every advice that has the same reason.
-    return [_remember(catalogue, r, lambda r=r: _reason_out(r, catalogue)) for r in reasons]
+def _reasons(reasons: list[Reason], memo: dict[Any, Any], catalogue: Catalogue) -> list[ReasonOut]:
+    # Criteria with the same predicate on the same fact share one rendering. The type is part of the key:
+    # 500000 and 500000.0 are equal in Python, but the advice shows each as the tender gave it.
+    return [
+        _remember(memo, ("reason", r, r.actual.__class__), lambda r=r: _reason_out(r, memo, catalogue)) for r in reasons
+    ]
 
 
-def _derived_out(name: str, fact: DerivedFact, catalogue: Catalogue, value_eur: float) -> DerivedOut:
+def _derived_out(
+    name: str, fact: DerivedFact, memo: dict[Any, Any], catalogue: Catalogue, value_eur: float
+) -> DerivedOut:
     comparison = None
     if name == "above_eu_threshold" and fact.parameter and fact.parameter_value is not None:
         # Show the comparison itself: "geraamde waarde € 450.000 ≥ Europese drempel € 216.000 (…)".
         threshold = fact.parameter_value.value
-        comparison = render_reason(
+        comparison = _sentence(
             Reason(
                 "derived/above_eu_threshold",
                 "estimated_value_eur",
@@ -135,7 +152,8 @@ def _derived_out(name: str, fact: DerivedFact, catalogue: Catalogue, value_eur: 
                 fact.parameter,
                 fact.parameter_value,
             ),
-            catalogue.parameter_labels,
+            memo,
+            catalogue,
         )
     texts = {}
     for lang in LANGUAGES:
@@ -172,10 +190,6 @@ def fill(text: Text, catalogue: Catalogue, on: dt.date) -> Text:
 
 
 def _legal_basis(criterion: Criterion, catalogue: Catalogue) -> list[LegalBasisOut]:
-    return list(_remember(catalogue, ("legal_basis", criterion.id), lambda: _build_legal_basis(criterion, catalogue)))
-
-
-def _build_legal_basis(criterion: Criterion, catalogue: Catalogue) -> list[LegalBasisOut]:
     out = []
     for ref in criterion.legal_basis:
         source = catalogue.sources[ref.source]
@@ -188,6 +202,11 @@ def _build_legal_basis(criterion: Criterion, catalogue: Catalogue) -> list[Legal
             )
         )
     return out
+
+
+@lru_cache(maxsize=4096)
+def _option(criterion: str, field: str, value: str) -> EformsOption:
+    return EformsOption(criterion=criterion, field=field, value=value)
 
 
 def _eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> EformsAdvice:
@@ -206,9 +225,9 @@ def _eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> Eform
             for field in ("accessibility", "reserved_participation"):
                 value = getattr(e, field)
                 if value:
-                    options.append(EformsOption(criterion=s.id, field=field, value=value))
+                    options.append(_option(s.id, field, value))
             for field in ("strategic_procurement", "social_objectives"):
-                options.extend(EformsOption(criterion=s.id, field=field, value=v) for v in getattr(e, field))
+                options.extend(_option(s.id, field, v) for v in getattr(e, field))
             continue
         if e.accessibility:
             accessibility.append(e.accessibility)
@@ -247,6 +266,16 @@ def _default_catalogue() -> Catalogue:
     return load_catalogue(trust_cache=True)
 
 
+def _facts(
+    profile: TenderProfile, cat: Catalogue, params: dict[str, ParameterValue]
+) -> tuple[dict[str, Any], dict[str, DerivedFact]]:
+    derived = derive(profile, params, cat.lists[ANNEX_XIV_LIST])
+    # Lists become tuples so that facts can be remembered by value (see _Rule.seen).
+    facts: dict[str, Any] = {k: tuple(v) if v.__class__ is list else v for k, v in profile.__dict__.items()}
+    facts.update((name, fact.value) for name, fact in derived.items())
+    return facts, derived
+
+
 def context_for(
     profile: TenderProfile, cat: Catalogue, when: dt.date, in_force: list[CompiledCriterion] | None = None
 ) -> tuple[Context, dict[str, DerivedFact]]:
@@ -255,33 +284,125 @@ def context_for(
     for c in cat.criteria.values() if in_force is None else in_force:
         needed |= c.parameters
     params = parameter_values(cat, when, needed)
-    derived = derive(profile, params, cat.lists[ANNEX_XIV_LIST])
-    # Lists become tuples so that reasons holding them can be remembered (see _reasons).
-    facts: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in profile.__dict__.items()}
-    facts.update((name, fact.value) for name, fact in derived.items())
+    facts, derived = _facts(profile, cat, params)
     return Context(facts, params, cat.lists), derived
 
 
-def _head(crit: Criterion, cat: Catalogue, when: dt.date) -> dict[str, Any]:
-    """The fields every advice item shows about its criterion."""
-    return _remember(
-        cat,
-        ("head", crit.id, when),
-        lambda: {
-            "id": crit.id,
-            "theme": crit.theme,
-            "kind": crit.kind,
-            "status": crit.status,
-            "ambition": crit.ambition,
-            "title": fill(crit.title, cat, when),
-        },
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """A criterion's verdict for one set of fact values, and its advice item unless another criterion overrides it."""
+
+    truth: Truth
+    reasons: list[Reason]
+    item: Suggestion | NotApplicable | Undetermined
+
+
+@dataclass(slots=True)
+class _Rule:
+    """A criterion in force, with its outcomes remembered by the values of the facts its condition reads.
+
+    Those values, with the date, decide the verdict, the reasons and the item, so a tender that agrees with an
+    earlier one on them gets the same (immutable) item without evaluating or rendering anything again.
+    """
+
+    compiled: CompiledCriterion
+    values: Callable[[Mapping[str, Any]], Any]
+    pending_accessibility: bool
+    seen: dict[Any, _Outcome] = field(default_factory=dict)
+    remember: bool = True
+    misses: int = 0
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What evaluating on one date needs, worked out once per catalogue and date."""
+
+    when: dt.date
+    params: dict[str, ParameterValue]
+    rules: list[_Rule]
+    catalogue: CatalogueRef
+    memo: dict[Any, Any] = field(default_factory=dict)
+    evaluations: int = 0
+
+
+# Facts that are numbers: 500000 and 500000.0 are equal (and equal keys) in Python, but not the same JSON.
+_NUMBER_FACTS = tuple(name for name, spec in FIELDS.items() if spec.type == "number")
+
+
+def _keyed(facts: dict[str, Any]) -> dict[str, Any]:
+    keyed = facts.copy()
+    for name in _NUMBER_FACTS:
+        value = keyed.get(name)
+        if value.__class__ is float:
+            keyed[name] = (float, value)
+    return keyed
+
+
+def _sort_key(c: CompiledCriterion) -> tuple[int, int, str]:
+    crit = c.criterion
+    return STATUS_ORDER[crit.status], THEME_ORDER[crit.theme], crit.id
+
+
+def _catalogue_ref(cat: Catalogue) -> CatalogueRef:
+    return CatalogueRef(
+        name=cat.info.name,
+        version=cat.info.version,
+        sha256=cat.sha256,
+        layers=[
+            {
+                "name": lr.name,
+                "version": lr.version,
+                "sha256": lr.sha256,
+                "added": list(lr.added),
+                "replaced": list(lr.replaced),
+                "withdrawn": list(lr.withdrawn),
+                "parameters": list(lr.parameters),
+            }
+            for lr in cat.layers
+        ],
     )
 
 
-def _build_item(
-    model: type[_Item], crit: Criterion, reasons: list[Reason], cat: Catalogue, when: dt.date, overridden_by: str | None
-) -> _Item:
-    head = _head(crit, cat, when)
+def _plan(cat: Catalogue, when: dt.date) -> _Plan:
+    plans: dict[dt.date, _Plan] = cat.memo.setdefault("plans", {})
+    plan = plans.get(when)
+    if plan is not None:
+        return plan
+    in_force = sorted((c for c in cat.criteria.values() if c.criterion.in_force(when)), key=_sort_key)
+    needed = set(REQUIRED_PARAMETERS)
+    for c in in_force:
+        needed |= c.parameters
+    plan = _Plan(
+        when=when,
+        params=parameter_values(cat, when, needed),
+        rules=[
+            _Rule(
+                compiled=c,
+                values=itemgetter(*sorted(c.reads)),
+                pending_accessibility=bool(c.criterion.eforms and c.criterion.eforms.accessibility),
+            )
+            for c in in_force
+        ],
+        catalogue=_catalogue_ref(cat),
+    )
+    if len(plans) >= _PLAN_LIMIT:
+        plans.clear()
+    plans[when] = plan
+    return plan
+
+
+def _template(model: type[_Item], crit: Criterion, plan: _Plan, cat: Catalogue, overridden_by: str | None) -> _Item:
+    """The item of a criterion on the plan's date with everything but what depends on the tender."""
+    when = plan.when
+    head: dict[str, Any] = {
+        "id": crit.id,
+        "theme": crit.theme,
+        "kind": crit.kind,
+        "status": crit.status,
+        "ambition": crit.ambition,
+        "title": fill(crit.title, cat, when),
+        "reasons": [],
+    }
     if model is Suggestion:
         return model(
             **head,
@@ -292,30 +413,57 @@ def _build_item(
             phase=crit.phase,
             eforms=crit.eforms,
             notes=crit.notes,
-            reasons=_reasons(reasons, cat),
         )
     if model is Undetermined:
-        missing = sorted({r.field for r in reasons if r.holds is None})
-        return model(**head, missing=missing, reasons=_reasons(reasons, cat))
-    return model(**head, reasons=_reasons(reasons, cat), overridden_by=overridden_by)
+        return model(**head, missing=[])
+    return model(**head, overridden_by=overridden_by)
 
 
 def _item(
     model: type[_Item],
     crit: Criterion,
     reasons: list[Reason],
+    plan: _Plan,
     cat: Catalogue,
-    when: dt.date,
-    overridden_by: str | None = None,
+    overridden_by: str | None,
+    memo: dict[Any, Any],
 ) -> _Item:
-    """One advice item; the same criterion with the same reasons on the same date is the same (immutable) item."""
-    key = (model, crit.id, when, overridden_by, tuple(reasons))
-    return _remember(cat, key, lambda: _build_item(model, crit, reasons, cat, when, overridden_by))
+    template = _remember(
+        plan.memo, ("template", model, crit.id, overridden_by), lambda: _template(model, crit, plan, cat, overridden_by)
+    )
+    # The template was validated when it was built and the reasons are validated models, so a copy is safe.
+    update: dict[str, Any] = {"reasons": _reasons(reasons, memo, cat)}
+    if model is Undetermined:
+        update["missing"] = sorted({r.field for r in reasons if r.holds is None})
+    return template.model_copy(update=update)
 
 
-def _sort_key(c: CompiledCriterion) -> tuple[int, int, str]:
-    crit = c.criterion
-    return STATUS_ORDER[crit.status], THEME_ORDER[crit.theme], crit.id
+def _outcome(rule: _Rule, ctx: Context, plan: _Plan, cat: Catalogue, memo: dict[Any, Any]) -> _Outcome:
+    truth, reasons = rule.compiled.evaluate(ctx)
+    model: type[Suggestion | NotApplicable | Undetermined] = (
+        Suggestion if truth is True else NotApplicable if truth is False else Undetermined
+    )
+    return _Outcome(truth, reasons, _item(model, rule.compiled.criterion, reasons, plan, cat, None, memo))
+
+
+def _review(plan: _Plan) -> None:
+    """Stop remembering the outcomes of rules whose outcomes do not repeat.
+
+    A rule that reads the estimated value gets a new key from nearly every tender: remembering its outcomes
+    costs memory and garbage-collection time and never pays back.
+    """
+    for rule in plan.rules:
+        if rule.remember and rule.misses > _REVIEW_AFTER * _NO_REPEATS:
+            rule.remember = False
+            rule.seen.clear()
+
+
+def _questions(undetermined: list[Undetermined]) -> list[Question]:
+    asked: dict[str, list[str]] = {}
+    for u in undetermined:
+        for field_name in u.missing:
+            asked.setdefault(asked_field(field_name), []).append(u.id)
+    return [Question(field=f, text=question(f), criteria=sorted(set(ids))) for f, ids in sorted(asked.items())]
 
 
 def evaluate(
@@ -329,68 +477,88 @@ def evaluate(
     """
     profile = parse_tender(tender)
     cat = catalogue or _default_catalogue()
-    when = on or profile.planned_publication or dt.date.today()
+    plan = _plan(cat, on or profile.planned_publication or dt.date.today())
+    facts, derived = _facts(profile, cat, plan.params)
+    ctx = Context(facts, plan.params, cat.lists)
+    keyed = _keyed(facts)
+    # Renderings shared by the criteria of this one tender only (its value, say), not worth keeping after it.
+    scratch: dict[Any, Any] = {}
 
-    in_force = [c for c in cat.criteria.values() if c.criterion.in_force(when)]
-    ctx, derived = context_for(profile, cat, when, in_force)
-
-    applying: list[tuple[CompiledCriterion, list[Reason]]] = []
+    applying: list[tuple[_Rule, Any, _Outcome]] = []
     not_applicable: list[NotApplicable] = []
     undetermined: list[Undetermined] = []
     accessibility_pending = False
-    for c in sorted(in_force, key=_sort_key):
-        truth, reasons = c.evaluate(ctx)
-        crit = c.criterion
-        if truth is True:
-            applying.append((c, reasons))
-        elif truth is False:
-            not_applicable.append(_item(NotApplicable, crit, reasons, cat, when))
+    for rule in plan.rules:
+        key = rule.values(keyed)
+        if rule.remember:
+            outcome = rule.seen.get(key)
+            if outcome is None:
+                rule.misses += 1
+                outcome = _outcome(rule, ctx, plan, cat, plan.memo)
+                if len(rule.seen) >= _SEEN_LIMIT:
+                    rule.seen.clear()
+                rule.seen[key] = outcome
         else:
-            undetermined.append(_item(Undetermined, crit, reasons, cat, when))
-            accessibility_pending = accessibility_pending or bool(crit.eforms and crit.eforms.accessibility)
-
-    overridden = {o: c.criterion.id for c, _ in applying for o in c.criterion.overrides}
-    suggestions = []
-    for c, reasons in applying:
-        crit = c.criterion
-        if crit.id in overridden:
-            not_applicable.append(_item(NotApplicable, crit, reasons, cat, when, overridden[crit.id]))
+            outcome = _outcome(rule, ctx, plan, cat, scratch)
+        if outcome.truth is True:
+            applying.append((rule, key, outcome))
+        elif outcome.truth is False:
+            not_applicable.append(outcome.item)  # type: ignore[arg-type]
         else:
-            suggestions.append(_item(Suggestion, crit, reasons, cat, when))
+            undetermined.append(outcome.item)  # type: ignore[arg-type]
+            accessibility_pending = accessibility_pending or rule.pending_accessibility
+    plan.evaluations += 1
+    if plan.evaluations == _REVIEW_AFTER:
+        _review(plan)
 
-    asked: dict[str, list[str]] = {}
-    for u in undetermined:
-        for field in u.missing:
-            asked.setdefault(asked_field(field), []).append(u.id)
-    questions = [Question(field=f, text=question(f), criteria=sorted(set(ids))) for f, ids in sorted(asked.items())]
+    overridden = {o: rule.compiled.criterion.id for rule, _, _ in applying for o in rule.compiled.criterion.overrides}
+    suggestions: list[Suggestion] = []
+    for rule, key, outcome in applying:
+        crit = rule.compiled.criterion
+        by = overridden.get(crit.id)
+        if by is None:
+            suggestions.append(outcome.item)  # type: ignore[arg-type]
+        elif rule.remember:
+            not_applicable.append(
+                _remember(
+                    plan.memo,
+                    ("overridden", crit.id, by, key),
+                    lambda crit=crit, outcome=outcome, by=by: _item(
+                        NotApplicable, crit, outcome.reasons, plan, cat, by, plan.memo
+                    ),
+                )
+            )
+        else:
+            not_applicable.append(_item(NotApplicable, crit, outcome.reasons, plan, cat, by, scratch))
 
+    value_eur = profile.estimated_value_eur
     return Advice(
-        engine={"name": "inclusief-inkopen", "version": __version__},
-        catalogue=CatalogueRef(
-            name=cat.info.name,
-            version=cat.info.version,
-            sha256=cat.sha256,
-            layers=[
-                {
-                    "name": lr.name,
-                    "version": lr.version,
-                    "sha256": lr.sha256,
-                    "added": list(lr.added),
-                    "replaced": list(lr.replaced),
-                    "withdrawn": list(lr.withdrawn),
-                    "parameters": list(lr.parameters),
-                }
-                for lr in cat.layers
-            ],
-        ),
-        on=when,
+        engine=_ENGINE,
+        catalogue=plan.catalogue,
+        on=plan.when,
         tender=profile.model_dump(mode="json"),
         derived={
-            name: _derived_out(name, fact, cat, profile.estimated_value_eur) for name, fact in sorted(derived.items())
+            # Only the threshold comparison shows the tender's value; every other line depends on the fact alone.
+            name: _derived_out(name, fact, scratch, cat, value_eur)
+            if name == "above_eu_threshold"
+            else _remember(
+                plan.memo,
+                ("derived", name, fact),
+                lambda name=name, fact=fact: _derived_out(name, fact, plan.memo, cat, value_eur),
+            )
+            for name, fact in sorted(derived.items())
         },
         suggestions=suggestions,
         not_applicable=not_applicable,
         undetermined=undetermined,
-        questions=questions,
-        eforms=_eforms(suggestions, accessibility_pending),
+        questions=_remember(
+            plan.memo, ("questions", *((u.id, *u.missing) for u in undetermined)), lambda: _questions(undetermined)
+        )
+        if undetermined
+        else [],
+        eforms=_remember(
+            plan.memo,
+            ("eforms", accessibility_pending, *(s.id for s in suggestions)),
+            lambda: _eforms(suggestions, accessibility_pending),
+        ),
     )

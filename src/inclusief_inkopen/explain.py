@@ -6,7 +6,7 @@ so the reason *structure* is the contract and the words can be improved or trans
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -86,21 +86,30 @@ def render_reason(
             continue
         if reason.parameter and reason.parameter_value is not None:
             label = (parameter_labels or {}).get(reason.parameter)
-            expected = templates["parameter"][lang].format(
-                label=label.get(lang) if label else reason.parameter,
-                value=format_value(reason.field, reason.parameter_value.value, lang),
-                valid_from=format_date(reason.parameter_value.valid_from, lang),
+            value = reason.parameter_value
+            expected = _parameter_text(
+                label.get(lang) if label else reason.parameter, reason.field, value.value, value.valid_from, lang
             )
         elif reason.parameter:  # a code list
             label = (list_labels or {}).get(reason.parameter)
             expected = label.get(lang) if label else reason.parameter
         else:
             expected = format_value(reason.field, reason.expected, lang)
-        template = templates[reason.op][str(bool(reason.holds)).lower()][lang]
+        template: str = templates[reason.op][str(bool(reason.holds)).lower()][lang]
+        # Only what the sentence shows is formatted: a reason is rendered for every tender that brings a new value.
         texts[lang] = template.format(
             field=field,
-            actual=format_value(reason.field, reason.actual, lang),
+            actual=format_value(reason.field, reason.actual, lang) if "{actual}" in template else "",
             expected=expected,
-            matched=format_value(reason.field, reason.matched, lang),
+            matched=format_value(reason.field, reason.matched, lang) if "{matched}" in template else "",
         )
     return Text(**texts)
+
+
+@lru_cache(maxsize=1024)
+def _parameter_text(label: str, field: str, value: Any, valid_from: object, lang: Lang) -> str:
+    return str(
+        _data("reasons")["parameter"][lang].format(
+            label=label, value=format_value(field, value, lang), valid_from=format_date(valid_from, lang)
+        )
+    )

@@ -11,7 +11,7 @@ import datetime as dt
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .parameters import ParameterValue
 from .profile import TenderProfile
@@ -88,9 +88,8 @@ FIELDS: dict[str, FieldSpec] = {
 } | DERIVED_SPECS
 
 
-@dataclass(frozen=True)
-class DerivedFact:
-    """A derived value with what it was derived from."""
+class DerivedFact(NamedTuple):
+    """A derived value with what it was derived from (a named tuple: made for every tender, so made cheaply)."""
 
     value: Any
     inputs: tuple[str, ...]
