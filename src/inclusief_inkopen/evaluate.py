@@ -128,7 +128,7 @@ def _remember(memo: dict[Any, Any], key: Any, build: Callable[[], _T]) -> _T:
 
 def _reasons(reasons: list[Reason], memo: dict[Any, Any], catalogue: Catalogue) -> list[ReasonOut]:
     # Criteria with the same predicate on the same fact share one rendering. The type is part of the key:
-    # 500000 and 500000.0 are equal in Python, but the advice shows each as the tender gave it.
+    # 500000 and 500000.0 are equal in Python, but not the same JSON.
     return [
         _remember(memo, ("reason", r, r.actual.__class__), lambda r=r: _reason_out(r, memo, catalogue)) for r in reasons
     ]
@@ -326,7 +326,7 @@ class _Plan:
 
 
 # Facts that are numbers: 500000 and 500000.0 are equal (and equal keys) in Python, but not the same JSON.
-_NUMBER_FACTS = tuple(name for name, spec in FIELDS.items() if spec.type == "number")
+_NUMBER_FACTS = frozenset(name for name, spec in FIELDS.items() if spec.type == "number")
 
 
 def _keyed(facts: dict[str, Any]) -> dict[str, Any]:
@@ -426,24 +426,23 @@ def _item(
     plan: _Plan,
     cat: Catalogue,
     overridden_by: str | None,
-    memo: dict[Any, Any],
 ) -> _Item:
     template = _remember(
         plan.memo, ("template", model, crit.id, overridden_by), lambda: _template(model, crit, plan, cat, overridden_by)
     )
     # The template was validated when it was built and the reasons are validated models, so a copy is safe.
-    update: dict[str, Any] = {"reasons": _reasons(reasons, memo, cat)}
+    update: dict[str, Any] = {"reasons": _reasons(reasons, plan.memo, cat)}
     if model is Undetermined:
         update["missing"] = sorted({r.field for r in reasons if r.holds is None})
     return template.model_copy(update=update)
 
 
-def _outcome(rule: _Rule, ctx: Context, plan: _Plan, cat: Catalogue, memo: dict[Any, Any]) -> _Outcome:
+def _outcome(rule: _Rule, ctx: Context, plan: _Plan, cat: Catalogue) -> _Outcome:
     truth, reasons = rule.compiled.evaluate(ctx)
     model: type[Suggestion | NotApplicable | Undetermined] = (
         Suggestion if truth is True else NotApplicable if truth is False else Undetermined
     )
-    return _Outcome(truth, reasons, _item(model, rule.compiled.criterion, reasons, plan, cat, None, memo))
+    return _Outcome(truth, reasons, _item(model, rule.compiled.criterion, reasons, plan, cat, None))
 
 
 def _review(plan: _Plan) -> None:
@@ -481,8 +480,6 @@ def evaluate(
     facts, derived = _facts(profile, cat, plan.params)
     ctx = Context(facts, plan.params, cat.lists)
     keyed = _keyed(facts)
-    # Renderings shared by the criteria of this one tender only (its value, say), not worth keeping after it.
-    scratch: dict[Any, Any] = {}
 
     applying: list[tuple[_Rule, Any, _Outcome]] = []
     not_applicable: list[NotApplicable] = []
@@ -494,12 +491,12 @@ def evaluate(
             outcome = rule.seen.get(key)
             if outcome is None:
                 rule.misses += 1
-                outcome = _outcome(rule, ctx, plan, cat, plan.memo)
+                outcome = _outcome(rule, ctx, plan, cat)
                 if len(rule.seen) >= _SEEN_LIMIT:
                     rule.seen.clear()
                 rule.seen[key] = outcome
         else:
-            outcome = _outcome(rule, ctx, plan, cat, scratch)
+            outcome = _outcome(rule, ctx, plan, cat)
         if outcome.truth is True:
             applying.append((rule, key, outcome))
         elif outcome.truth is False:
@@ -524,12 +521,12 @@ def evaluate(
                     plan.memo,
                     ("overridden", crit.id, by, key),
                     lambda crit=crit, outcome=outcome, by=by: _item(
-                        NotApplicable, crit, outcome.reasons, plan, cat, by, plan.memo
+                        NotApplicable, crit, outcome.reasons, plan, cat, by
                     ),
                 )
             )
         else:
-            not_applicable.append(_item(NotApplicable, crit, outcome.reasons, plan, cat, by, scratch))
+            not_applicable.append(_item(NotApplicable, crit, outcome.reasons, plan, cat, by))
 
     value_eur = profile.estimated_value_eur
     return Advice(
@@ -539,7 +536,7 @@ def evaluate(
         tender=profile.model_dump(mode="json"),
         derived={
             # Only the threshold comparison shows the tender's value; every other line depends on the fact alone.
-            name: _derived_out(name, fact, scratch, cat, value_eur)
+            name: _derived_out(name, fact, plan.memo, cat, value_eur)
             if name == "above_eu_threshold"
             else _remember(
                 plan.memo,
