@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from .facts import FIELDS, FieldSpec
 from .parameters import Parameter, ParameterValue
@@ -319,9 +319,11 @@ def check_condition(
 # ---------------------------------------------------------------------------------------------------- evaluating
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One predicate as it was evaluated: the fact, the rule's expectation, and whether it held."""
+class Reason(NamedTuple):
+    """One predicate as it was evaluated: the fact, the rule's expectation, and whether it held.
+
+    A named tuple rather than a dataclass: one is made for every predicate of every evaluation.
+    """
 
     path: str
     field: str
@@ -334,13 +336,17 @@ class Reason:
     matched: tuple[Any, ...] = ()
 
 
-@dataclass(slots=True)
 class Context:
     """What one evaluation reads: the facts, the parameter values in force, and the code lists."""
 
-    facts: Mapping[str, Any]
-    params: Mapping[str, ParameterValue]
-    lists: Mapping[str, frozenset[str]]
+    __slots__ = ("facts", "lists", "params")
+
+    def __init__(
+        self, facts: Mapping[str, Any], params: Mapping[str, ParameterValue], lists: Mapping[str, frozenset[str]]
+    ) -> None:
+        self.facts = facts
+        self.params = params
+        self.lists = lists
 
 
 Evaluator = Callable[[Context], tuple[Truth, list[Reason]]]

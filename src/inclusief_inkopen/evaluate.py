@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from . import __version__
 from .advice import (
@@ -288,8 +287,7 @@ def context_for(
     return Context(facts, params, cat.lists), derived
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
+class _Outcome(NamedTuple):
     """A criterion's verdict for one set of fact values, and its advice item unless another criterion overrides it."""
 
     truth: Truth
@@ -297,7 +295,6 @@ class _Outcome:
     item: Suggestion | NotApplicable | Undetermined
 
 
-@dataclass(slots=True)
 class _Rule:
     """A criterion in force, with its outcomes remembered by the values of the facts its condition reads.
 
@@ -305,24 +302,31 @@ class _Rule:
     earlier one on them gets the same (immutable) item without evaluating or rendering anything again.
     """
 
-    compiled: CompiledCriterion
-    values: Callable[[Mapping[str, Any]], Any]
-    pending_accessibility: bool
-    seen: dict[Any, _Outcome] = field(default_factory=dict)
-    remember: bool = True
-    misses: int = 0
+    __slots__ = ("compiled", "misses", "pending_accessibility", "remember", "seen", "values")
+
+    def __init__(self, compiled: CompiledCriterion) -> None:
+        self.compiled = compiled
+        self.values: Callable[[Mapping[str, Any]], Any] = itemgetter(*sorted(compiled.reads))
+        self.pending_accessibility = bool(compiled.criterion.eforms and compiled.criterion.eforms.accessibility)
+        self.seen: dict[Any, _Outcome] = {}
+        self.remember = True
+        self.misses = 0
 
 
-@dataclass(slots=True)
 class _Plan:
     """What evaluating on one date needs, worked out once per catalogue and date."""
 
-    when: dt.date
-    params: dict[str, ParameterValue]
-    rules: list[_Rule]
-    catalogue: CatalogueRef
-    memo: dict[Any, Any] = field(default_factory=dict)
-    evaluations: int = 0
+    __slots__ = ("catalogue", "evaluations", "memo", "params", "rules", "when")
+
+    def __init__(
+        self, when: dt.date, params: dict[str, ParameterValue], rules: list[_Rule], catalogue: CatalogueRef
+    ) -> None:
+        self.when = when
+        self.params = params
+        self.rules = rules
+        self.catalogue = catalogue
+        self.memo: dict[Any, Any] = {}
+        self.evaluations = 0
 
 
 # Facts that are numbers: 500000 and 500000.0 are equal (and equal keys) in Python, but not the same JSON.
@@ -375,14 +379,7 @@ def _plan(cat: Catalogue, when: dt.date) -> _Plan:
     plan = _Plan(
         when=when,
         params=parameter_values(cat, when, needed),
-        rules=[
-            _Rule(
-                compiled=c,
-                values=itemgetter(*sorted(c.reads)),
-                pending_accessibility=bool(c.criterion.eforms and c.criterion.eforms.accessibility),
-            )
-            for c in in_force
-        ],
+        rules=[_Rule(c) for c in in_force],
         catalogue=_catalogue_ref(cat),
     )
     if len(plans) >= _PLAN_LIMIT:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from .parameters import ParameterValue
@@ -19,8 +18,7 @@ from .profile import TenderProfile
 FieldType = Literal["enum", "enum_list", "number", "bool", "cpv_list", "text", "date"]
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     name: str
     type: FieldType
     values: tuple[str, ...] = ()
