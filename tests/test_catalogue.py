@@ -186,6 +186,8 @@ values:
     receipt = advice.catalogue.layers[0]
     assert receipt["name"] == "gemeente-voorbeeld" and receipt["withdrawn"] == ["SR-02"]
     assert receipt["replaced"] == ["ND-01"] and receipt["added"] == ["PERC-99"]
+    assert receipt["version"] == "1" and receipt["parameters"] == ["social-return/percentage"]
+    assert len(receipt["sha256"]) == 64 and receipt["sha256"] != advice.catalogue.sha256
     # before the layer's new value starts, the base value holds
     old = evaluate(tender(estimated_value_eur=500000), layered, on=__import__("datetime").date(2025, 6, 1))
     assert "5 %" in next(s for s in old.suggestions if s.id == "SR-01").text.nl

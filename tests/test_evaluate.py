@@ -292,3 +292,14 @@ def test_outcomes_that_never_repeat_are_not_kept_and_advice_stays_the_same(catal
     assert rules["PERC-01"].remember and 0 < len(rules["PERC-01"].seen) <= 6
     for i in (0, 255, 256, 299):
         assert advice[i] == evaluate(tenders[i], _fresh(catalogue), on=ON).to_json()
+
+
+def test_an_accessibility_criterion_still_open_leaves_the_notice_code_open_too(catalogue):
+    # Nobody uses the result, so "no accessibility criteria" applies; but the digital deliverables are
+    # not given, so TOEG-DIG-01 (which would make it "inc") is still open. The code must wait for the answer.
+    advice = evaluate({k: v for k, v in tender(end_users=[]).items() if k != "digital"}, catalogue, on=ON)
+    assert "TOEG-NINC-01" in ids(advice)
+    assert "TOEG-DIG-01" in [u.id for u in advice.undetermined]
+    assert advice.eforms.accessibility is None
+    settled = evaluate(tender(end_users=[]), catalogue, on=ON)
+    assert settled.eforms.accessibility == catalogue.get("TOEG-NINC-01").eforms.accessibility == "n-inc"
