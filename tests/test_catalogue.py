@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 from pathlib import Path
@@ -191,6 +192,46 @@ values:
     # before the layer's new value starts, the base value holds
     old = evaluate(tender(estimated_value_eur=500000), layered, on=__import__("datetime").date(2025, 6, 1))
     assert "5 %" in next(s for s in old.suggestions if s.id == "SR-01").text.nl
+
+
+def test_a_rule_on_the_value_is_overridden_the_same_once_its_outcomes_are_no_longer_kept(tmp_path):
+    # SR-03 reads the estimated value, so after a few hundred tenders with their own values its outcomes are no
+    # longer remembered; the item that says another criterion takes its place must still be there. (The base's
+    # own rule tests for SR-03 would now fail by design, so they are not run.)
+    layer = _layer(
+        tmp_path,
+        HEADER,
+        themes="""theme: social-return
+criteria:
+  - id: SR-99
+    kind: contract-clause
+    status: policy
+    ambition: 2
+    title: {nl: Social return op maat, en: Tailored social return}
+    text: {nl: Spreek social return op maat af., en: Agree tailored social return.}
+    applies_when: {field: estimated_value_eur, gte: 300000}
+    overrides: [SR-03]
+    legal_basis: [{source: aw2012, article: "2.80"}]
+    verification: {nl: Plan van aanpak, en: Plan of approach}
+    roles: [inkoper]
+    phase: contract-management
+    tests:
+      - name: Een grote opdracht krijgt social return op maat
+        tender: {nature: services, estimated_value_eur: 400000}
+        expect: applies
+      - name: Een kleinere opdracht niet
+        tender: {nature: services, estimated_value_eur: 250000}
+        expect: not_applicable
+""",
+    )
+    layered = dataclasses.replace(load_catalogue(layers=[layer], run_tests=False), memo={})
+    for i in range(300):
+        advice = evaluate(tender(estimated_value_eur=400_000 + 17 * i), layered, on=ON)
+        overridden = {n.id: n.overridden_by for n in advice.not_applicable if n.overridden_by}
+        assert overridden == {"SR-03": "SR-99"}, i
+        assert "SR-99" in advice.suggestion_ids() and "SR-03" not in advice.suggestion_ids()
+    rules = {r.compiled.criterion.id: r for r in layered.memo["plans"][ON].rules}
+    assert not rules["SR-03"].remember
 
 
 def test_a_layer_that_replaces_or_withdraws_what_the_base_lacks_is_an_error(tmp_path):

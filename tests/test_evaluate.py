@@ -303,3 +303,21 @@ def test_an_accessibility_criterion_still_open_leaves_the_notice_code_open_too(c
     assert advice.eforms.accessibility is None
     settled = evaluate(tender(end_users=[]), catalogue, on=ON)
     assert settled.eforms.accessibility == catalogue.get("TOEG-NINC-01").eforms.accessibility == "n-inc"
+
+
+def test_every_derived_fact_is_explained_in_words(catalogue):
+    advice = evaluate(tender(estimated_value_eur=100000, cpv=["85311300"], end_users=["residents"]), catalogue, on=ON)
+    texts = {name: (d.text.nl, d.text.en) for name, d in advice.derived.items()}
+    assert texts["annex_xiv_service"] == (
+        "sociale of andere specifieke dienst (bijlage XIV): ja",
+        "social or other specific service (Annex XIV): yes",
+    )
+    assert texts["for_natural_persons"] == (
+        "bestemd voor gebruik door natuurlijke personen: ja",
+        "intended for use by natural persons: yes",
+    )
+    assert texts["eu_threshold_eur"][0] == (
+        "Europese drempel: € 750.000 (Europese drempel sociale en andere specifieke diensten € 750.000, "
+        "geldig vanaf 1 januari 2026)"
+    )
+    assert texts["eu_threshold_kind"][1] == "kind of EU threshold: social and other specific services"
