@@ -8,7 +8,7 @@ once and passed in (or the built-in one is used).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
@@ -275,14 +275,19 @@ def _facts(
     return facts, derived
 
 
+def _parameters_for(cat: Catalogue, when: dt.date, criteria: Iterable[CompiledCriterion]) -> dict[str, ParameterValue]:
+    """The values in force of the parameters these criteria and the derived facts read."""
+    needed = set(REQUIRED_PARAMETERS)
+    for c in criteria:
+        needed |= c.parameters
+    return parameter_values(cat, when, needed)
+
+
 def context_for(
     profile: TenderProfile, cat: Catalogue, when: dt.date, in_force: list[CompiledCriterion] | None = None
 ) -> tuple[Context, dict[str, DerivedFact]]:
     """What the rules read for this tender on this date: its fields, the derived facts and the parameters."""
-    needed = set(REQUIRED_PARAMETERS)
-    for c in cat.criteria.values() if in_force is None else in_force:
-        needed |= c.parameters
-    params = parameter_values(cat, when, needed)
+    params = _parameters_for(cat, when, cat.criteria.values() if in_force is None else in_force)
     facts, derived = _facts(profile, cat, params)
     return Context(facts, params, cat.lists), derived
 
@@ -373,12 +378,9 @@ def _plan(cat: Catalogue, when: dt.date) -> _Plan:
     if plan is not None:
         return plan
     in_force = sorted((c for c in cat.criteria.values() if c.criterion.in_force(when)), key=_sort_key)
-    needed = set(REQUIRED_PARAMETERS)
-    for c in in_force:
-        needed |= c.parameters
     plan = _Plan(
         when=when,
-        params=parameter_values(cat, when, needed),
+        params=_parameters_for(cat, when, in_force),
         rules=[_Rule(c) for c in in_force],
         catalogue=_catalogue_ref(cat),
     )
@@ -478,7 +480,7 @@ def evaluate(
     ctx = Context(facts, plan.params, cat.lists)
     keyed = _keyed(facts)
 
-    applying: list[tuple[_Rule, Any, _Outcome]] = []
+    applying: list[tuple[_Rule, _Outcome]] = []
     not_applicable: list[NotApplicable] = []
     undetermined: list[Undetermined] = []
     accessibility_pending = False
@@ -495,7 +497,7 @@ def evaluate(
         else:
             outcome = _outcome(rule, ctx, plan, cat)
         if outcome.truth is True:
-            applying.append((rule, key, outcome))
+            applying.append((rule, outcome))
         elif outcome.truth is False:
             not_applicable.append(outcome.item)  # type: ignore[arg-type]
         else:
@@ -505,24 +507,14 @@ def evaluate(
     if plan.evaluations == _REVIEW_AFTER:
         _review(plan)
 
-    overridden = {o: rule.compiled.criterion.id for rule, _, _ in applying for o in rule.compiled.criterion.overrides}
+    overridden = {o: rule.compiled.criterion.id for rule, _ in applying for o in rule.compiled.criterion.overrides}
     suggestions: list[Suggestion] = []
-    for rule, key, outcome in applying:
+    for rule, outcome in applying:
         crit = rule.compiled.criterion
         by = overridden.get(crit.id)
         if by is None:
             suggestions.append(outcome.item)  # type: ignore[arg-type]
-        elif rule.remember:
-            not_applicable.append(
-                _remember(
-                    plan.memo,
-                    ("overridden", crit.id, by, key),
-                    lambda crit=crit, outcome=outcome, by=by: _item(
-                        NotApplicable, crit, outcome.reasons, plan, cat, by
-                    ),
-                )
-            )
-        else:
+        else:  # rare, and the template and rendered reasons are reused, so not remembered on its own
             not_applicable.append(_item(NotApplicable, crit, outcome.reasons, plan, cat, by))
 
     value_eur = profile.estimated_value_eur
