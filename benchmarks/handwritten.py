@@ -14,6 +14,8 @@ WORKS, CENTRAL, SUB_CENTRAL, SOCIAL = 5_404_000, 140_000, 216_000, 750_000
 
 WEB_APP_DOCS = {"website", "app", "documents"}
 ICT = {"software", "hardware", "self-service-terminal", "telecom"}
+EAA_DEVICES = {"payment-terminal", "media-terminal", "e-reader"}
+EAA_CARRIERS = {"self-service-terminal", "website", "app", "software", "telecom"}
 INTERFACES = {"website", "app", "software", "self-service-terminal"}
 BUILT = {"building", "public-space"}
 DIALOGUE = {"competitive-dialogue", "innovation-partnership", "competitive-negotiation"}
@@ -25,13 +27,14 @@ COMPETITIVE = {
     "innovation-partnership",
     "multiple-quotation",
 }
-ISV_AMSTERDAM = {"workwear", "workplace-ict", "natural-stone", "catering"}
+ISV_AMSTERDAM = {"workwear", "workplace-ict", "catering"}
 
 
-def suggestions(p: TenderProfile, annex_xiv: frozenset[str], eaa_prefixes: frozenset[str]) -> set[str]:
+def suggestions(p: TenderProfile, lists: dict[str, frozenset[str]]) -> set[str]:
     value = p.estimated_value_eur
     main_cpv = p.cpv[0]
-    annex = p.nature == "services" and main_cpv in annex_xiv
+    annex = p.nature == "services" and main_cpv in lists["annex-xiv"]
+    eaa_prefixes = lists["eaa-products"]
     if p.nature == "works":
         threshold = WORKS
     elif annex:
@@ -39,14 +42,18 @@ def suggestions(p: TenderProfile, annex_xiv: frozenset[str], eaa_prefixes: froze
     else:
         threshold = CENTRAL if p.authority == "central" else SUB_CENTRAL
     above = value >= threshold
+    light = annex and above and p.social_services_procedure
     users = set(p.end_users)
     residents = "residents" in users
-    persons = bool(users & {"residents", "staff"})
+    persons = bool(users)
     digital, physical, risks = set(p.digital), set(p.physical), set(p.supply_chain_risk)
     months = p.duration_months
-    eaa = any(code.startswith(prefix) for code in p.cpv for prefix in eaa_prefixes) or bool(
-        digital & {"self-service-terminal", "telecom"}
+    eaa = (
+        any(code.startswith(prefix) for code in p.cpv for prefix in eaa_prefixes)
+        or bool(digital & EAA_DEVICES)
+        or (bool(digital & EAA_CARRIERS) and bool(p.eaa_services))
     )
+    building = "building" in physical and persons
     social_return = value >= SUB_CENTRAL
     rules = {
         "COMM-01": p.people_facing and residents,
@@ -62,22 +69,26 @@ def suggestions(p: TenderProfile, annex_xiv: frozenset[str], eaa_prefixes: froze
         "ONTW-GEB-02": p.procedure in DIALOGUE and persons,
         "PROC-01": above or p.procedure in COMPETITIVE,
         "PROC-02": p.staffing or above,
-        "PROC-03": above,
+        "PROC-03": above and not light,
+        "PROC-05": light,
         "PROC-04": above,
-        "PERC-01": above and not p.lots > 1,
+        "PERC-01": not p.lots > 1,
         "PERC-02": social_return,
         "ND-01": p.staffing or p.people_facing,
         "ND-02": p.staffing,
-        "ND-03": above,
+        "ND-03": above and not light,
+        "ND-04": light,
         "TOEG-FYS-01": bool(physical & BUILT) and persons,
         "TOEG-FYS-02": bool(physical & (BUILT | {"events"})) and residents,
         "TOEG-FYS-03": bool(physical & BUILT) and p.nature == "works",
         "TOEG-FYS-04": bool(physical & {"furniture", "vehicles"}) and persons,
         "TOEG-FYS-05": "events" in physical and residents,
+        "TOEG-BBL-01": building and p.building_work == "new",
+        "TOEG-BBL-02": building and p.building_work == "renovation",
         "TOEG-EAA-01": above and eaa,
         "TOEG-EAA-02": not above and eaa,
-        "RES-01": p.nature in ("services", "supplies") and p.labour_share >= 0.3,
-        "RES-02": annex and months <= 36,
+        "RES-01": p.labour_share >= 0.3,
+        "RES-02": p.nature == "services" and main_cpv in lists["article-77"] and months <= 36,
         "SR-01": social_return,
         "SR-02": social_return and p.nature in ("services", "works"),
         "SR-03": social_return,
@@ -85,10 +96,10 @@ def suggestions(p: TenderProfile, annex_xiv: frozenset[str], eaa_prefixes: froze
         "ISV-01": bool(risks) and above,
         "ISV-02": bool(risks) and not above,
         "ISV-03": bool(risks & ISV_AMSTERDAM) and above,
-        "DIV-01": p.staffing or p.people_facing or p.labour_share >= 0.5,
+        "DIV-01": p.staffing or p.people_facing,
         "DIV-02": months >= 12 and (p.staffing or p.people_facing),
     }
     applying = {cid for cid, holds in rules.items() if holds}
-    if applying & {"TOEG-DIG-01", "TOEG-FYS-05", "TOEG-EAA-01", "TOEG-EAA-02"}:
+    if applying & {"TOEG-DIG-01", "TOEG-FYS-05", "TOEG-EAA-01", "TOEG-EAA-02", "TOEG-BBL-01", "TOEG-BBL-02"}:
         applying.discard("TOEG-NINC-01")
     return applying

@@ -6,19 +6,34 @@ import random
 from collections.abc import Iterator
 from typing import Any, get_args
 
-from inclusief_inkopen.profile import Digital, EndUser, Physical, Procedure
+from inclusief_inkopen.profile import BuildingWork, Digital, EaaService, EndUser, Physical, Procedure, SupplyChainRisk
 
 # The vocabularies are the tender profile's own, so the generated profiles follow the contract as it changes.
 END_USERS = list(get_args(EndUser))
 DIGITAL = list(get_args(Digital))
 PHYSICAL = list(get_args(Physical))
-RISKS = ["workwear", "catering", "energy", "workplace-ict", "laboratory", "natural-stone", "paper-and-print"]
+RISKS = list(get_args(SupplyChainRisk))
+EAA_SERVICES = list(get_args(EaaService))
+BUILDING_WORK = list(get_args(BuildingWork))
 PROCEDURES = list(get_args(Procedure))
-# Main CPV codes by nature: ordinary ones, Annex XIV social services, and EAA product groups.
+# Main CPV codes by nature: ordinary ones, Annex XIV services (health and social, Article 77, catering, security,
+# legal), and EAA product groups.
 CPV = {
     "works": ["45000000", "45233162", "45212212", "45453000", "45310000"],
     "supplies": ["30213100", "34110000", "39130000", "32250000", "15800000", "18100000"],
-    "services": ["72413000", "79000000", "85310000", "80500000", "90910000", "79530000", "75121000", "64210000"],
+    "services": [
+        "72413000",
+        "79000000",
+        "85310000",
+        "80500000",
+        "90910000",
+        "79530000",
+        "75121000",
+        "64210000",
+        "55520000",
+        "79713000",
+        "79110000",
+    ],
 }
 
 
@@ -47,4 +62,7 @@ def tender_dicts(count: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
             "labour_share": round(rng.random(), 2),
             "supply_chain_risk": _subset(rng, RISKS, 0.1),
             "lots": rng.randint(1, 4),
+            "eaa_services": _subset(rng, EAA_SERVICES, 0.1),
+            "building_work": rng.choice(BUILDING_WORK),
+            "social_services_procedure": rng.random() < 0.7,
         }

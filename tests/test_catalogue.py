@@ -104,7 +104,9 @@ def test_a_mandatory_criterion_without_a_law_source_is_refused(catalogue_copy):
     path = catalogue_copy / "themes/inclusive-design.yaml"
     _edit(
         path,
-        '      - {source: aw2012, article: "2.75 lid 4"}\n      - {source: dir-2014-24, article: "42 lid 1"}',
+        '      - {source: aw2012, article: "2.75 lid 4"}\n'
+        '      - {source: aw2012, article: "2.39 lid 2 (paragraaf 2.3.3.1 geldt ook in het verlichte regime)"}\n'
+        '      - {source: dir-2014-24, article: "42 lid 1"}',
         "      - {source: rijk-handreiking-di}",
     )
     with pytest.raises(CatalogueError, match=r"ONTW-ALG-01\.legal_basis: a mandatory criterion must cite"):

@@ -38,7 +38,7 @@ def test_advies_in_english_json_and_markdown(capsys):
 def test_advies_lists_the_questions_for_an_incomplete_profile(capsys):
     code, out, _ = run(capsys, "advies", str(EXAMPLES / "callcenter-onvolledig.yaml"))
     assert code == 0 and "Nog te beantwoorden" in out
-    assert "? Wordt het resultaat gebruikt door inwoners of medewerkers" in out
+    assert "? Wie gebruikt het resultaat: inwoners, medewerkers, ondernemers" in out
 
 
 def test_advies_on_a_date_uses_the_parameters_of_that_date(capsys):

@@ -79,7 +79,7 @@ def test_unknown_end_users_give_undetermined_items_and_a_question_not_silence(ca
     fields = {q.field for q in advice.questions}
     assert {"end_users", "people_facing", "staffing"} <= fields
     question = next(q for q in advice.questions if q.field == "end_users")
-    assert question.text.nl == "Wordt het resultaat gebruikt door inwoners of medewerkers (of door niemand direct)?"
+    assert question.text.nl == "Wie gebruikt het resultaat: inwoners, medewerkers, ondernemers (of niemand direct)?"
     assert advice.eforms.accessibility is None  # not silently "n-inc"
 
 

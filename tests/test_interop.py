@@ -267,12 +267,43 @@ def test_an_unassessable_notice_compares_to_nothing() -> None:
 # --- CPV ---------------------------------------------------------------------------------------------------
 
 
-def test_cpv_labels_come_from_the_annex_xiv_list_in_both_languages() -> None:
+def test_every_cpv_2008_code_is_bundled_with_both_labels() -> None:
+    assert len(cpv.codes()) == 9454
+    assert cpv.label("79710000", "en") == "Security services"
+    assert cpv.label("79710000", "nl") == "Beveiligingsdiensten"
+    assert cpv.label("72413000", "nl") == "Diensten voor het ontwerpen van websites"
+    # The eForms social-service list is a subset of the full list, with the same labels.
     listed = gc_codes("cpv_social-service-cpv")
-    assert len(listed) == 115
-    for code in sorted(listed)[:20]:
-        assert cpv.label(code, "nl") and cpv.label(code, "en")
-    assert cpv.label("79710000", "en") is None or "79710000" in listed
+    assert len(listed) == 115 and all(cpv.exists(code) for code in listed)
+
+
+def test_the_bundled_cpv_table_is_the_shared_one() -> None:
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "cpv" / "cpv2008.csv"
+    if not shared.exists():
+        pytest.skip("the project's shared/ folder is not beside this checkout")
+    import csv
+
+    with shared.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(cpv.codes())
+    for row in rows:
+        assert cpv.full(row["code"]) == f"{row['code']}-{row['check_digit']}"
+        assert (cpv.label(row["code"], "nl"), cpv.label(row["code"], "en")) == (row["label_nl"], row["label_en"])
+
+
+def test_a_cpv_code_that_does_not_exist_is_refused_with_the_nearest_codes() -> None:
+    with pytest.raises(cpv.InvalidCPV, match=r"72413001 is not in the CPV 2008 list; the closest codes are 72413000-8"):
+        cpv.validate("72413001")
+    with pytest.raises(cpv.InvalidCPV, match=r"check digit of 55520000 is 1, not 2"):
+        cpv.validate("55520000-2")
+    assert cpv.validate("55520000-1") == "55520000"
+
+
+def test_the_cpv_hierarchy_comes_from_the_list() -> None:
+    # 45233130 has no 4523313x parent in the list; its parent is the nearest code above it that exists.
+    assert cpv.parent("45233130") == "45233000"
+    assert cpv.ancestors("79713000") == ["79710000", "79700000", "79000000"]
+    assert all(cpv.exists(a) for code in ("85311300", "30213100") for a in cpv.ancestors(code))
 
 
 def test_cpv_hierarchy() -> None:

@@ -188,7 +188,12 @@ class CodeList(BaseModel):
 
     description: Text
     source: SourceId
-    codes: Annotated[dict[str, str], Field(description="code -> label")]
+    notes: Annotated[Text | None, Field(description="What was and was not verified against the source")] = None
+    as_written: Annotated[
+        list[str],
+        Field(description="The items as the source writes them: a code, or a range 'A .. B' (both ends included)"),
+    ] = []
+    codes: Annotated[dict[str, str], Field(description="code -> label; the items expanded against CPV 2008")]
 
 
 class CatalogueInfo(BaseModel):

@@ -7,9 +7,10 @@ division, three the group, four the class and five the category; trailing zeros 
     ^^ division (IT services)
     ^^^ group, ^^^^ class, ^^^^^ category
 
-Tender tooling sends the code with or without its check digit. The check digit is not computed from the other
-digits by any published formula that matches the official list, so it is checked against the official list:
-a code that is in the list must carry the listed check digit; see ``known_check_digit``.
+The package ships the whole CPV 2008 main vocabulary (9,454 codes, ``data/cpv2008.tsv.gz``, built by
+``scripts/build_cpv_data.py``) with check digits and Dutch and English labels. It is read the first time a
+code is checked or labelled, not at import, so a command that never looks at a code pays nothing for it.
+A code must exist in the list and, when written with its check digit, carry the listed one.
 
 >>> compact(" 72413000-8 ")
 '72413000'
@@ -25,15 +26,25 @@ False
 
 from __future__ import annotations
 
+import bisect
+import gzip
 import re
-from functools import cache
+from collections.abc import Iterator
+from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 _CODE = re.compile(r"^(\d{8})(?:-(\d))?$")
 
 
 class InvalidCPV(ValueError):
-    """A CPV code that is not eight digits with an optional, correct check digit."""
+    """A CPV code that is not in the CPV 2008 list, or not with that check digit."""
+
+
+class Entry(NamedTuple):
+    check_digit: str
+    nl: str
+    en: str
 
 
 def compact(code: str) -> str:
@@ -42,32 +53,113 @@ def compact(code: str) -> str:
 
 
 @cache
-def _check_digits() -> dict[str, str]:
-    text = resources.files(__package__).joinpath("data/cpv-check-digits.tsv").read_text("utf-8")
-    table: dict[str, str] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            code, digit = line.split("\t")[:2]
-            table[code] = digit
-    return table
+def _lines() -> dict[str, str]:
+    # Lines are split only when a code is looked up: every tender's codes are checked, few codes are labelled.
+    raw = resources.files(__package__).joinpath("data/cpv2008.tsv.gz").read_bytes()
+    return {line[:8]: line for line in gzip.decompress(raw).decode("utf-8").splitlines()}
+
+
+class _Table:
+    """code -> Entry over the raw lines, parsing a line the first time it is asked for."""
+
+    def __contains__(self, code: object) -> bool:
+        return code in _lines()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_lines())
+
+    def get(self, code: str) -> Entry | None:
+        line = _lines().get(code)
+        return None if line is None else _entry(line)
+
+    def __getitem__(self, code: str) -> Entry:
+        return _entry(_lines()[code])
+
+
+@lru_cache(maxsize=4096)
+def _entry(line: str) -> Entry:
+    _, digit, nl, en = line.split("\t")
+    return Entry(digit, nl, en)
+
+
+_TABLE = _Table()
+
+
+def _table() -> _Table:
+    return _TABLE
+
+
+@cache
+def _sorted_codes() -> list[str]:
+    return sorted(_table())
+
+
+def codes() -> list[str]:
+    """Every code of the CPV 2008 main vocabulary, in code order (which is the order of the hierarchy)."""
+    return list(_sorted_codes())
+
+
+def exists(code: str) -> bool:
+    """
+    >>> exists("72413000"), exists("72413001")
+    (True, False)
+    """
+    return compact(code) in _table()
 
 
 def known_check_digit(code: str) -> str | None:
-    """The check digit the official list gives for an eight-digit code, if the bundled list has the code.
+    """The check digit the official list gives for an eight-digit code, or None for a code not in the list.
 
     >>> known_check_digit("72413000")
     '8'
     """
-    return _check_digits().get(code)
+    entry = _table().get(compact(code))
+    return entry.check_digit if entry else None
+
+
+def full(code: str) -> str:
+    """The code with its check digit.
+
+    >>> full("55520000")
+    '55520000-1'
+    """
+    digits = validate(code)
+    return f"{digits}-{_table()[digits].check_digit}"
+
+
+def closest(code: str, count: int = 3) -> list[str]:
+    """Existing codes nearest to a code that is not in the list: those sharing the longest prefix with it.
+
+    >>> closest("72413001")
+    ['72413000-8', '72414000-5', '72412000-1']
+    """
+    digits = re.sub(r"\D", "", compact(code))[:8].ljust(8, "0")
+    ordered = _sorted_codes()
+    at = bisect.bisect_left(ordered, digits)
+    window = ordered[max(0, at - 20) : at + 20]
+
+    def shared(other: str) -> int:
+        n = 0
+        while n < 8 and other[n] == digits[n]:
+            n += 1
+        return n
+
+    ranked = sorted(window, key=lambda other: (-shared(other), abs(int(other) - int(digits))))
+    return [f"{c}-{_table()[c].check_digit}" for c in ranked[:count]]
 
 
 def validate(code: str) -> str:
-    """Return the eight-digit code, or raise ``InvalidCPV`` saying what is wrong.
+    """Return the eight-digit code, or raise ``InvalidCPV`` saying what is wrong and what is near.
 
     >>> validate("72413000-1")
     Traceback (most recent call last):
     ...
     inclusief_inkopen.cpv.InvalidCPV: check digit of 72413000 is 8, not 1
+    >>> try:
+    ...     validate("72413001")
+    ... except InvalidCPV as exc:
+    ...     print(exc)
+    72413001 is not in the CPV 2008 list; the closest codes are 72413000-8, 72414000-5, 72412000-1
     """
     match = _CODE.match(code.strip().replace(" ", ""))
     if not match:
@@ -76,12 +168,11 @@ def validate(code: str) -> str:
             "like 72413000 or 72413000-8"
         )
     digits, check = match.groups()
-    if digits.startswith("00"):
-        raise InvalidCPV(f"{code!r}: division 00 does not exist")
-    if check is not None:
-        expected = known_check_digit(digits)
-        if expected is not None and expected != check:
-            raise InvalidCPV(f"check digit of {digits} is {expected}, not {check}")
+    entry = _table().get(digits)
+    if entry is None:
+        raise InvalidCPV(f"{digits} is not in the CPV 2008 list; the closest codes are {', '.join(closest(digits))}")
+    if check is not None and entry.check_digit != check:
+        raise InvalidCPV(f"check digit of {digits} is {entry.check_digit}, not {check}")
     return digits
 
 
@@ -128,13 +219,7 @@ def level(code: str) -> str:
     return LEVELS[min(max(significant, 2), 6) - 2]
 
 
-def parent(code: str) -> str | None:
-    """The code one level up, or None for a division.
-
-    >>> parent("45233130"), parent("45233000"), parent("45230000"), parent("45200000"), parent("45000000")
-    ('45233000', '45230000', '45200000', '45000000', None)
-    """
-    digits = compact(code)
+def _one_up(digits: str) -> str | None:
     significant = len(digits.rstrip("0"))
     if significant <= 2:
         return None
@@ -142,27 +227,51 @@ def parent(code: str) -> str | None:
     return digits[:keep].ljust(8, "0")
 
 
-def label(code: str, lang: str = "nl") -> str | None:
-    """The code's official label, where the bundled data has it; else the nearest labelled ancestor's, or None.
+def parent(code: str) -> str | None:
+    """The nearest code above this one that the CPV list has, or None for a division.
 
-    The bundled labels are the eForms SDK's list of social and other specific services (Annex XIV of Directive
-    2014/24/EU), in all EU languages; the full CPV 2008 list (9,454 codes) is not bundled: no copy with a known
-    source could be fetched from here.
+    >>> parent("45233130"), parent("45233000"), parent("45230000"), parent("45200000"), parent("45000000")
+    ('45233000', '45230000', '45200000', '45000000', None)
+    """
+    current = _one_up(compact(code))
+    while current is not None and current not in _table():
+        current = _one_up(current)
+    return current
+
+
+def ancestors(code: str) -> list[str]:
+    """The codes above this one, nearest first.
+
+    >>> ancestors("72413000")
+    ['72410000', '72400000', '72000000']
+    """
+    found = []
+    current = parent(code)
+    while current is not None:
+        found.append(current)
+        current = parent(current)
+    return found
+
+
+def label(code: str, lang: str = "nl") -> str | None:
+    """The code's official label in Dutch or English (eForms SDK translations of CPV 2008), or None.
 
     >>> label("85311300", "nl")
     'Welzijnszorg voor kinderen en jongeren'
-    >>> label("85311300", "en")
-    'Welfare services for children and young people'
-    >>> label("72413000") is None
-    True
+    >>> label("72413000", "en")
+    'World wide web (www) site design services'
     """
-    from .eforms import codes
+    entry = _table().get(compact(code))
+    if entry is None:
+        return None
+    return entry.nl if lang == "nl" else entry.en
 
-    known = codes("cpv_social-service-cpv")
-    current: str | None = compact(code)
-    while current is not None:
-        entry = known.get(current)
-        if entry:
-            return entry.get(lang) or entry["en"]
-        current = parent(current)
-    return None
+
+def describe(code: str, lang: str = "nl") -> str:
+    """A code as people read it: the code and its label.
+
+    >>> describe("55520000")
+    '55520000 Cateringdiensten'
+    """
+    text = label(code, lang)
+    return f"{compact(code)} {text}" if text else compact(code)

@@ -32,7 +32,7 @@ from .catalogue import STATUS_ORDER, Catalogue, CompiledCriterion, Criterion
 from .conditions import Context, Reason, Truth
 from .errors import EvaluationError, Problem
 from .explain import asked_field, field_label, format_value, question, render_reason
-from .facts import ANNEX_XIV_LIST, FIELDS, REQUIRED_PARAMETERS, DerivedFact, derive
+from .facts import FIELDS, REQUIRED_PARAMETERS, DerivedFact, derive
 from .parameters import ParameterValue
 from .placeholders import substitute
 from .profile import TenderProfile, parse_tender
@@ -219,18 +219,18 @@ def _eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> Eform
         e = s.eforms
         if e is None:
             continue
-        # A recommended procedure choice is an option: its codes hold only if the buyer takes it.
-        if s.kind == "procedure" and s.status == "recommended":
-            for field in ("accessibility", "reserved_participation"):
-                value = getattr(e, field)
-                if value:
-                    options.append(_option(s.id, field, value))
-            for field in ("strategic_procurement", "social_objectives"):
-                options.extend(_option(s.id, field, v) for v in getattr(e, field))
-            continue
+        # What the notice says about accessibility (BT-754) follows from who uses the result, never from a choice;
+        # the loader's conflict check treats it the same way.
         if e.accessibility:
             accessibility.append(e.accessibility)
             basis.setdefault("accessibility", []).append(s.id)
+        # A recommended procedure choice is an option: its other codes hold only if the buyer takes it.
+        if s.kind == "procedure" and s.status == "recommended":
+            if e.reserved_participation:
+                options.append(_option(s.id, "reserved_participation", e.reserved_participation))
+            for field in ("strategic_procurement", "social_objectives"):
+                options.extend(_option(s.id, field, v) for v in getattr(e, field))
+            continue
         if e.reserved_participation:
             reserved.append(e.reserved_participation)
             basis.setdefault("reserved_participation", []).append(s.id)
@@ -268,7 +268,7 @@ def _default_catalogue() -> Catalogue:
 def _facts(
     profile: TenderProfile, cat: Catalogue, params: dict[str, ParameterValue]
 ) -> tuple[dict[str, Any], dict[str, DerivedFact]]:
-    derived = derive(profile, params, cat.lists[ANNEX_XIV_LIST])
+    derived = derive(profile, params, cat.lists)
     # Lists become tuples so that facts can be remembered by value (see _Rule.seen).
     facts: dict[str, Any] = {k: tuple(v) if v.__class__ is list else v for k, v in profile.__dict__.items()}
     facts.update((name, fact.value) for name, fact in derived.items())

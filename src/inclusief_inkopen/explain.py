@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from . import cpv
 from .conditions import Reason
 from .files import parse_yaml
 from .text import LANGUAGES, Lang, Text, format_date, format_eur, format_number
@@ -61,6 +62,8 @@ def format_value(field: str, value: Any, lang: Lang) -> str:
         if len(items) > 12:
             return ", ".join(format_value(field, v, lang) for v in items[:12]) + f" … (+{len(items) - 12})"
         return ", ".join(format_value(field, v, lang) for v in items)
+    if field == "cpv" and isinstance(value, str):
+        return cpv.describe(value, lang) if cpv.exists(value) else value
     if isinstance(value, bool | str):
         return value_label(value, lang)
     if field in MONEY_FIELDS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
 from .parameters import ParameterValue
@@ -69,9 +70,12 @@ THRESHOLD_PARAMETERS: dict[tuple[str, str], str] = {
     ("social-services", "central"): "eu-threshold/social-services",
     ("social-services", "sub-central"): "eu-threshold/social-services",
 }
-ANNEX_XIV_LIST = "annex-xiv-services"
+# Annex XIV decides the threshold (Aw 2.6a) and the light regime (Aw 2.38 lid 1); its first row, health and social
+# services, makes the light regime the rule rather than a choice (Aw 2.38 lid 2).
+ANNEX_XIV_LIST = "annex-xiv"
+HEALTH_SOCIAL_LIST = "annex-xiv-health-social"
 REQUIRED_PARAMETERS = frozenset(THRESHOLD_PARAMETERS.values())
-REQUIRED_LISTS = frozenset({ANNEX_XIV_LIST})
+REQUIRED_LISTS = frozenset({ANNEX_XIV_LIST, HEALTH_SOCIAL_LIST})
 
 DERIVED_SPECS: dict[str, FieldSpec] = {
     "eu_threshold_eur": FieldSpec("eu_threshold_eur", "number", (), True),
@@ -79,6 +83,7 @@ DERIVED_SPECS: dict[str, FieldSpec] = {
     "above_eu_threshold": FieldSpec("above_eu_threshold", "bool", (), True),
     "for_natural_persons": FieldSpec("for_natural_persons", "bool", (), True),
     "annex_xiv_service": FieldSpec("annex_xiv_service", "bool", (), True),
+    "light_regime": FieldSpec("light_regime", "bool", (), True),
 }
 
 FIELDS: dict[str, FieldSpec] = {
@@ -95,20 +100,22 @@ class DerivedFact(NamedTuple):
     parameter_value: ParameterValue | None = None
 
 
-def _is_annex_xiv(cpv: list[str] | None, annex_xiv: frozenset[str]) -> bool | None:
-    # The main CPV code decides the nature of a mixed contract (Aw 2.15-2.16; Directive art. 3-4).
+def _in_list(cpv: list[str] | None, codes: frozenset[str]) -> bool | None:
+    # The main code decides: for a contract of Annex XIV and other services it names the part with the highest
+    # estimated value (Aw 2.12a lid 2), so the profile asks for that part first.
     if not cpv:
         return None
-    return cpv[0] in annex_xiv
+    return cpv[0] in codes
 
 
 def derive(
     tender: TenderProfile,
     thresholds: dict[str, ParameterValue],
-    annex_xiv: frozenset[str],
+    lists: Mapping[str, frozenset[str]],
 ) -> dict[str, DerivedFact]:
-    """Compute the derived facts. ``thresholds`` maps each threshold parameter name to its value in force."""
-    annex = _is_annex_xiv(tender.cpv, annex_xiv)
+    """Compute the derived facts. ``thresholds`` maps each threshold parameter name to its value in force;
+    ``lists`` holds the catalogue's code lists (Annex XIV and its health and social row are needed)."""
+    annex = _in_list(tender.cpv, lists[ANNEX_XIV_LIST])
     facts: dict[str, DerivedFact] = {
         "annex_xiv_service": DerivedFact(annex if tender.nature == "services" else False, ("nature", "cpv")),
     }
@@ -136,8 +143,30 @@ def derive(
         # Both possible thresholds may still agree, e.g. a value above the higher one.
         facts["above_eu_threshold"] = DerivedFact(above.pop() if len(above) == 1 else None, inputs)
 
+    # Aw 2.75 lid 4 speaks of "natural persons, the general public or staff": every user counts, an entrepreneur
+    # using a subsidy portal too; only a result that nobody uses (end_users: []) is not for natural persons.
     users = tender.end_users
-    facts["for_natural_persons"] = DerivedFact(
-        None if users is None else bool(set(users) & {"residents", "staff"}), ("end_users",)
-    )
+    facts["for_natural_persons"] = DerivedFact(None if users is None else bool(users), ("end_users",))
+    facts["light_regime"] = _light_regime(tender, facts, lists)
     return facts
+
+
+def _light_regime(
+    tender: TenderProfile, facts: dict[str, DerivedFact], lists: Mapping[str, frozenset[str]]
+) -> DerivedFact:
+    """Whether the procedure for social and other specific services (Aw 2.39) applies, so that only the sections of
+    chapter 2.3 named in Aw 2.39 lid 2 bind. It exists only for Annex XIV services at or above their threshold
+    (Aw 2.6a); for health and social services it is the rule unless the buyer decides otherwise (Aw 2.38 lid 2), for
+    the other Annex XIV services the buyer chooses (Aw 2.38 lid 1), so the advice asks."""
+    inputs = ("nature", "cpv", "estimated_value_eur", "social_services_procedure")
+    annex, above = facts["annex_xiv_service"].value, facts["above_eu_threshold"].value
+    if annex is False or above is False:
+        return DerivedFact(False, inputs)
+    if annex is None or above is None:
+        return DerivedFact(None, inputs)
+    chosen = tender.social_services_procedure
+    if chosen is not None:
+        return DerivedFact(chosen, inputs)
+    if _in_list(tender.cpv, lists[HEALTH_SOCIAL_LIST]):
+        return DerivedFact(True, inputs)
+    return DerivedFact(None, inputs)

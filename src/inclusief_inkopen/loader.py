@@ -235,8 +235,10 @@ def _check(
     return compiled
 
 
-def _is_option(c: Criterion) -> bool:
-    return c.kind == "procedure" and c.status == "recommended"
+def _is_option(c: Criterion, field: str) -> bool:
+    # Reserving a contract is a choice between alternatives the advice offers side by side (RES-01, RES-02); what
+    # the notice says about accessibility is never a choice, whatever the status of the criterion that says it.
+    return field == "reserved_participation" and c.kind == "procedure" and c.status == "recommended"
 
 
 def _conjuncts(node: Node) -> list[Predicate]:
@@ -276,7 +278,7 @@ def find_conflicts(compiled: dict[str, CompiledCriterion]) -> list[Problem]:
         setters = [
             c
             for c in items
-            if c.criterion.eforms and getattr(c.criterion.eforms, field) and not _is_option(c.criterion)
+            if c.criterion.eforms and getattr(c.criterion.eforms, field) and not _is_option(c.criterion, field)
         ]
         for i, a in enumerate(setters):
             for b in setters[i + 1 :]:

@@ -30,22 +30,42 @@ Procedure = Literal[
     "single-quotation",
 ]
 EndUser = Literal["residents", "staff", "businesses"]
-Digital = Literal["website", "app", "software", "documents", "hardware", "self-service-terminal", "telecom"]
+Digital = Literal[
+    "website",
+    "app",
+    "software",
+    "documents",
+    "hardware",
+    "self-service-terminal",
+    "payment-terminal",
+    "media-terminal",
+    "e-reader",
+    "telecom",
+]
+# The services of the European Accessibility Act (Directive (EU) 2019/882, art. 2 lid 2) that a deliverable can
+# provide to consumers; a self-service terminal is in the Act's scope only when dedicated to one (art. 2 lid 1 b ii).
+EaaService = Literal[
+    "electronic-communications",
+    "audiovisual-media",
+    "passenger-transport",
+    "consumer-banking",
+    "e-books",
+    "e-commerce",
+]
+BuildingWork = Literal["new", "renovation"]
 Physical = Literal["building", "public-space", "furniture", "vehicles", "events"]
-# The ISV risk categories after the 2023 revision (PIANOo, bestekteksten internationale sociale voorwaarden),
-# plus the older categories buyers still name.
+# The eight ISV risk categories after the revision ("herijking") in PIANOo's bestekteksten internationale sociale
+# voorwaarden (source pianoo-isv): bedrijfskleding; consumptieve dienstverlening (catering, grondstoffen en afval);
+# energie; werkplekomgeving; laboratorium; ICT-werkomgeving; datacenters; connectiviteit.
 SupplyChainRisk = Literal[
     "workwear",
     "catering",
     "energy",
+    "workplace",
     "workplace-ict",
     "laboratory",
     "data-centres",
     "connectivity",
-    "office-supplies",
-    "paper-and-print",
-    "waste-and-raw-materials",
-    "natural-stone",
 ]
 
 
@@ -71,7 +91,13 @@ class TenderProfile(BaseModel):
     ]
     cpv: Annotated[
         list[Annotated[str, Field(json_schema_extra={"pattern": CPV_PATTERN})]] | None,
-        Field(description="CPV codes, main code first; '72413000' or '72413000-8'", max_length=200),
+        Field(
+            description=(
+                "CPV codes, main code first; '72413000' or '72413000-8'. For a mixed contract the main code is "
+                "the part with the highest estimated value (Aw 2.12a lid 2)"
+            ),
+            max_length=200,
+        ),
     ] = None
     authority: Annotated[Authority, Field(description="Selects the EU threshold")] = "sub-central"
     procedure: Procedure | None = None
@@ -89,6 +115,22 @@ class TenderProfile(BaseModel):
         Field(description="The contractor's staff deal directly with residents (counter, call centre, care …)"),
     ] = None
     staffing: Annotated[bool | None, Field(description="Recruitment, temporary staffing or interim placement")] = None
+    eaa_services: Annotated[
+        list[EaaService] | None,
+        Field(description="European Accessibility Act services the result provides to consumers; [] means none"),
+    ] = None
+    building_work: Annotated[
+        BuildingWork | None, Field(description="For a building: new construction or renovation of an existing one")
+    ] = None
+    social_services_procedure: Annotated[
+        bool | None,
+        Field(
+            description=(
+                "For Annex XIV services above their threshold: the procedure for social and other specific services "
+                "is used (Aw 2.38)"
+            )
+        ),
+    ] = None
     labour_share: Annotated[
         float | None, Field(ge=0, le=1, allow_inf_nan=False, description="Share of labour in the value")
     ] = None
@@ -116,7 +158,7 @@ class TenderProfile(BaseModel):
                 codes.append(digits)
         return codes
 
-    @field_validator("end_users", "digital", "physical", "supply_chain_risk")
+    @field_validator("end_users", "digital", "physical", "supply_chain_risk", "eaa_services")
     @classmethod
     def _no_duplicates(cls, value: list[str] | None) -> list[str] | None:
         # Order carries no meaning in these sets; a fixed order makes advice byte-identical.
