@@ -52,13 +52,15 @@ def main() -> None:
             "(wetsvoorstel National Care Service (Scotland), LOU bilaga 2 a, bidservices.ie). "
             "De rijen 2 tot en met 15 zijn een "
             "transcriptie die niet met het Publicatieblad (PB L 94 van 28.3.2014, bijlage XIV) kon worden vergeleken. "
-            "Reeksen 'A tot B' omvatten elke CPV-code van A tot en met B in CPV-volgorde."
+            "Reeksen 'A tot B' omvatten elke CPV-code van A tot en met B in CPV-volgorde. De code '794300000-7' "
+            "(negen cijfers, rij 11) staat zo in de transcriptie en wordt gelezen als 79430000-7."
         ),
         "en": (
             "Row 1 (health, social and related services) agrees with public sources (National Care Service (Scotland) "
             "Bill, LOU bilaga 2 a, bidservices.ie). Rows 2 to 15 are a transcription that could not be compared with "
             "the Official Journal (OJ L 94 of 28.3.2014, Annex XIV). Ranges 'A to B' cover every CPV code from A to B "
-            "inclusive in CPV order."
+            "inclusive in CPV order. The code '794300000-7' (nine digits, row 11) stands so in the transcription and "
+            "is read as 79430000-7."
         ),
     }
     _write(

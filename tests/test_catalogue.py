@@ -331,3 +331,28 @@ def test_a_damaged_or_tampered_cache_entry_is_never_run_only_replaced(catalogue_
     assert not (tmp_path / "PWNED").exists()
     assert len(catalogue.criteria) > 30
     assert entry.read_bytes() != content  # the fresh load wrote a good entry again
+
+
+def test_each_code_list_written_as_the_law_writes_it_expands_to_its_codes(catalogue):
+    """Annex XIV and Article 77 keep their items as written ('85000000-9 .. 85323000-9'); expanded against CPV
+    2008 (every code from A to B inclusive, in code order) they must give exactly the codes the list holds."""
+    from inclusief_inkopen import cpv
+
+    ordered = cpv.codes()
+    # One item of Annex XIV row 11 has nine digits as transcribed; the list's notes say how it is read.
+    misprints = {"794300000-7": "79430000-7"}
+    for name in ("annex-xiv", "annex-xiv-health-social", "article-77"):
+        code_list = catalogue.list_info[name]
+        expanded: set[str] = set()
+        for item in code_list.as_written:
+            if ".." in item:
+                start, end = (cpv.validate(part.strip()) for part in item.split(".."))
+                expanded |= {c for c in ordered if start <= c <= end}
+            else:
+                expanded.add(cpv.validate(misprints.get(item, item)))
+        assert expanded == set(code_list.codes), name
+        assert all(cpv.label(code, "nl") == label for code, label in code_list.codes.items()), name
+    annex, art77 = set(catalogue.lists["annex-xiv"]), set(catalogue.lists["article-77"])
+    assert len(annex) == 423 and len(art77) == 115 and art77 <= annex
+    # The services the light regime was wrongly denied before catalogue 2026.4.
+    assert {"55520000", "79110000", "79713000", "79952000", "80500000", "92000000", "64110000"} <= annex
