@@ -585,3 +585,12 @@ def test_a_json_file_that_is_not_utf8_is_a_row_with_its_error_in_a_scan(tmp_path
     rows = list(scan([path]))
     assert [r["status"] for r in rows] == ["error"]
     assert "latin1.json: byte 40: not UTF-8 text" in rows[0]["error"]
+
+
+def test_a_guess_from_a_cpv_code_names_the_code_with_its_label() -> None:
+    from inclusief_inkopen.notice import _guesses
+
+    (guess,) = _guesses(["72413000"])
+    assert guess.field == "digital" and guess.value == ["website"]
+    assert guess.because.nl == "gok op grond van CPV 72413000 Diensten voor het ontwerpen van websites; controleer dit"
+    assert guess.because.en == "guess from CPV 72413000 World wide web (www) site design services; please check"

@@ -231,15 +231,16 @@ def _guesses(codes: list[str]) -> list[Guess]:
     guesses = []
     for field, values in sorted(by_field.items()):
         sources = sorted({c for _, cs in values for c in cs})
-        listed = ", ".join(sources)
         value: Any = True if field == "staffing" else sorted(v for v, _ in values)
+        listed_nl = ", ".join(cpv_codes.describe(c, "nl") for c in sources)
+        listed_en = ", ".join(cpv_codes.describe(c, "en") for c in sources)
         guesses.append(
             Guess(
                 field=field,
                 value=value,
                 because=Text(
-                    nl=f"gok op grond van CPV {listed}; controleer dit",
-                    en=f"guess from CPV {listed}; please check",
+                    nl=f"gok op grond van CPV {listed_nl}; controleer dit",
+                    en=f"guess from CPV {listed_en}; please check",
                 ),
             )
         )
