@@ -117,6 +117,17 @@ class Eforms(BaseModel):
     reserved_participation: Annotated[ReservedCode | None, Field(description="BT-71")] = None
 
 
+# The eForms codes a recommended procedure choice would set hold only if the buyer takes it (reserving the
+# contract, its strategic and social objectives). What the notice says about accessibility (BT-754) follows from who
+# uses the result and is never such an option, whatever the status of the criterion that says it.
+OPTION_FIELDS = frozenset({"reserved_participation", "strategic_procurement", "social_objectives"})
+
+
+def is_eforms_option(kind: str, status: str, field: str) -> bool:
+    """Whether a criterion's value for this eForms field is an option the buyer may take, not a value in force."""
+    return field in OPTION_FIELDS and kind == "procedure" and status == "recommended"
+
+
 Expectation = Literal["applies", "not_applicable", "undetermined", "not_in_force"]
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import bisect
 import gzip
 import re
-from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -59,39 +58,20 @@ def _lines() -> dict[str, str]:
     return {line[:8]: line for line in gzip.decompress(raw).decode("utf-8").splitlines()}
 
 
-class _Table:
-    """code -> Entry over the raw lines, parsing a line the first time it is asked for."""
-
-    def __contains__(self, code: object) -> bool:
-        return code in _lines()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_lines())
-
-    def get(self, code: str) -> Entry | None:
-        line = _lines().get(code)
-        return None if line is None else _entry(line)
-
-    def __getitem__(self, code: str) -> Entry:
-        return _entry(_lines()[code])
-
-
 @lru_cache(maxsize=4096)
 def _entry(line: str) -> Entry:
     _, digit, nl, en = line.split("\t")
     return Entry(digit, nl, en)
 
 
-_TABLE = _Table()
-
-
-def _table() -> _Table:
-    return _TABLE
+def _get(digits: str) -> Entry | None:
+    line = _lines().get(digits)
+    return None if line is None else _entry(line)
 
 
 @cache
 def _sorted_codes() -> list[str]:
-    return sorted(_table())
+    return sorted(_lines())
 
 
 def codes() -> list[str]:
@@ -104,7 +84,7 @@ def exists(code: str) -> bool:
     >>> exists("72413000"), exists("72413001")
     (True, False)
     """
-    return compact(code) in _table()
+    return compact(code) in _lines()
 
 
 def known_check_digit(code: str) -> str | None:
@@ -113,7 +93,7 @@ def known_check_digit(code: str) -> str | None:
     >>> known_check_digit("72413000")
     '8'
     """
-    entry = _table().get(compact(code))
+    entry = _get(compact(code))
     return entry.check_digit if entry else None
 
 
@@ -124,7 +104,7 @@ def full(code: str) -> str:
     '55520000-1'
     """
     digits = validate(code)
-    return f"{digits}-{_table()[digits].check_digit}"
+    return f"{digits}-{_entry(_lines()[digits]).check_digit}"
 
 
 def closest(code: str, count: int = 3) -> list[str]:
@@ -145,7 +125,7 @@ def closest(code: str, count: int = 3) -> list[str]:
         return n
 
     ranked = sorted(window, key=lambda other: (-shared(other), abs(int(other) - int(digits))))
-    return [f"{c}-{_table()[c].check_digit}" for c in ranked[:count]]
+    return [f"{c}-{_entry(_lines()[c]).check_digit}" for c in ranked[:count]]
 
 
 def validate(code: str) -> str:
@@ -168,7 +148,7 @@ def validate(code: str) -> str:
             "like 72413000 or 72413000-8"
         )
     digits, check = match.groups()
-    entry = _table().get(digits)
+    entry = _get(digits)
     if entry is None:
         raise InvalidCPV(f"{digits} is not in the CPV 2008 list; the closest codes are {', '.join(closest(digits))}")
     if check is not None and entry.check_digit != check:
@@ -234,7 +214,7 @@ def parent(code: str) -> str | None:
     ('45233000', '45230000', '45200000', '45000000', None)
     """
     current = _one_up(compact(code))
-    while current is not None and current not in _table():
+    while current is not None and current not in _lines():
         current = _one_up(current)
     return current
 
@@ -261,7 +241,7 @@ def label(code: str, lang: str = "nl") -> str | None:
     >>> label("72413000", "en")
     'World wide web (www) site design services'
     """
-    entry = _table().get(compact(code))
+    entry = _get(compact(code))
     if entry is None:
         return None
     return entry.nl if lang == "nl" else entry.en

@@ -28,7 +28,7 @@ from .advice import (
     Suggestion,
     Undetermined,
 )
-from .catalogue import STATUS_ORDER, Catalogue, CompiledCriterion, Criterion
+from .catalogue import STATUS_ORDER, Catalogue, CompiledCriterion, Criterion, is_eforms_option
 from .conditions import Context, Reason, Truth
 from .errors import EvaluationError, Problem
 from .explain import asked_field, field_label, format_value, question, render_reason
@@ -219,13 +219,11 @@ def _eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> Eform
         e = s.eforms
         if e is None:
             continue
-        # What the notice says about accessibility (BT-754) follows from who uses the result, never from a choice;
-        # the loader's conflict check treats it the same way.
-        if e.accessibility:
+        if e.accessibility:  # never an option (is_eforms_option), so it needs no test here
             accessibility.append(e.accessibility)
             basis.setdefault("accessibility", []).append(s.id)
-        # A recommended procedure choice is an option: its other codes hold only if the buyer takes it.
-        if s.kind == "procedure" and s.status == "recommended":
+        # The option fields all follow one rule, so asking it for one of them answers for all three.
+        if is_eforms_option(s.kind, s.status, "reserved_participation"):
             if e.reserved_participation:
                 options.append(_option(s.id, "reserved_participation", e.reserved_participation))
             for field in ("strategic_procurement", "social_objectives"):

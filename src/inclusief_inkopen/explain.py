@@ -63,7 +63,7 @@ def format_value(field: str, value: Any, lang: Lang) -> str:
             return ", ".join(format_value(field, v, lang) for v in items[:12]) + f" … (+{len(items) - 12})"
         return ", ".join(format_value(field, v, lang) for v in items)
     if field == "cpv" and isinstance(value, str):
-        return cpv.describe(value, lang) if cpv.exists(value) else value
+        return cpv.describe(value, lang)  # the code alone where the list has no label
     if isinstance(value, bool | str):
         return value_label(value, lang)
     if field in MONEY_FIELDS:

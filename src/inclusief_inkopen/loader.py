@@ -29,6 +29,7 @@ from .catalogue import (
     LayerReceipt,
     Source,
     ThemeFile,
+    is_eforms_option,
 )
 from .conditions import (
     AllOf,
@@ -235,12 +236,6 @@ def _check(
     return compiled
 
 
-def _is_option(c: Criterion, field: str) -> bool:
-    # Reserving a contract is a choice between alternatives the advice offers side by side (RES-01, RES-02); what
-    # the notice says about accessibility is never a choice, whatever the status of the criterion that says it.
-    return field == "reserved_participation" and c.kind == "procedure" and c.status == "recommended"
-
-
 def _conjuncts(node: Node) -> list[Predicate]:
     if isinstance(node, Predicate):
         return [node]
@@ -278,7 +273,9 @@ def find_conflicts(compiled: dict[str, CompiledCriterion]) -> list[Problem]:
         setters = [
             c
             for c in items
-            if c.criterion.eforms and getattr(c.criterion.eforms, field) and not _is_option(c.criterion, field)
+            if c.criterion.eforms
+            and getattr(c.criterion.eforms, field)
+            and not is_eforms_option(c.criterion.kind, c.criterion.status, field)
         ]
         for i, a in enumerate(setters):
             for b in setters[i + 1 :]:
