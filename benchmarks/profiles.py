@@ -6,7 +6,15 @@ import random
 from collections.abc import Iterator
 from typing import Any, get_args
 
-from inclusief_inkopen.profile import BuildingWork, Digital, EaaService, EndUser, Physical, Procedure, SupplyChainRisk
+from inclusief_inkopen.tender.profile import (
+    BuildingWork,
+    Digital,
+    EaaService,
+    EndUser,
+    Physical,
+    Procedure,
+    SupplyChainRisk,
+)
 
 # The vocabularies are the tender profile's own, so the generated profiles follow the contract as it changes.
 END_USERS = list(get_args(EndUser))

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from inclusief_inkopen.eforms import NAMESPACES, codes
-from inclusief_inkopen.scan import indicators, scan
+from inclusief_inkopen.notices.eforms import NAMESPACES, codes
+from inclusief_inkopen.notices.scan import indicators, scan
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "tests" / "data" / "eforms" / "notices" / "cn_24_open.xml"

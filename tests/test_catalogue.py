@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from inclusief_inkopen import CatalogueError, evaluate, load_catalogue, load_tender
-from inclusief_inkopen.schema import schemas
-from inclusief_inkopen.testing import run_rule_tests
+from inclusief_inkopen.authoring.schema import schemas
+from inclusief_inkopen.rules.ruletests import run_rule_tests
 
 from .conftest import ON, ROOT, tender
 
@@ -247,13 +247,13 @@ def test_a_layer_that_replaces_or_withdraws_what_the_base_lacks_is_an_error(tmp_
 def test_published_schemas_match_the_models():
     for name, schema in schemas().items():
         published = ROOT / "docs" / "schema" / f"{name}.schema.json"
-        assert published.exists(), f"run: python -m inclusief_inkopen.schema ({name})"
+        assert published.exists(), f"run: python -m inclusief_inkopen.authoring.schema ({name})"
         assert json.loads(published.read_text()) == schema, f"docs/schema/{name}.schema.json is stale"
 
 
 def test_catalogue_files_and_examples_satisfy_the_published_schemas(catalogue):
     jsonschema = pytest.importorskip("jsonschema")
-    from inclusief_inkopen.files import load_document
+    from inclusief_inkopen.base.files import load_document
 
     all_schemas = schemas()
     root = Path(catalogue.root)
@@ -268,7 +268,7 @@ def test_catalogue_files_and_examples_satisfy_the_published_schemas(catalogue):
 def test_passed_rule_tests_are_remembered_by_content_hash_and_only_trusted_when_asked(
     catalogue_copy, tmp_path, monkeypatch
 ):
-    import inclusief_inkopen.loader as loader
+    import inclusief_inkopen.rules.loader as loader
 
     monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
     loader._CACHE.clear()
@@ -292,7 +292,7 @@ def test_passed_rule_tests_are_remembered_by_content_hash_and_only_trusted_when_
 
 
 def test_a_remembered_catalogue_gives_the_same_advice_as_a_fresh_load(catalogue_copy, tmp_path, monkeypatch):
-    import inclusief_inkopen.loader as loader
+    import inclusief_inkopen.rules.loader as loader
 
     monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
     loader._CACHE.clear()
@@ -318,7 +318,7 @@ class _Payload:
 
 @pytest.mark.parametrize("content", [b"not a pickle at all", pickle.dumps(_Payload()), b""])
 def test_a_damaged_or_tampered_cache_entry_is_never_run_only_replaced(catalogue_copy, tmp_path, monkeypatch, content):
-    import inclusief_inkopen.loader as loader
+    import inclusief_inkopen.rules.loader as loader
 
     monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)

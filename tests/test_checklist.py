@@ -10,8 +10,8 @@ import yaml
 from openpyxl import load_workbook
 
 from inclusief_inkopen import checklist as cl
-from inclusief_inkopen.checklist_render import render_html, render_markdown
-from inclusief_inkopen.checklist_xlsx import read_xlsx, to_xlsx
+from inclusief_inkopen.checklists.render import render_html, render_markdown
+from inclusief_inkopen.checklists.xlsx import read_xlsx, to_xlsx
 from inclusief_inkopen.cli import main
 
 from .conftest import EXAMPLES, ON

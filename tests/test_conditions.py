@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from inclusief_inkopen.conditions import (
+from inclusief_inkopen.base.parameters import Parameter, ParameterValue
+from inclusief_inkopen.rules.conditions import (
     ConditionError,
     Context,
     check_condition,
@@ -16,7 +17,6 @@ from inclusief_inkopen.conditions import (
     reads,
     to_data,
 )
-from inclusief_inkopen.parameters import Parameter, ParameterValue
 
 PARAMS = {
     "eu-threshold/x": Parameter(

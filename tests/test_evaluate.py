@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inclusief_inkopen import EvaluationError, evaluate, load_tender
-from inclusief_inkopen.advice import Advice
-from inclusief_inkopen.conditions import Not, Predicate, walk
-from inclusief_inkopen.profile import TenderProfile
+from inclusief_inkopen.advice.model import Advice
+from inclusief_inkopen.rules.conditions import Not, Predicate, walk
+from inclusief_inkopen.tender.profile import TenderProfile
 
 from .conftest import EXAMPLES, ON, tender
 

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inclusief_inkopen import CatalogueError, InputError, TenderError, evaluate, evaluate_many, load_catalogue
-from inclusief_inkopen.files import load_document
-from inclusief_inkopen.profile import parse_tender
-from inclusief_inkopen.schema import schemas
+from inclusief_inkopen.authoring.schema import schemas
+from inclusief_inkopen.base.files import load_document
+from inclusief_inkopen.tender.profile import parse_tender
 
 from .conftest import EXAMPLES, ON, ROOT, tender
 

@@ -18,14 +18,14 @@ import pytest
 from lxml import etree
 
 from inclusief_inkopen import cpv, eforms, ocds
-from inclusief_inkopen.catalogue import AccessibilityCode, ReservedCode, SocialObjective, StrategicCode
+from inclusief_inkopen.advice.evaluate import evaluate
+from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.cli import main
-from inclusief_inkopen.compare import compare
-from inclusief_inkopen.errors import InputError
-from inclusief_inkopen.evaluate import evaluate
-from inclusief_inkopen.notice import import_notice, read_notice, to_tender
-from inclusief_inkopen.profile import load_tender, parse_tender
-from inclusief_inkopen.scan import indicators, scan
+from inclusief_inkopen.notices.compare import compare
+from inclusief_inkopen.notices.notice import import_notice, read_notice, to_tender
+from inclusief_inkopen.notices.scan import indicators, scan
+from inclusief_inkopen.rules.catalogue import AccessibilityCode, ReservedCode, SocialObjective, StrategicCode
+from inclusief_inkopen.tender.profile import load_tender, parse_tender
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -528,7 +528,7 @@ def test_the_entity_in_a_refused_file_is_never_expanded(tmp_path: Path) -> None:
 def test_a_notice_bigger_than_the_cap_is_refused_before_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import inclusief_inkopen.notice as notice_module
+    import inclusief_inkopen.notices.notice as notice_module
 
     monkeypatch.setattr(notice_module, "MAX_NOTICE_BYTES", 1_000_000)
     with pytest.raises(InputError, match=r"file is 1,762,438 bytes; at most 1,000,000 are accepted"):
@@ -588,7 +588,7 @@ def test_a_json_file_that_is_not_utf8_is_a_row_with_its_error_in_a_scan(tmp_path
 
 
 def test_a_guess_from_a_cpv_code_names_the_code_with_its_label() -> None:
-    from inclusief_inkopen.notice import _guesses
+    from inclusief_inkopen.notices.notice import _guesses
 
     (guess,) = _guesses(["72413000"])
     assert guess.field == "digital" and guess.value == ["website"]

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from inclusief_inkopen import TenderError, load_tender
-from inclusief_inkopen.cpv import InvalidCPV, validate
-from inclusief_inkopen.errors import InputError
-from inclusief_inkopen.files import atomic_write, load_document, parse_yaml
-from inclusief_inkopen.profile import parse_tender
+from inclusief_inkopen.base.cpv import InvalidCPV, validate
+from inclusief_inkopen.base.errors import InputError
+from inclusief_inkopen.base.files import atomic_write, load_document, parse_yaml
+from inclusief_inkopen.tender.profile import parse_tender
 
 from .conftest import EXAMPLES, tender
 

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inclusief_inkopen import evaluate
-from inclusief_inkopen.catalogue import Criterion
-from inclusief_inkopen.conditions import check_condition
-from inclusief_inkopen.files import load_document
-from inclusief_inkopen.reference import catalogue_documents
+from inclusief_inkopen.authoring.reference import catalogue_documents
+from inclusief_inkopen.base.files import load_document
+from inclusief_inkopen.rules.catalogue import Criterion
+from inclusief_inkopen.rules.conditions import check_condition
 
 from .conftest import ROOT
 from .test_evaluate import profiles
@@ -69,5 +69,5 @@ def test_the_generated_reference_is_current(catalogue):
     for name, text in catalogue_documents(catalogue).items():
         path = ROOT / "docs" / name
         assert path.exists() and path.read_text() == text, (
-            f"docs/{name} is stale: run 'python -m inclusief_inkopen.reference'"
+            f"docs/{name} is stale: run 'python -m inclusief_inkopen.authoring.reference'"
         )

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import datetime  # noqa: F401 - used by the doctest above
 
-__version__ = "0.1.0"
-
-from .advice import Advice
-from .errors import CatalogueError, EvaluationError, InclusiefInkopenError, InputError, TenderError
-from .evaluate import evaluate
-from .loader import load_catalogue
-from .profile import TenderProfile, load_tender
+from inclusief_inkopen.advice.evaluate import evaluate
+from inclusief_inkopen.advice.model import Advice
+from inclusief_inkopen.base.errors import (
+    CatalogueError,
+    EvaluationError,
+    InclusiefInkopenError,
+    InputError,
+    TenderError,
+)
+from inclusief_inkopen.base.version import __version__
+from inclusief_inkopen.rules.loader import load_catalogue
+from inclusief_inkopen.tender.profile import TenderProfile, load_tender
 
 __all__ = [
     "Advice",
@@ -35,10 +40,23 @@ __all__ = [
 ]
 
 
+_MODULES = {
+    "checklist": "inclusief_inkopen.checklists.checklist",
+    "cpv": "inclusief_inkopen.base.cpv",
+    "eforms": "inclusief_inkopen.notices.eforms",
+    "ocds": "inclusief_inkopen.notices.ocds",
+    "files": "inclusief_inkopen.base.files",
+}
+
+
 def __getattr__(name: str) -> object:
     # The batch module pulls in process pools; only programs that ask for it pay for that import.
     if name == "evaluate_many":
-        from .batch import evaluate_many
+        from inclusief_inkopen.advice.batch import evaluate_many
 
         return evaluate_many
+    if name in _MODULES:  # the public modules by the names the README uses, imported when first asked for
+        import importlib
+
+        return importlib.import_module(_MODULES[name])
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import __version__
-from .errors import InclusiefInkopenError
+from inclusief_inkopen.base.errors import InclusiefInkopenError
+from inclusief_inkopen.base.version import __version__
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -28,15 +28,15 @@ def _date(text: str) -> dt.date:
 
 
 def _catalogue(args: argparse.Namespace) -> Any:
-    from .loader import load_catalogue
+    from inclusief_inkopen.rules.loader import load_catalogue
 
     return load_catalogue(args.catalogue, args.layer or (), trust_cache=True)
 
 
 def cmd_advies(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate
-    from .profile import load_tender
-    from .render import render_markdown, render_text
+    from inclusief_inkopen.advice.evaluate import evaluate
+    from inclusief_inkopen.advice.render import render_markdown, render_text
+    from inclusief_inkopen.tender.profile import load_tender
 
     tender = load_tender(args.tender)
     advice = evaluate(tender, _catalogue(args), on=args.on)
@@ -50,7 +50,7 @@ def cmd_advies(args: argparse.Namespace) -> int:
 
 
 def cmd_criteria(args: argparse.Namespace) -> int:
-    from .reference import current, render_criterion
+    from inclusief_inkopen.authoring.reference import current, render_criterion
 
     catalogue = _catalogue(args)
     if args.action == "show":
@@ -72,8 +72,8 @@ def cmd_criteria(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .freshness import check_freshness
-    from .loader import load_catalogue
+    from inclusief_inkopen.rules.freshness import check_freshness
+    from inclusief_inkopen.rules.loader import load_catalogue
 
     catalogue = load_catalogue(args.dir, args.layer or ())
     findings = check_freshness(catalogue, args.on or dt.date.today())
@@ -90,8 +90,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_test_rules(args: argparse.Namespace) -> int:
-    from .loader import load_catalogue
-    from .testing import run_rule_tests
+    from inclusief_inkopen.rules.loader import load_catalogue
+    from inclusief_inkopen.rules.ruletests import run_rule_tests
 
     catalogue = load_catalogue(args.dir, args.layer or (), run_tests=False)
     results = run_rule_tests(catalogue)
@@ -103,7 +103,7 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
     print(f"rule tests: {len(results) - len(failed)} passed, {len(failed)} failed")
     incomplete = []
     if args.coverage:
-        from .testing import coverage
+        from inclusief_inkopen.rules.ruletests import coverage
 
         rows = coverage(catalogue, results)
         print(f"\n{'criterion':<14} {'applies':<8} {'not':<8} branches untested")
@@ -126,8 +126,8 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .diff import diff_catalogues, render_diff
-    from .loader import load_catalogue
+    from inclusief_inkopen.authoring.diff import diff_catalogues, render_diff
+    from inclusief_inkopen.rules.loader import load_catalogue
 
     old = load_catalogue(args.old, run_tests=False)
     new = load_catalogue(args.new, run_tests=False)
@@ -138,7 +138,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import schemas
+    from inclusief_inkopen.authoring.schema import schemas
 
     all_schemas = schemas()
     if args.name not in all_schemas:
@@ -184,7 +184,7 @@ def _checklist_parser(action: str) -> argparse.ArgumentParser:
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:
-    from . import checklist as cl
+    from inclusief_inkopen.checklists import checklist as cl
 
     rest = list(args.rest)
     if not rest or rest[0] in ("-h", "--help"):
@@ -229,15 +229,15 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{opts.checklist}: {summary}; {done}/{total} decided (backup: {opts.checklist}~)\n")
         return 0
     if action == "render":
-        from .files import atomic_write
+        from inclusief_inkopen.base.files import atomic_write
 
         checklist = cl.load(opts.checklist)
         if opts.format == "xlsx":
-            from .checklist_xlsx import write_xlsx
+            from inclusief_inkopen.checklists.xlsx import write_xlsx
 
             write_xlsx(checklist, opts.output, opts.lang)
         else:
-            from .checklist_render import render_html, render_markdown
+            from inclusief_inkopen.checklists.render import render_html, render_markdown
 
             text = render_html(checklist, opts.lang) if opts.format == "html" else render_markdown(checklist, opts.lang)
             atomic_write(opts.output, text)
@@ -245,8 +245,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         return 0
     from pathlib import Path
 
-    from .checklist_xlsx import read_xlsx
-    from .files import MAX_FILE_BYTES as MAX_BYTES
+    from inclusief_inkopen.base.files import MAX_FILE_BYTES as MAX_BYTES
+    from inclusief_inkopen.checklists.xlsx import read_xlsx
 
     sheet = Path(opts.sheet)
     if not sheet.is_file():
@@ -262,7 +262,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 def _write_or_print(text: str, output: str | None, what: str) -> None:
     if output:
-        from .files import atomic_write
+        from inclusief_inkopen.base.files import atomic_write
 
         atomic_write(output, text, backup=True)
         sys.stderr.write(f"{what}: {output}\n")
@@ -285,7 +285,7 @@ def _is_notice(path: str) -> bool:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .notice import import_notice, to_yaml
+    from inclusief_inkopen.notices.notice import import_notice, to_yaml
 
     imported = import_notice(args.notice)
     text = imported.model_dump_json(indent=2) + "\n" if args.format == "json" else to_yaml(imported, args.lang)
@@ -295,11 +295,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _advice_for(path: str, args: argparse.Namespace) -> tuple[Any, Any]:
     """The advice for a tender file, or for a notice once it is complete; and the notice, if it was one."""
-    from .errors import TenderError
-    from .evaluate import evaluate
-    from .files import load_document
-    from .notice import import_notice
-    from .profile import load_tender, parse_tender
+    from inclusief_inkopen.advice.evaluate import evaluate
+    from inclusief_inkopen.base.errors import TenderError
+    from inclusief_inkopen.base.files import load_document
+    from inclusief_inkopen.notices.notice import import_notice
+    from inclusief_inkopen.tender.profile import load_tender, parse_tender
 
     if not _is_notice(path):
         return evaluate(load_tender(path), _catalogue(args), on=args.on), None
@@ -322,7 +322,7 @@ def _advice_for(path: str, args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from . import eforms, ocds
+    from inclusief_inkopen.notices import eforms, ocds
 
     advice, notice = _advice_for(args.tender, args)
     lots = args.lots
@@ -342,7 +342,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare, render_text
+    from inclusief_inkopen.notices.compare import compare, render_text
 
     advice, notice = _advice_for(args.notice, args)
     if notice is None:
@@ -358,8 +358,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_scan(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .files import atomic_write
-    from .scan import indicators, indicators_csv, notice_files, render_html, rows_csv, scan
+    from inclusief_inkopen.base.files import atomic_write
+    from inclusief_inkopen.notices.scan import indicators, indicators_csv, notice_files, render_html, rows_csv, scan
 
     files = notice_files(args.paths)
     if not files:

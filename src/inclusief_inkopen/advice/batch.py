@@ -1,0 +1,110 @@
+"""Many tenders at once: a streaming ``evaluate_many`` for portfolio scans and tender platforms.
+
+Tenders are read from any iterable (a generator over files or a database cursor is fine) and advice comes
+back in the same order, one at a time. At most a fixed number of tenders is in flight, so memory stays flat
+however long the stream is. With ``workers`` above 1 the work is spread over processes; each loads the
+catalogue once (from the cache of checked catalogues) by its folder and layers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import Any
+
+from inclusief_inkopen.advice.evaluate import evaluate
+from inclusief_inkopen.advice.model import Advice
+from inclusief_inkopen.base.errors import Problem, TenderError
+from inclusief_inkopen.rules.catalogue import Catalogue
+from inclusief_inkopen.tender.profile import TenderProfile, parse_tender
+
+_worker_catalogue: Catalogue | None = None
+
+
+def _evaluate_one(tender: Any, index: int, catalogue: Catalogue, on: dt.date | None) -> Advice:
+    try:
+        profile = parse_tender(tender)
+    except TenderError as exc:
+        # Name the place in the stream: a message about "the tender" alone is useless in a batch of millions.
+        raise TenderError(
+            [Problem(p.file or f"tender #{index}", p.location, p.message) for p in exc.problems]
+        ) from None
+    return evaluate(profile, catalogue, on=on)
+
+
+def _init_worker(root: str, layers: tuple[str, ...]) -> None:
+    global _worker_catalogue
+    from inclusief_inkopen.rules.loader import load_catalogue
+
+    _worker_catalogue = load_catalogue(root, layers, trust_cache=True)
+
+
+def _work(chunk: list[tuple[int, Any]], on: dt.date | None, as_json: bool) -> list[Any]:
+    assert _worker_catalogue is not None
+    out = []
+    for index, tender in chunk:
+        advice = _evaluate_one(tender, index, _worker_catalogue, on)
+        out.append(advice.to_json() if as_json else advice)
+    return out
+
+
+def evaluate_many(
+    tenders: Iterable[TenderProfile | dict[str, Any]],
+    catalogue: Catalogue | None = None,
+    on: dt.date | None = None,
+    *,
+    workers: int = 1,
+    chunk_size: int = 200,
+    as_json: bool = False,
+) -> Iterator[Advice | str]:
+    """Evaluate each tender in turn; yields ``Advice`` (or its JSON with ``as_json``) in input order.
+
+    ``workers=0`` uses every core. A tender that is not valid raises ``TenderError`` naming its position
+    (``tender #17``) and ends the stream; validate first if a batch should go on past bad tenders.
+
+    >>> from inclusief_inkopen import evaluate_many
+    >>> tenders = [{"title": "A", "nature": "works", "estimated_value_eur": 6_000_000},
+    ...            {"title": "B", "nature": "supplies", "estimated_value_eur": 20_000}]
+    >>> [a.derived["above_eu_threshold"].value for a in evaluate_many(tenders, on=dt.date(2026, 3, 1))]
+    [True, False]
+    """
+    from inclusief_inkopen.rules.loader import load_catalogue
+
+    cat = catalogue or load_catalogue(trust_cache=True)
+    if workers == 0:
+        workers = os.cpu_count() or 1
+    if workers < 0 or chunk_size < 1:
+        raise ValueError("workers must be 0 (all cores) or more, and chunk_size at least 1")
+    if workers == 1:
+        for index, tender in enumerate(tenders):
+            advice = _evaluate_one(tender, index, cat, on)
+            yield advice.to_json() if as_json else advice
+        return
+    yield from _in_processes(tenders, cat, on, workers, chunk_size, as_json)
+
+
+def _in_processes(
+    tenders: Iterable[Any], cat: Catalogue, on: dt.date | None, workers: int, chunk_size: int, as_json: bool
+) -> Iterator[Any]:
+    numbered = enumerate(tenders)
+    # Two chunks per worker in flight keeps every core busy while bounding what is held in memory.
+    window = 2 * workers
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(cat.root, cat.layer_roots)) as pool:
+        pending: deque[Future[list[Any]]] = deque()
+
+        def submit() -> bool:
+            chunk = list(islice(numbered, chunk_size))
+            if chunk:
+                pending.append(pool.submit(_work, chunk, on, as_json))
+            return bool(chunk)
+
+        while len(pending) < window and submit():
+            pass
+        while pending:
+            results = pending.popleft().result()
+            submit()
+            yield from results

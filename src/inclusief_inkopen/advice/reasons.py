@@ -1,0 +1,118 @@
+"""Reasons in words: each evaluated predicate rendered as a Dutch and an English sentence.
+
+Sentences come from templates kept as data (``data/reasons.yaml``) and labels from ``data/vocabulary.yaml``,
+so the reason *structure* is the contract and the words can be improved or translated without touching rules.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+from inclusief_inkopen.base import cpv
+from inclusief_inkopen.base.files import parse_yaml
+from inclusief_inkopen.base.text import LANGUAGES, Lang, Text, format_date, format_eur, format_number
+from inclusief_inkopen.rules.conditions import Reason
+
+MONEY_FIELDS = frozenset({"estimated_value_eur", "eu_threshold_eur"})
+PERCENT_FIELDS = frozenset({"labour_share"})
+
+
+@cache
+def _data(name: str) -> dict[str, Any]:
+    text = resources.files("inclusief_inkopen").joinpath(f"data/{name}.yaml").read_text("utf-8")
+    data: dict[str, Any] = parse_yaml(text, f"inclusief_inkopen/data/{name}.yaml")
+    return data
+
+
+def field_label(field: str, lang: Lang) -> str:
+    label = _data("vocabulary")["fields"].get(field)
+    return label[lang] if label else field
+
+
+def value_label(value: Any, lang: Lang) -> str:
+    key = str(value).lower() if isinstance(value, bool) else str(value)
+    label = _data("vocabulary")["values"].get(key)
+    return label[lang] if label else str(value)
+
+
+def question(field: str) -> Text:
+    vocabulary = _data("vocabulary")
+    asked = vocabulary["ask_instead"].get(field, field)
+    text = vocabulary["questions"].get(asked)
+    if text is None:
+        return Text(nl=f"Vul '{field_label(asked, 'nl')}' in.", en=f"Please give '{field_label(asked, 'en')}'.")
+    return Text(**text)
+
+
+def asked_field(field: str) -> str:
+    """The profile field a buyer fills in to settle an unknown (derived) fact."""
+    asked: str = _data("vocabulary")["ask_instead"].get(field, field)
+    return asked
+
+
+def format_value(field: str, value: Any, lang: Lang) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else list(value)
+        if not items:
+            return str(_data("reasons")["empty_list"][lang])
+        if len(items) > 12:
+            return ", ".join(format_value(field, v, lang) for v in items[:12]) + f" … (+{len(items) - 12})"
+        return ", ".join(format_value(field, v, lang) for v in items)
+    if field == "cpv" and isinstance(value, str):
+        return cpv.describe(value, lang)  # the code alone where the list has no label
+    if isinstance(value, bool | str):
+        return value_label(value, lang)
+    if field in MONEY_FIELDS:
+        return format_eur(value, lang)
+    if field in PERCENT_FIELDS:
+        return f"{format_number(round(value * 100, 2), lang)} %"
+    if isinstance(value, int | float):
+        return format_number(value, lang)
+    return format_date(value, lang)
+
+
+def render_reason(
+    reason: Reason,
+    parameter_labels: dict[str, Text] | None = None,
+    list_labels: dict[str, Text] | None = None,
+) -> Text:
+    templates = _data("reasons")
+    texts: dict[str, str] = {}
+    for lang in LANGUAGES:
+        field = field_label(reason.field, lang)
+        if reason.holds is None:
+            texts[lang] = templates["unknown"][lang].format(field=field)
+            continue
+        if reason.parameter and reason.parameter_value is not None:
+            label = (parameter_labels or {}).get(reason.parameter)
+            value = reason.parameter_value
+            expected = _parameter_text(
+                label.get(lang) if label else reason.parameter, reason.field, value.value, value.valid_from, lang
+            )
+        elif reason.parameter:  # a code list
+            label = (list_labels or {}).get(reason.parameter)
+            expected = label.get(lang) if label else reason.parameter
+        else:
+            expected = format_value(reason.field, reason.expected, lang)
+        template: str = templates[reason.op][str(bool(reason.holds)).lower()][lang]
+        # Only what the sentence shows is formatted: a reason is rendered for every tender that brings a new value.
+        texts[lang] = template.format(
+            field=field,
+            actual=format_value(reason.field, reason.actual, lang) if "{actual}" in template else "",
+            expected=expected,
+            matched=format_value(reason.field, reason.matched, lang) if "{matched}" in template else "",
+        )
+    return Text(**texts)
+
+
+@lru_cache(maxsize=1024)
+def _parameter_text(label: str, field: str, value: Any, valid_from: object, lang: Lang) -> str:
+    return str(
+        _data("reasons")["parameter"][lang].format(
+            label=label, value=format_value(field, value, lang), valid_from=format_date(valid_from, lang)
+        )
+    )

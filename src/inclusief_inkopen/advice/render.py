@@ -1,0 +1,151 @@
+"""The advice for people: plain text for a terminal and Markdown for wikis and tender files."""
+
+from __future__ import annotations
+
+from inclusief_inkopen.advice.model import Advice, ReasonOut
+from inclusief_inkopen.base.text import Lang, format_date
+
+HEADINGS = {
+    "mandatory": {"nl": "Verplicht (wet)", "en": "Mandatory (law)"},
+    "policy": {"nl": "Amsterdams beleid (pas toe of leg uit)", "en": "Amsterdam policy (comply or explain)"},
+    "recommended": {"nl": "Aanbevolen", "en": "Recommended"},
+}
+KINDS = {
+    "requirement": {"nl": "eis", "en": "requirement"},
+    "award-criterion": {"nl": "gunningscriterium", "en": "award criterion"},
+    "contract-clause": {"nl": "contractbepaling", "en": "contract clause"},
+    "selection-criterion": {"nl": "selectiecriterium", "en": "selection criterion"},
+    "procedure": {"nl": "procedurekeuze", "en": "procedure choice"},
+}
+LABELS = {
+    "advice": {"nl": "Advies inclusief inkopen", "en": "Inclusive procurement advice"},
+    "on": {"nl": "peildatum", "en": "date"},
+    "catalogue": {"nl": "catalogus", "en": "catalogue"},
+    "facts": {"nl": "Afgeleide feiten", "en": "Derived facts"},
+    "why": {"nl": "waarom", "en": "why"},
+    "basis": {"nl": "grondslag", "en": "legal basis"},
+    "verification": {"nl": "bewijsmiddel", "en": "verification"},
+    "wording": {"nl": "tekst", "en": "wording"},
+    "note": {"nl": "let op", "en": "note"},
+    "questions": {"nl": "Nog te beantwoorden", "en": "Questions to answer"},
+    "undetermined": {"nl": "Nog niet te bepalen", "en": "Cannot be decided yet"},
+    "not_applicable": {"nl": "Niet van toepassing", "en": "Not applicable"},
+    "eforms": {"nl": "eForms-waarden voor de aankondiging", "en": "eForms values for the notice"},
+    "missing": {"nl": "ontbreekt", "en": "missing"},
+    "none": {"nl": "geen", "en": "none"},
+    "ambition": {"nl": "ambitie", "en": "ambition"},
+}
+
+
+def _l(key: str, lang: Lang) -> str:
+    return LABELS[key][lang]
+
+
+def _why(reasons: list[ReasonOut], lang: Lang) -> str:
+    return "; ".join(r.text.get(lang) for r in reasons)
+
+
+def render_text(advice: Advice, lang: Lang = "nl", verbose: bool = False) -> str:
+    lines = [
+        f"{_l('advice', lang)}: {advice.tender['title']}",
+        f"{_l('on', lang)} {format_date(advice.on, lang)} · {_l('catalogue', lang)} {advice.catalogue.name} "
+        f"{advice.catalogue.version} ({advice.catalogue.sha256[:12]})",
+        "",
+        f"{_l('facts', lang)}:",
+    ]
+    lines += [f"  - {d.text.get(lang)}" for d in advice.derived.values()]
+    for status in ("mandatory", "policy", "recommended"):
+        items = [s for s in advice.suggestions if s.status == status]
+        if not items:
+            continue
+        lines += ["", f"{HEADINGS[status][lang]} ({len(items)})", "=" * len(HEADINGS[status][lang])]
+        for s in items:
+            lines.append(f"[{s.id}] {s.title.get(lang)}")
+            lines.append(f"    {KINDS[s.kind][lang]} · {s.theme} · {_l('ambition', lang)} {s.ambition} · {s.phase}")
+            lines.append(f"    {_l('why', lang)}: {_why(s.reasons, lang)}")
+            lines.append(f"    {_l('basis', lang)}: " + "; ".join(b.title.get(lang) for b in s.legal_basis))
+            if verbose:
+                lines.append(f"    {_l('wording', lang)}: {s.text.get(lang)}")
+                lines.append(f"    {_l('verification', lang)}: {s.verification.get(lang)}")
+                if s.notes:
+                    lines.append(f"    {_l('note', lang)}: {s.notes.get(lang)}")
+    if advice.questions:
+        lines += ["", f"{_l('questions', lang)} ({len(advice.questions)})", "=" * len(_l("questions", lang))]
+        for q in advice.questions:
+            lines.append(f"? {q.text.get(lang)}  [{q.field} → {', '.join(q.criteria)}]")
+    if advice.undetermined:
+        lines += ["", f"{_l('undetermined', lang)}:"]
+        lines += [
+            f"  - [{u.id}] {u.title.get(lang)} ({_l('missing', lang)}: {', '.join(u.missing)})"
+            for u in advice.undetermined
+        ]
+    lines += ["", f"{_l('not_applicable', lang)}:"]
+    replaced = {"nl": "vervangen door", "en": "replaced by"}[lang]
+    lines += [
+        f"  - [{n.id}] {n.title.get(lang)}: "
+        + (f"{replaced} {n.overridden_by}" if n.overridden_by else _why(n.reasons, lang))
+        for n in advice.not_applicable
+    ]
+    e = advice.eforms
+    lines += [
+        "",
+        f"{_l('eforms', lang)}:",
+        f"  BT-754 accessibility: {e.accessibility or '?'}",
+        f"  BT-06 strategic procurement: {', '.join(e.strategic_procurement) or _l('none', lang)}",
+        f"  BT-775 social objectives: {', '.join(e.social_objectives) or _l('none', lang)}",
+        f"  BT-71 reserved participation: {e.reserved_participation}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(advice: Advice, lang: Lang = "nl") -> str:
+    lines = [
+        f"# {_l('advice', lang)}: {advice.tender['title']}",
+        "",
+        f"{_l('on', lang).capitalize()}: {format_date(advice.on, lang)} · {_l('catalogue', lang)}: "
+        f"{advice.catalogue.name} {advice.catalogue.version} (`{advice.catalogue.sha256[:12]}`)",
+        "",
+        f"## {_l('facts', lang)}",
+        "",
+    ]
+    lines += [f"- {d.text.get(lang)}" for d in advice.derived.values()]
+    for status in ("mandatory", "policy", "recommended"):
+        items = [s for s in advice.suggestions if s.status == status]
+        if not items:
+            continue
+        lines += ["", f"## {HEADINGS[status][lang]}", ""]
+        for s in items:
+            lines += [
+                f"### {s.id}: {s.title.get(lang)}",
+                "",
+                f"*{KINDS[s.kind][lang]} · {s.theme} · {_l('ambition', lang)} {s.ambition} · {s.phase}*",
+                "",
+                f"> {s.text.get(lang)}",
+                "",
+                f"- **{_l('why', lang)}:** {_why(s.reasons, lang)}",
+                f"- **{_l('verification', lang)}:** {s.verification.get(lang)}",
+                f"- **{_l('basis', lang)}:** " + "; ".join(f"[{b.title.get(lang)}]({b.url})" for b in s.legal_basis),
+            ]
+            if s.notes:
+                lines.append(f"- **{_l('note', lang)}:** {s.notes.get(lang)}")
+            lines.append("")
+    if advice.questions:
+        lines += [f"## {_l('questions', lang)}", ""]
+        lines += [f"- {q.text.get(lang)} (`{q.field}`: {', '.join(q.criteria)})" for q in advice.questions]
+        lines.append("")
+    if advice.not_applicable:
+        lines += [f"## {_l('not_applicable', lang)}", ""]
+        lines += [f"- **{n.id}** {n.title.get(lang)}: {_why(n.reasons, lang)}" for n in advice.not_applicable]
+        lines.append("")
+    e = advice.eforms
+    lines += [
+        f"## {_l('eforms', lang)}",
+        "",
+        "| BT | " + ("waarde" if lang == "nl" else "value") + " |",
+        "|---|---|",
+        f"| BT-754 | {e.accessibility or '?'} |",
+        f"| BT-06 | {', '.join(e.strategic_procurement) or '-'} |",
+        f"| BT-775 | {', '.join(e.social_objectives) or '-'} |",
+        f"| BT-71 | {e.reserved_participation} |",
+    ]
+    return "\n".join(lines) + "\n"

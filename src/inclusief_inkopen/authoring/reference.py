@@ -1,0 +1,242 @@
+"""A criterion in full, as people read it (``criteria show ID``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from inclusief_inkopen.base.errors import EvaluationError
+from inclusief_inkopen.base.text import Lang, Text
+from inclusief_inkopen.rules.catalogue import Catalogue
+from inclusief_inkopen.rules.conditions import AllOf, AnyOf, ListRef, Node, Not, ParamRef, Predicate
+
+LABELS = {
+    "nl": {
+        "kind": "soort",
+        "status": "status",
+        "ambition": "ambitie",
+        "theme": "thema",
+        "phase": "fase",
+        "roles": "rollen",
+        "text": "tekst",
+        "verification": "bewijsmiddel",
+        "basis": "grondslag",
+        "when": "van toepassing als",
+        "notes": "let op",
+        "tests": "testgevallen",
+        "eforms": "eForms",
+    },
+    "en": {
+        "kind": "kind",
+        "status": "status",
+        "ambition": "ambition",
+        "theme": "theme",
+        "phase": "phase",
+        "roles": "roles",
+        "text": "wording",
+        "verification": "verification",
+        "basis": "legal basis",
+        "when": "applies when",
+        "notes": "note",
+        "tests": "test cases",
+        "eforms": "eForms",
+    },
+}
+
+
+def current(text: Text, catalogue: Catalogue, on: dt.date | None = None) -> Text:
+    """The text with today's parameter values in its placeholders (left as they are when none is in force)."""
+    from inclusief_inkopen.advice.evaluate import fill
+
+    try:
+        return fill(text, catalogue, on or dt.date.today())
+    except EvaluationError:
+        return text
+
+
+def render_criterion(catalogue: Catalogue, criterion_id: str, lang: Lang = "nl", on: dt.date | None = None) -> str:
+    """One criterion as in the generated reference, with the parameter values in force filled in."""
+    from inclusief_inkopen.rules.placeholders import substitute
+
+    text = "\n".join(_criterion_markdown(catalogue, criterion_id, lang))
+    return substitute(text, catalogue.parameters, on or dt.date.today(), lang, strict=False)
+
+
+# ------------------------------------------------------------------------------------ the catalogue as documents
+
+PHRASES = {
+    "nl": {
+        "eq": "{field} is {value}",
+        "in": "{field} is een van: {value}",
+        "gt": "{field} > {value}",
+        "gte": "{field} ≥ {value}",
+        "lt": "{field} < {value}",
+        "lte": "{field} ≤ {value}",
+        "contains_any": "{field} bevat minstens een van: {value}",
+        "contains_all": "{field} bevat alle: {value}",
+        "not_empty_true": "{field} is niet leeg",
+        "not_empty_false": "{field} is leeg",
+        "is_true_true": "{field}: ja",
+        "is_true_false": "{field}: nee",
+        "prefix": "een CPV-code valt onder: {value}",
+        "all": "al het volgende geldt:",
+        "any": "minstens een van het volgende geldt:",
+        "not": "niet:",
+    },
+    "en": {
+        "eq": "{field} is {value}",
+        "in": "{field} is one of: {value}",
+        "gt": "{field} > {value}",
+        "gte": "{field} ≥ {value}",
+        "lt": "{field} < {value}",
+        "lte": "{field} ≤ {value}",
+        "contains_any": "{field} include any of: {value}",
+        "contains_all": "{field} include all of: {value}",
+        "not_empty_true": "{field} is not empty",
+        "not_empty_false": "{field} is empty",
+        "is_true_true": "{field}: yes",
+        "is_true_false": "{field}: no",
+        "prefix": "a CPV code falls under: {value}",
+        "all": "all of the following hold:",
+        "any": "at least one of the following holds:",
+        "not": "not:",
+    },
+}
+THEME_TITLES = {
+    "digital-accessibility": {"nl": "Digitale toegankelijkheid", "en": "Digital accessibility"},
+    "product-accessibility": {
+        "nl": "Toegankelijke producten (Europese toegankelijkheidsakte)",
+        "en": "Accessible products (European Accessibility Act)",
+    },
+    "physical-accessibility": {"nl": "Fysieke toegankelijkheid", "en": "Physical accessibility"},
+    "accessible-communication": {
+        "nl": "Toegankelijke communicatie en dienstverlening",
+        "en": "Accessible communication and service",
+    },
+    "inclusive-design": {"nl": "Inclusief ontwerp", "en": "Inclusive design"},
+    "social-return": {"nl": "Social return", "en": "Social return"},
+    "workforce-diversity": {"nl": "Diversiteit van het personeel", "en": "Workforce diversity"},
+    "non-discrimination": {"nl": "Non-discriminatie", "en": "Non-discrimination"},
+    "supply-chain-conditions": {
+        "nl": "Sociale voorwaarden in de keten (ISV)",
+        "en": "Social conditions in the supply chain (ISV)",
+    },
+    "reserved-contract": {"nl": "Voorbehouden opdrachten", "en": "Reserved contracts"},
+    "inclusive-tender-process": {"nl": "Inclusief aanbestedingsproces", "en": "Inclusive tender process"},
+    "lots-and-sme": {"nl": "Percelen, mkb en marktconsultatie", "en": "Lots, SMEs and market consultation"},
+}
+
+
+def describe(node: Node, catalogue: Catalogue, lang: Lang = "nl", depth: int = 0) -> list[str]:
+    """A condition in plain words, as nested Markdown bullets."""
+    from inclusief_inkopen.advice.reasons import field_label, format_value
+
+    phrases = PHRASES[lang]
+    pad = "  " * depth
+    if isinstance(node, AllOf | AnyOf):
+        head = phrases["all" if isinstance(node, AllOf) else "any"]
+        lines = [f"{pad}- {head}"]
+        for child in node.children:
+            lines += describe(child, catalogue, lang, depth + 1)
+        return lines
+    if isinstance(node, Not):
+        return [f"{pad}- {phrases['not']}", *describe(node.child, catalogue, lang, depth + 1)]
+    assert isinstance(node, Predicate)
+    field = field_label(node.field, lang)
+    operand = node.operand
+    if isinstance(operand, ParamRef):
+        param = catalogue.parameters[operand.name]
+        value = f"{param.label.get(lang)} ({operand.name})"
+    elif isinstance(operand, ListRef):
+        code_list = catalogue.list_info[operand.name]
+        value = f"{code_list.description.get(lang)} ({operand.name})"
+    else:
+        value = format_value(node.field, operand, lang)
+    key = f"{node.op}_{str(operand).lower()}" if node.op in ("not_empty", "is_true") else node.op
+    return [f"{pad}- {phrases[key].format(field=field, value=value)}"]
+
+
+def _criterion_markdown(catalogue: Catalogue, cid: str, lang: Lang) -> list[str]:
+    c = catalogue.get(cid)
+    label = LABELS[lang]
+    lines = [
+        f"### {c.id}: {c.title.get(lang)}",
+        "",
+        f"*{label['kind']}: {c.kind} · {label['status']}: {c.status} · {label['ambition']}: {c.ambition} · "
+        f"{label['phase']}: {c.phase} · {label['roles']}: {', '.join(c.roles)}*",
+        "",
+        f"**{label['when'].capitalize()}:**",
+        "",
+        *describe(c.applies_when, catalogue, lang),
+        "",
+        f"**{label['text'].capitalize()}:**",
+        "",
+        f"> {c.text.get(lang)}",
+        "",
+        f"**{label['verification'].capitalize()}:** {c.verification.get(lang)}",
+        "",
+        f"**{label['basis'].capitalize()}:**",
+        "",
+    ]
+    for ref in c.legal_basis:
+        source = catalogue.sources[ref.source]
+        art = f", art. {ref.article}" if ref.article else ""
+        lines.append(f"- [{source.title.get(lang)}{art}]({ref.url or source.url}) ({source.kind})")
+    if c.eforms:
+        lines += ["", f"**{label['eforms']}:** `{c.eforms.model_dump(exclude_defaults=True)}`"]
+    if c.notes:
+        lines += ["", f"**{label['notes'].capitalize()}:** {c.notes.get(lang)}"]
+    lines += ["", f"**{label['tests'].capitalize()}:**", ""]
+    lines += [f"- {t.name} → `{t.expect}`" for t in c.tests]
+    return [*lines, ""]
+
+
+def catalogue_documents(catalogue: Catalogue, lang: Lang = "nl") -> dict[str, str]:
+    """``catalogue.md`` (all themes) and ``catalogue/<theme>.md`` (one each), generated from the catalogue.
+
+    Placeholders stay as ``{{parameter}}`` so the documents do not change with the date they are made on.
+    """
+    intro = {
+        "nl": "Gegenereerd uit `criteria/` met `python -m inclusief_inkopen.authoring.reference`; niet met de hand bewerken.",
+        "en": "Generated from `criteria/` with `python -m inclusief_inkopen.authoring.reference`; do not edit by hand.",
+    }[lang]
+    themes: dict[str, list[str]] = {}
+    for c in catalogue:
+        themes.setdefault(c.theme, []).append(c.id)
+    order = list(THEME_TITLES)
+    docs: dict[str, str] = {}
+    index = [f"# {catalogue.info.title.get(lang)}", "", f"{catalogue.info.name} {catalogue.info.version}. {intro}", ""]
+    for theme in sorted(themes, key=order.index):
+        body = [f"## {THEME_TITLES[theme][lang]} (`{theme}`)", ""]
+        for cid in themes[theme]:
+            body += _criterion_markdown(catalogue, cid, lang)
+        docs[f"catalogue/{theme}.md"] = "\n".join([f"# {THEME_TITLES[theme][lang]}", "", intro, "", *body[2:]])
+        index += body
+    sources = ["## Bronnen" if lang == "nl" else "## Sources", ""]
+    for sid, source in catalogue.sources.items():
+        ident = f" ({source.identifier})" if source.identifier else ""
+        sources.append(
+            f"- `{sid}`: [{source.title.get(lang)}]({source.url}){ident}, {source.kind}, "
+            f"{'geraadpleegd' if lang == 'nl' else 'consulted'} {source.consulted}"
+        )
+    docs["catalogue.md"] = "\n".join([*index, *sources, ""])
+    return docs
+
+
+def write_documents(folder: str = "docs") -> list[str]:
+    from pathlib import Path
+
+    from inclusief_inkopen.base.files import atomic_write
+    from inclusief_inkopen.rules.loader import load_catalogue
+
+    written = []
+    for name, text in catalogue_documents(load_catalogue(run_tests=False)).items():
+        path = Path(folder) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text)
+        written.append(str(path))
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_documents():
+        print(written_path)

@@ -1,0 +1,248 @@
+"""Reading and writing the files people hand us, safely.
+
+YAML is read with PyYAML's safe loader, further narrowed: no tags that build objects, no aliases (the
+billion-laughs attack), no duplicate keys (a silent overwrite in a rule file is a wrong rule), a size cap and a
+nesting cap. Every file we write goes through a temporary file and an atomic rename, so a crash never leaves a
+user's file half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from inclusief_inkopen.base.errors import InputError
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+
+try:  # the C loader is only faster, not less safe: we subclass the *safe* one either way
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.SafeLoader
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    pass
+
+
+# YAML 1.1 reads on/off/yes/no as booleans, so a test's `on: 2026-06-01` key would become True. Only true and
+# false are booleans here, as in YAML 1.2.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool | dt.date) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text, a number or a date", key_node.start_mark
+            )
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen[key] = loader.construct_object(value_node, deep=deep)
+    return seen
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _check_events(text: str, name: str) -> None:
+    """Walk the YAML events before building anything: aliases and excessive nesting are refused early."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise InputError.single(
+                    name, f"line {mark.line + 1}" if mark else "", "YAML aliases (*name) are not allowed"
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise InputError.single(
+                        name,
+                        f"line {mark.line + 1}" if mark else "",
+                        f"nested more than {MAX_DEPTH} levels deep",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise _yaml_error(name, exc) from None
+
+
+def _yaml_error(name: str, exc: yaml.YAMLError) -> InputError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    return InputError.single(name, where, f"not valid YAML: {problem}")
+
+
+def parse_yaml(text: str, name: str = "<input>") -> Any:
+    """Parse YAML text safely.
+
+    >>> parse_yaml("a: 1\\nb: [x, y]")
+    {'a': 1, 'b': ['x', 'y']}
+    >>> parse_yaml("a: !!python/object/apply:os.system ['echo hi']")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    inclusief_inkopen.base.errors.InputError: <input>: line 1, column 4: not valid YAML: could not ...
+    """
+    _check_events(text, name)
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(name, exc) from None
+
+
+def _json_depth_ok(text: str) -> bool:
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def parse_json(text: str, name: str = "<input>") -> Any:
+    if not _json_depth_ok(text):
+        raise InputError.single(name, "", f"nested more than {MAX_DEPTH} levels deep")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError.single(name, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}") from None
+
+
+def read_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """Read a file whole, refusing huge files, folders and missing files with a clear message."""
+    name = str(path)
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            raise InputError.single(name, "", f"file is {size:,} bytes; at most {max_bytes:,} are accepted")
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError.single(name, "", "file not found") from None
+    except IsADirectoryError:
+        raise InputError.single(name, "", "is a folder, expected a file") from None
+    except PermissionError:
+        raise InputError.single(name, "", "permission denied") from None
+
+
+def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file, refusing huge files and other encodings with a clear message."""
+    name = str(path)
+    data = read_bytes(path, max_bytes)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(name, f"byte {exc.start}", "not UTF-8 text; save the file as UTF-8") from None
+    if "\x00" in text:
+        raise InputError.single(name, "", "contains NUL bytes; expected a text file")
+    return text
+
+
+# Notices are bigger than tender files: the SDK's own 100-lot example is 1.7 MB.
+MAX_NOTICE_BYTES = 50 * 1024 * 1024
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+
+def parse_xml(data: bytes, name: str = "<input>") -> Any:
+    """Parse XML from a file we did not write, safely; returns the root element (lxml).
+
+    A notice never needs a document type declaration, so any DOCTYPE or ENTITY is refused before parsing: that
+    closes entity expansion (billion laughs) and external entities (XXE) at once. The parser itself is also set
+    not to resolve entities, not to touch the network and not to lift libxml2's limits on huge documents.
+
+    >>> parse_xml(b"<a><b>1</b></a>").findtext("b")
+    '1'
+    >>> parse_xml(b'<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', "n.xml")
+    Traceback (most recent call last):
+    ...
+    inclusief_inkopen.base.errors.InputError: n.xml: line 1: a DOCTYPE or ENTITY declaration is not allowed in a notice
+    """
+    from lxml import etree  # imported here: only notices need it, and it costs start-up time
+
+    match = _DOCTYPE.search(data)
+    if match:
+        line = data.count(b"\n", 0, match.start()) + 1
+        raise InputError.single(name, f"line {line}", "a DOCTYPE or ENTITY declaration is not allowed in a notice")
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        where = "line {}, column {}".format(*exc.position) if exc.position else ""
+        message = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or "")) or "malformed"
+        raise InputError.single(name, where, f"not well-formed XML: {message}") from None
+    if root is None:
+        raise InputError.single(name, "", "empty XML document")
+    return root
+
+
+def load_document(path: str | os.PathLike[str]) -> Any:
+    """Load a YAML or JSON file (by extension; YAML otherwise, which also reads JSON)."""
+    text = read_text(path)
+    name = str(path)
+    if name.lower().endswith(".json"):
+        return parse_json(text, name)
+    return parse_yaml(text, name)
+
+
+def atomic_write(path: str | os.PathLike[str], content: str | bytes, *, backup: bool = False) -> None:
+    """Write so that readers see the old file or the new one, never a torn one.
+
+    The new content goes to a temporary file in the same folder, is flushed to disk, and then renamed over the
+    target in one step; a crash or kill at any moment leaves the old file whole. With ``backup`` the previous
+    version is kept beside it as ``NAME~``.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+            if backup:
+                shutil.copy2(target, target.with_name(target.name + "~"))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,194 @@
+"""Checklists as a spreadsheet, and back: one row per item, decision and justification filled in by hand.
+
+The sheet carries the checklist's tender and catalogue hashes on a second sheet, so a sheet is only read back
+into the checklist it came from. A sheet edited by hand is bad input until proven otherwise: every cell read
+back is checked, and each problem names the sheet, the cell and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from pydantic import ValidationError
+
+from inclusief_inkopen.base.errors import Problem
+from inclusief_inkopen.base.files import atomic_write
+from inclusief_inkopen.base.text import Lang
+from inclusief_inkopen.checklists.checklist import USER_FIELDS, Checklist, ChecklistError, Item
+
+SHEET = "Checklist"
+ABOUT = "Over"
+# (column header, item field, width); the user fills in the columns of USER_FIELDS.
+COLUMNS: list[tuple[str, str, int]] = [
+    ("id", "id", 14),
+    ("titel", "title", 48),
+    ("status", "status", 12),
+    ("soort", "kind", 16),
+    ("fase", "phase", 16),
+    ("van toepassing", "applies", 12),
+    ("decision", "decision", 14),
+    ("applied_as", "applied_as", 40),
+    ("justification", "justification", 48),
+    ("weight", "weight", 9),
+    ("decided_by", "decided_by", 18),
+    ("decided_on", "decided_on", 12),
+    ("voorgestelde tekst", "wording", 60),
+]
+MAX_ROWS = 5000
+
+
+def to_xlsx(checklist: Checklist, lang: Lang = "nl") -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append([header for header, _, _ in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for item in checklist.items:
+        row: list[Any] = []
+        for _, name, _ in COLUMNS:
+            value = getattr(item, name)
+            if name in ("title", "wording"):
+                value = value.get(lang) if value is not None else None
+            row.append(value)
+        sheet.append(row)
+    for index, (_, _, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+    sheet.freeze_panes = "B2"
+    decision_col = get_column_letter(_column("decision"))
+    valid = DataValidation(type="list", formula1='"open,applied,not-applied"', allow_blank=False)
+    valid.error = "Kies open, applied of not-applied"
+    valid.errorTitle = "Besluit"
+    sheet.add_data_validation(valid)
+    valid.add(f"{decision_col}2:{decision_col}{max(len(checklist.items) + 1, 2)}")
+    weight_col = get_column_letter(_column("weight"))
+    weights = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
+    sheet.add_data_validation(weights)
+    weights.add(f"{weight_col}2:{weight_col}{max(len(checklist.items) + 1, 2)}")
+
+    about = book.create_sheet(ABOUT)
+    for key, value in (
+        ("format", checklist.format),
+        ("tender", checklist.tender.get("title", "")),
+        ("tender_sha256", checklist.tender_sha256),
+        ("catalogue_sha256", checklist.catalogue["sha256"]),
+        ("award_basis", checklist.award_basis or ""),
+    ):
+        about.append([key, value])
+    about.column_dimensions["A"].width = 18
+    about.column_dimensions["B"].width = 70
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _column(field: str) -> int:
+    return next(i for i, (_, name, _) in enumerate(COLUMNS, start=1) if name == field)
+
+
+def _cell_value(value: Any, field: str, where: str, problems: list[Problem], file: str) -> Any:
+    if isinstance(value, str):
+        value = value.strip() or None
+    if value is None:
+        return "open" if field == "decision" else None
+    if field == "decided_on":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            problems.append(Problem(file, where, f"expected a date as YYYY-MM-DD, got {value!r}"))
+            return None
+    if field == "weight":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            try:
+                return float(str(value).replace(",", ".").rstrip("% "))
+            except ValueError:
+                problems.append(Problem(file, where, f"expected a weight in % (a number), got {value!r}"))
+                return None
+        return value
+    return str(value) if not isinstance(value, str) else value
+
+
+def read_xlsx(data: bytes, checklist: Checklist, file: str = "sheet.xlsx") -> Checklist:
+    """The checklist with the decisions from a filled-in sheet; raises ``ChecklistError`` listing every bad cell."""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ChecklistError([Problem(file, "", f"not an .xlsx workbook ({type(exc).__name__})")]) from None
+    problems: list[Problem] = []
+    if SHEET not in book.sheetnames:
+        raise ChecklistError([Problem(file, "", f"no sheet named {SHEET!r}; was it made by 'checklist render'?")])
+    about = (
+        {str(r[0]): r[1] for r in book[ABOUT].iter_rows(values_only=True) if r and r[0]}
+        if ABOUT in book.sheetnames
+        else {}
+    )
+    if about.get("tender_sha256") != checklist.tender_sha256:
+        problems.append(
+            Problem(file, f"{ABOUT}!B3", "this sheet was made from another tender or another version of it")
+        )
+    basis = about.get("award_basis") or None
+    rows = book[SHEET].iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    missing = [h for h, name, _ in COLUMNS if name in (*USER_FIELDS, "id") and h not in header]
+    if missing:
+        raise ChecklistError([Problem(file, f"{SHEET}!1", f"missing columns: {', '.join(missing)}")])
+    position = {h: header.index(h) for h, _, _ in COLUMNS if h in header}
+    by_id = {item.id: item for item in checklist.items}
+    seen: dict[str, int] = {}
+    updated: dict[str, Item] = {}
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_ROWS:
+            problems.append(Problem(file, SHEET, f"more than {MAX_ROWS} rows"))
+            break
+        if row is None or all(v is None or str(v).strip() == "" for v in row):
+            continue
+        cid = row[position["id"]] if position["id"] < len(row) else None
+        cid = str(cid).strip() if cid is not None else ""
+        if cid not in by_id:
+            problems.append(Problem(file, f"{SHEET}!A{number}", f"unknown item id {cid!r}; rows keep the id they got"))
+            continue
+        if cid in seen:
+            problems.append(Problem(file, f"{SHEET}!A{number}", f"{cid} also in row {seen[cid]}"))
+            continue
+        seen[cid] = number
+        changes: dict[str, Any] = {}
+        for header_name, name, _ in COLUMNS:
+            if name not in USER_FIELDS:
+                continue
+            col = position[header_name]
+            where = f"{SHEET}!{get_column_letter(col + 1)}{number} ({name})"
+            raw = row[col] if col < len(row) else None
+            changes[name] = _cell_value(raw, name, where, problems, file)
+        try:
+            updated[cid] = Item.model_validate({**by_id[cid].model_dump(), **changes})
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                name = str(err["loc"][0]) if err["loc"] else ""
+                col = next((position[h] for h, n, _ in COLUMNS if n == name and h in position), 0)
+                problems.append(Problem(file, f"{SHEET}!{get_column_letter(col + 1)}{number} ({name})", err["msg"]))
+    absent = sorted(by_id.keys() - seen.keys())
+    if absent:
+        problems.append(Problem(file, SHEET, f"rows missing for: {', '.join(absent)}"))
+    if problems:
+        raise ChecklistError(problems)
+    items = [updated.get(item.id, item) for item in checklist.items]
+    return checklist.model_copy(update={"items": items, "award_basis": basis or checklist.award_basis})
+
+
+def write_xlsx(checklist: Checklist, path: str | os.PathLike[str], lang: Lang = "nl") -> None:
+    atomic_write(path, to_xlsx(checklist, lang), backup=True)

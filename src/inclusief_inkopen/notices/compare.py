@@ -1,0 +1,167 @@
+"""Compare what a notice declares with what the advice says it should declare.
+
+For each eForms term the advice sets (BT-754 accessibility, BT-06 strategic procurement, BT-775 social objectives,
+BT-71 reserved participation) the comparison says, lot by lot, whether the notice declares it. A code the advice
+expects because of a mandatory or policy criterion is *required*; one that only recommended criteria bring is
+*recommended*. A notice for a public website that says accessibility criteria are not included is a
+``contradicts`` finding on a required code: the thing the bureau wants to see first.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from inclusief_inkopen.advice.model import Advice
+from inclusief_inkopen.base.text import Text
+from inclusief_inkopen.notices import eforms as ef
+from inclusief_inkopen.notices.notice import DeclaredLot, Notice
+
+Status = Literal["declared", "missing", "contradicts", "undetermined"]
+Level = Literal["required", "recommended"]
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lot: str
+    business_term: str
+    field: str
+    expected: str
+    level: Level
+    declared: list[str]
+    status: Status
+    basis: list[str]
+    message: Text
+
+
+class Comparison(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str | None
+    notice_id: str | None
+    assessed: bool
+    above_threshold: bool | None
+    findings: list[Finding]
+    undetermined: list[str]
+
+    @property
+    def gaps(self) -> list[Finding]:
+        return [f for f in self.findings if f.status in ("missing", "contradicts")]
+
+    @property
+    def required_gaps(self) -> list[Finding]:
+        return [f for f in self.gaps if f.level == "required"]
+
+
+def expected_codes(advice: Advice) -> dict[tuple[str, str], tuple[Level, list[str]]]:
+    """(field, code) -> (level, criteria) for every eForms code the applied criteria bring."""
+    out: dict[tuple[str, str], tuple[Level, list[str]]] = {}
+    for s in advice.suggestions:
+        if s.kind == "procedure" and s.status == "recommended":
+            continue  # a recommended procedure choice (reserving the contract) is an option, not an expectation
+        level: Level = "required" if s.status in ("mandatory", "policy") else "recommended"
+        e = s.eforms
+        pairs = [("accessibility", e.accessibility)] if e and e.accessibility else []
+        pairs += [("social_objectives", c) for c in e.social_objectives] if e else []
+        pairs += [("strategic_procurement", c) for c in e.strategic_procurement] if e else []
+        if e and e.social_objectives:
+            pairs.append(("strategic_procurement", "soc-obj"))
+        if s.kind == "award-criterion":  # an inclusion award criterion is a quality criterion (BT-539 "quality")
+            pairs.append(("award_criteria", "quality"))
+        for pair in pairs:
+            old_level, criteria = out.get(pair, (level, []))
+            out[pair] = ("required" if "required" in (old_level, level) else "recommended", [*criteria, s.id])
+    # The advice's own verdict on BT-754 wins: while end users are unknown it sets no value.
+    if advice.eforms.accessibility != "inc":
+        out = {k: v for k, v in out.items() if k[0] != "accessibility" or k[1] == advice.eforms.accessibility}
+    return {k: (level, sorted(set(criteria))) for k, (level, criteria) in sorted(out.items())}
+
+
+def _message(field: str, code: str, status: Status, lot: DeclaredLot, declared: list[str]) -> Text:
+    term, codelist = ef.TERMS[field]
+    want_nl, want_en = ef.label(codelist, code, "nl"), ef.label(codelist, code, "en")
+    said_nl = ", ".join(ef.label(codelist, c, "nl") for c in declared) or "niets"
+    said_en = ", ".join(ef.label(codelist, c, "en") for c in declared) or "nothing"
+    if status == "declared":
+        return Text(
+            nl=f"perceel {lot.id}: {term} zegt '{want_nl}', zoals het advies",
+            en=f"lot {lot.id}: {term} says '{want_en}', as advised",
+        )
+    return Text(
+        nl=f"perceel {lot.id}: het advies verwacht {term} '{want_nl}'; de aankondiging zegt: {said_nl}",
+        en=f"lot {lot.id}: the advice expects {term} '{want_en}'; the notice says: {said_en}",
+    )
+
+
+def compare(notice: Notice, advice: Advice | None) -> Comparison:
+    """Set what the notice declared beside what the advice says it should declare."""
+    if advice is None:
+        return Comparison(
+            file=notice.file, notice_id=notice.id, assessed=False, above_threshold=None, findings=[], undetermined=[]
+        )
+    expected = expected_codes(advice)
+    lots = [lot for lot in notice.lots if lot.scheme == "Lot"]
+    findings: list[Finding] = []
+    for lot in lots:
+        for (field, code), (level, basis) in expected.items():
+            declared = lot.codes(field)
+            if code in declared:
+                status: Status = "declared"
+            elif field == "accessibility" and declared:
+                status = "contradicts"  # one code per lot: "not included" where "included" is expected
+            else:
+                status = "missing"
+            findings.append(
+                Finding(
+                    lot=lot.id,
+                    business_term=ef.TERMS[field][0],
+                    field=field,
+                    expected=code,
+                    level=level,
+                    declared=declared,
+                    status=status,
+                    basis=basis,
+                    message=_message(field, code, status, lot, declared),
+                )
+            )
+    above = advice.derived.get("above_eu_threshold")
+    return Comparison(
+        file=notice.file,
+        notice_id=notice.id,
+        assessed=True,
+        above_threshold=above.value if above is not None and isinstance(above.value, bool) else None,
+        findings=findings,
+        undetermined=sorted({q.field for q in advice.questions}),
+    )
+
+
+def render_text(comparison: Comparison, lang: Literal["nl", "en"] = "nl") -> str:
+    """The comparison for people, one line per finding."""
+    name = comparison.notice_id or comparison.file or "?"
+    if not comparison.assessed:
+        head = {
+            "nl": "niet te beoordelen: het concept-profiel mist verplichte velden",
+            "en": "cannot be assessed: the draft profile lacks required fields",
+        }
+        return f"{name}: {head[lang]}\n"
+    mark = {"declared": "ok ", "missing": "!! ", "contradicts": "!! ", "undetermined": "?  "}
+    level = {"required": {"nl": "vereist", "en": "required"}, "recommended": {"nl": "aanbevolen", "en": "recommended"}}
+    lines = [name]
+    for f in comparison.findings:
+        lines.append(f"  {mark[f.status]}[{level[f.level][lang]}] {f.message.get(lang)} ({', '.join(f.basis)})")
+    if not comparison.findings:
+        lines.append(
+            "  " + {"nl": "het advies verwacht geen eForms-waarden", "en": "the advice expects no eForms values"}[lang]
+        )
+    if comparison.undetermined:
+        asked = ", ".join(comparison.undetermined)
+        lines.append(
+            "  "
+            + {
+                "nl": f"nog onbekend (vragen aan de inkoper): {asked}",
+                "en": f"still unknown (questions for the buyer): {asked}",
+            }[lang]
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,393 @@
+"""Scan a portfolio of notices: per notice the comparison with the advice, over the portfolio the indicators.
+
+The bureau steers on three shares, among notices above the EU threshold: how many include accessibility criteria
+(BT-754 ``inc``), how many name a social objective (BT-775), how many are reserved (BT-71); and, where the advice
+expects them, how many notices follow it. They are given overall, by nature and by CPV division.
+
+A file that cannot be read is a row with its error; it never stops the scan.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from inclusief_inkopen.base.errors import InclusiefInkopenError
+
+COLUMNS = [
+    "file",
+    "notice_id",
+    "format",
+    "form_type",
+    "title",
+    "nature",
+    "estimated_value_eur",
+    "cpv_main",
+    "cpv_division",
+    "procedure",
+    "lots",
+    "above_threshold",
+    "declares_accessibility",
+    "names_social_objective",
+    "reserved",
+    "expects_accessibility",
+    "expects_social_objective",
+    "required_gaps",
+    "recommended_gaps",
+    "gaps",
+    "status",
+    "error",
+]
+
+
+def notice_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The notice files named, with folders searched for *.xml and *.json, in a stable order."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.suffix.lower() in (".xml", ".json") and p.is_file())
+        else:
+            out.append(path)
+    return out
+
+
+@cache
+def _catalogue() -> Any:
+    """The built-in catalogue, loaded once per process (each worker loads its own)."""
+    from inclusief_inkopen.rules.loader import load_catalogue
+
+    return load_catalogue(None, (), trust_cache=True)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"
+
+
+def scan_file(path: Path, on: dt.date | None = None) -> list[dict[str, str]]:
+    """The rows for one file: one per contracting process (an OCDS package may hold several)."""
+    from inclusief_inkopen.advice.evaluate import evaluate
+    from inclusief_inkopen.notices.compare import compare, expected_codes
+    from inclusief_inkopen.notices.notice import read_notices, to_tender
+
+    try:
+        notices = read_notices(path)
+    except InclusiefInkopenError as exc:
+        return [{"file": str(path), "status": "error", "error": str(exc).replace("\n", " | ")}]
+    rows = []
+    for notice in notices:
+        imported = to_tender(notice)
+        lots = [lot for lot in notice.lots if lot.scheme == "Lot"]
+        row = {
+            "file": str(path),
+            "notice_id": notice.id or "",
+            "format": notice.format,
+            "form_type": notice.form_type or "",
+            "title": (imported.tender.get("title") or "")[:200],
+            "nature": imported.tender.get("nature", ""),
+            "estimated_value_eur": str(imported.tender.get("estimated_value_eur", "")),
+            "cpv_main": (imported.tender.get("cpv") or [""])[0],
+            "cpv_division": (imported.tender.get("cpv") or [""])[0][:2],
+            "procedure": imported.tender.get("procedure", ""),
+            "lots": str(len(lots)),
+            "declares_accessibility": _yes_no(any(lot.accessibility == "inc" for lot in lots) if lots else None),
+            "names_social_objective": _yes_no(any(lot.social_objectives for lot in lots) if lots else None),
+            "reserved": _yes_no(
+                any(c not in ("none",) for lot in notice.lots for c in lot.reserved_participation)
+                if notice.lots
+                else None
+            ),
+            "error": "; ".join(imported.warnings)[:500],
+        }
+        advice = None
+        if imported.complete:
+            try:
+                advice = evaluate(imported.tender, _catalogue(), on=on)
+            except InclusiefInkopenError as exc:
+                row["error"] = str(exc).replace("\n", " | ")
+        comparison = compare(notice, advice)
+        if advice is not None:
+            expected = expected_codes(advice)
+            row["above_threshold"] = _yes_no(comparison.above_threshold)
+            row["expects_accessibility"] = _yes_no(("accessibility", "inc") in expected)
+            row["expects_social_objective"] = _yes_no(any(k[0] == "social_objectives" for k in expected))
+            row["required_gaps"] = str(len(comparison.required_gaps))
+            row["recommended_gaps"] = str(len(comparison.gaps) - len(comparison.required_gaps))
+            row["gaps"] = "; ".join(sorted({f"{f.business_term} {f.expected} ({f.status})" for f in comparison.gaps}))
+            row["status"] = "gaps" if comparison.required_gaps else "ok"
+        else:
+            row["status"] = "not-assessed"
+        rows.append(row)
+    return rows
+
+
+def _scan_one(args: tuple[Path, dt.date | None]) -> list[dict[str, str]]:
+    return scan_file(*args)
+
+
+def scan(
+    paths: Iterable[str | os.PathLike[str]],
+    on: dt.date | None = None,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[dict[str, str]]:
+    """Rows for every notice in the files and folders given, in file order."""
+    files = notice_files(paths)
+    jobs = [(f, on) for f in files]
+    if workers == 1:
+        for job in jobs:
+            yield from _scan_one(job)
+            if progress:
+                progress(1)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers or None) as pool:
+        for rows in pool.map(_scan_one, jobs, chunksize=32):
+            yield from rows
+            if progress:
+                progress(1)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    group: str  # "all", "nature", "cpv-division"
+    value: str
+    indicator: str
+    numerator: int
+    denominator: int
+
+    @property
+    def share(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+INDICATORS = {
+    "accessibility-included": ("declares_accessibility", None),
+    "social-objective-named": ("names_social_objective", None),
+    "reserved": ("reserved", None),
+    "accessibility-as-advised": ("declares_accessibility", "expects_accessibility"),
+    "social-objective-as-advised": ("names_social_objective", "expects_social_objective"),
+}
+LABELS = {
+    "accessibility-included": {
+        "nl": "neemt toegankelijkheidscriteria op (BT-754)",
+        "en": "includes accessibility criteria (BT-754)",
+    },
+    "social-objective-named": {
+        "nl": "noemt een sociale doelstelling (BT-775)",
+        "en": "names a social objective (BT-775)",
+    },
+    "reserved": {"nl": "is voorbehouden (BT-71)", "en": "is reserved (BT-71)"},
+    "accessibility-as-advised": {
+        "nl": "toegankelijkheid opgenomen waar het advies dat verwacht",
+        "en": "accessibility included where the advice expects it",
+    },
+    "social-objective-as-advised": {
+        "nl": "sociale doelstelling genoemd waar het advies dat verwacht",
+        "en": "social objective named where the advice expects it",
+    },
+}
+
+
+def indicators(rows: Iterable[dict[str, str]]) -> list[Indicator]:
+    """The portfolio's shares, among assessed notices above the EU threshold."""
+    counts: dict[tuple[str, str, str], list[int]] = {}
+    for row in rows:
+        if row.get("status") not in ("ok", "gaps") or row.get("above_threshold") != "yes":
+            continue
+        groups = [
+            ("all", "all"),
+            ("nature", row.get("nature") or "?"),
+            ("cpv-division", row.get("cpv_division") or "?"),
+        ]
+        for name, (column, among) in INDICATORS.items():
+            if among is not None and row.get(among) != "yes":
+                continue
+            hit = row.get(column) == "yes"
+            for group, value in groups:
+                n = counts.setdefault((group, value, name), [0, 0])
+                n[0] += hit
+                n[1] += 1
+    order = {"all": 0, "nature": 1, "cpv-division": 2}
+    return [
+        Indicator(group, value, name, n[0], n[1])
+        for (group, value, name), n in sorted(counts.items(), key=lambda kv: (order[kv[0][0]], kv[0][1], kv[0][2]))
+    ]
+
+
+def rows_csv(rows: Iterable[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="raise", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c, "") for c in COLUMNS})
+    return buffer.getvalue()
+
+
+def indicators_csv(items: Iterable[Indicator]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["group", "value", "indicator", "numerator", "denominator", "share"])
+    for i in items:
+        writer.writerow(
+            [i.group, i.value, i.indicator, i.numerator, i.denominator, "" if i.share is None else f"{i.share:.4f}"]
+        )
+    return buffer.getvalue()
+
+
+def _bars(title: str, items: list[Indicator], lang: str, ident: str) -> str:
+    """A horizontal bar chart as inline SVG, with the same figures as a table for screen readers and print."""
+    e = html.escape
+    width, bar_x, bar_w, row_h = 640, 170, 360, 26
+    height = row_h * len(items) + 10
+    parts = [
+        f'<svg role="img" aria-labelledby="{ident}" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg"><title id="{ident}">{e(title)}</title>'
+    ]
+    for n, i in enumerate(items):
+        y = n * row_h + 5
+        share = i.share or 0.0
+        parts.append(f'<text x="{bar_x - 8}" y="{y + 17}" text-anchor="end" font-size="14">{e(i.value)}</text>')
+        parts.append(f'<rect x="{bar_x}" y="{y + 3}" width="{bar_w}" height="18" fill="#e6e6e6"/>')
+        parts.append(f'<rect x="{bar_x}" y="{y + 3}" width="{share * bar_w:.1f}" height="18" fill="#004699"/>')
+        parts.append(
+            f'<text x="{bar_x + bar_w + 8}" y="{y + 17}" font-size="14">'
+            f"{share:.0%} ({i.numerator}/{i.denominator})</text>"
+        )
+    parts.append("</svg>")
+    head = {"nl": ("groep", "aandeel", "aantal"), "en": ("group", "share", "count")}[lang]
+    table = (
+        f'<table><caption class="sr-only">{e(title)}</caption><thead><tr><th scope="col">{head[0]}</th>'
+        f'<th scope="col">{head[1]}</th><th scope="col">{head[2]}</th></tr></thead><tbody>'
+        + "".join(
+            f'<tr><th scope="row">{e(i.value)}</th><td>{(i.share or 0):.0%}</td>'
+            f"<td>{i.numerator}/{i.denominator}</td></tr>"
+            for i in items
+        )
+        + "</tbody></table>"
+    )
+    return (
+        "".join(parts)
+        + f"<details><summary>{e(title)}: {'tabel' if lang == 'nl' else 'table'}</summary>{table}</details>"
+    )
+
+
+def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = "nl", top: int = 12) -> str:
+    """The report people read: headline shares, charts by nature and CPV division, notices with gaps."""
+    e = html.escape
+    t = {
+        "nl": {
+            "title": "Inclusief inkopen: scan van aankondigingen",
+            "skip": "Naar de inhoud",
+            "intro": "Aandelen onder de beoordeelde aankondigingen boven de Europese drempel.",
+            "summary": "Samenvatting",
+            "notices": "aankondigingen gelezen",
+            "assessed": "beoordeeld (volledig genoeg voor advies)",
+            "above": "boven de Europese drempel",
+            "errors": "niet leesbaar",
+            "by_nature": "naar aard van de opdracht",
+            "by_division": "naar CPV-afdeling (de grootste)",
+            "gaps": "Aankondigingen die een vereiste waarde missen",
+            "file": "bestand",
+            "name": "naam",
+            "missing": "ontbreekt",
+            "unreadable": "Niet leesbare bestanden",
+            "none": "geen",
+        },
+        "en": {
+            "title": "Inclusive procurement: notice scan",
+            "skip": "Skip to the content",
+            "intro": "Shares among the assessed notices above the EU threshold.",
+            "summary": "Summary",
+            "notices": "notices read",
+            "assessed": "assessed (complete enough for advice)",
+            "above": "above the EU threshold",
+            "errors": "unreadable",
+            "by_nature": "by nature of the contract",
+            "by_division": "by CPV division (the largest)",
+            "gaps": "Notices that miss a required value",
+            "file": "file",
+            "name": "name",
+            "missing": "missing",
+            "unreadable": "Unreadable files",
+            "none": "none",
+        },
+    }[lang]
+    assessed = [r for r in rows if r.get("status") in ("ok", "gaps")]
+    above = [r for r in assessed if r.get("above_threshold") == "yes"]
+    errors = [r for r in rows if r.get("status") == "error"]
+    body = [
+        f"<h1>{t['title']}</h1><p>{t['intro']}</p>",
+        f"<h2>{t['summary']}</h2><ul>",
+        f"<li>{len(rows)} {t['notices']}</li><li>{len(assessed)} {t['assessed']}</li>",
+        f"<li>{len(above)} {t['above']}</li><li>{len(errors)} {t['errors']}</li></ul>",
+    ]
+    headline = [i for i in items if i.group == "all"]
+    if headline:
+        body.append('<dl class="headline">')
+        for i in headline:
+            share = "–" if i.share is None else f"{i.share:.0%}"
+            body.append(
+                f"<div><dt>{e(LABELS[i.indicator][lang])}</dt>"
+                f"<dd>{share} <small>({i.numerator}/{i.denominator})</small></dd></div>"
+            )
+        body.append("</dl>")
+    for name in INDICATORS:
+        label = LABELS[name][lang]
+        by_nature = [i for i in items if i.indicator == name and i.group == "nature"]
+        by_division = sorted(
+            (i for i in items if i.indicator == name and i.group == "cpv-division"), key=lambda i: -i.denominator
+        )[:top]
+        if not by_nature:
+            continue
+        body.append(f"<section><h2>{e(label[0].upper() + label[1:])}</h2>")
+        body.append(f"<h3>{t['by_nature']}</h3>" + _bars(f"{label}, {t['by_nature']}", by_nature, lang, f"{name}-n"))
+        body.append(
+            f"<h3>{t['by_division']}</h3>" + _bars(f"{label}, {t['by_division']}", by_division, lang, f"{name}-d")
+        )
+        body.append("</section>")
+    gaps = [r for r in rows if r.get("status") == "gaps"]
+    body.append(f"<section><h2>{t['gaps']} ({len(gaps)})</h2>")
+    if gaps:
+        body.append(
+            f'<table><thead><tr><th scope="col">{t["file"]}</th><th scope="col">{t["name"]}</th>'
+            f'<th scope="col">{t["missing"]}</th></tr></thead><tbody>'
+        )
+        body += [
+            f"<tr><td>{e(Path(r['file']).name)}</td><td>{e(r.get('title', ''))}</td>"
+            f"<td>{e(r.get('gaps', ''))}</td></tr>"
+            for r in gaps[:500]
+        ]
+        body.append("</tbody></table>")
+    else:
+        body.append(f"<p>{t['none']}</p>")
+    body.append("</section>")
+    if errors:
+        body.append(f"<section><h2>{t['unreadable']} ({len(errors)})</h2><ul>")
+        body += [f"<li>{e(r['error'])}</li>" for r in errors[:500]]
+        body.append("</ul></section>")
+    style = (
+        "body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1a1a1a;"
+        "line-height:1.5}table{border-collapse:collapse;margin:.5rem 0}"
+        "th,td{border:1px solid #767676;padding:.25rem .5rem;text-align:left}"
+        ".headline{display:flex;flex-wrap:wrap;gap:1rem}"
+        ".headline div{border:2px solid #004699;padding:.5rem 1rem;flex:1 1 14rem}"
+        ".headline dd{font-size:2rem;margin:0;font-weight:bold}.sr-only{position:absolute;left:-10000px}"
+        "a:focus,summary:focus{outline:3px solid #ec0000;outline-offset:2px}"
+        ".skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}.skip:focus{left:1rem}"
+        "@media print{.skip{display:none}details{display:block}}"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" '
+        f'content="width=device-width, initial-scale=1"><title>{t["title"]}</title><style>{style}</style></head>'
+        f'<body><a class="skip" href="#main">{t["skip"]}</a><main id="main" tabindex="-1">{"".join(body)}</main>'
+        "</body></html>\n"
+    )

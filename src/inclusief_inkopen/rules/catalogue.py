@@ -1,0 +1,309 @@
+"""The rule catalogue as data: sources, parameters, code lists and criteria, and the file formats they use.
+
+The built-in catalogue lives in the repository's ``criteria/`` folder and ships inside the package. Its layout::
+
+    criteria/
+      catalogue.yaml              name, version, format
+      sources.yaml                every legal and policy source, once, referenced by id
+      parameters/<group>/<name>.yaml   dated parameters (OpenFisca shape)
+      lists/<name>.yaml           code lists (CPV codes) with their source
+      themes/<theme>.yaml         the criteria of one theme, with their test cases
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from inclusief_inkopen.base.parameters import Parameter
+from inclusief_inkopen.base.text import Text
+from inclusief_inkopen.rules.conditions import (
+    CONDITION_SCHEMA,
+    ConditionError,
+    Evaluator,
+    Node,
+    TruthOnly,
+    parse_condition,
+    to_data,
+)
+
+FORMAT = "inclusief-inkopen/v1"
+
+Theme = Literal[
+    "digital-accessibility",
+    "product-accessibility",
+    "physical-accessibility",
+    "accessible-communication",
+    "inclusive-design",
+    "social-return",
+    "workforce-diversity",
+    "non-discrimination",
+    "supply-chain-conditions",
+    "reserved-contract",
+    "inclusive-tender-process",
+    "lots-and-sme",
+]
+Kind = Literal["requirement", "award-criterion", "contract-clause", "selection-criterion", "procedure"]
+Status = Literal["mandatory", "policy", "recommended"]
+STATUS_ORDER: dict[str, int] = {"mandatory": 0, "policy": 1, "recommended": 2}
+Role = Literal["opdrachtgever", "budgethouder", "inkoper", "categoriemanager", "contractmanager"]
+Phase = Literal[
+    "preparation", "market-consultation", "specification", "selection", "award", "contract", "contract-management"
+]
+SourceKind = Literal["law", "eu-law", "policy", "guidance", "standard", "case-law"]
+AccessibilityCode = Literal["inc", "n-inc", "n-inc-just"]
+ReservedCode = Literal["none", "res-ws", "res-pub-ser"]
+StrategicCode = Literal["soc-obj", "env-imp", "inn-pur", "none"]
+SocialObjective = Literal["acc-all", "et-eq", "gen-eq", "hum-right", "opp", "work-cond", "other"]
+
+CriterionId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$", description="Stable id, e.g. TOEG-DIG-01")]
+SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")]
+
+
+def _parse(value: Any) -> Node:
+    if isinstance(value, Node.__args__):  # type: ignore[attr-defined]
+        return value
+    try:
+        return parse_condition(value, "")
+    except ConditionError as exc:
+        raise ValueError(f"at {exc.path}: {exc.message}" if exc.path else exc.message) from None
+
+
+Condition = Annotated[
+    Any,
+    BeforeValidator(_parse),
+    PlainSerializer(to_data, return_type=dict),
+    WithJsonSchema({"type": "object", "x-condition": True}),
+]
+
+
+class Source(BaseModel):
+    """A law, directive, policy or guidance document, listed once in ``sources.yaml``."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    kind: SourceKind
+    title: Text
+    identifier: Annotated[str | None, Field(description="Official id: BWB id, CELEX number, ECLI …")] = None
+    url: Annotated[str, Field(pattern=r"^https?://")]
+    consulted: dt.date
+    note: Text | None = None
+
+
+class LegalRef(BaseModel):
+    """A pinpoint reference: which source and which article."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    source: SourceId
+    article: Annotated[str | None, Field(description="Article, paragraph, section, e.g. '2.75 lid 4'")] = None
+    url: Annotated[str | None, Field(pattern=r"^https?://", description="Deep link, if sharper than the source's")] = (
+        None
+    )
+
+
+class Eforms(BaseModel):
+    """The eForms values a notice should carry when the criterion is applied."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    accessibility: Annotated[AccessibilityCode | None, Field(description="BT-754")] = None
+    strategic_procurement: Annotated[list[StrategicCode], Field(description="BT-06")] = []
+    social_objectives: Annotated[list[SocialObjective], Field(description="BT-775")] = []
+    reserved_participation: Annotated[ReservedCode | None, Field(description="BT-71")] = None
+
+
+# The eForms codes a recommended procedure choice would set hold only if the buyer takes it (reserving the
+# contract, its strategic and social objectives). What the notice says about accessibility (BT-754) follows from who
+# uses the result and is never such an option, whatever the status of the criterion that says it.
+OPTION_FIELDS = frozenset({"reserved_participation", "strategic_procurement", "social_objectives"})
+
+
+def is_eforms_option(kind: str, status: str, field: str) -> bool:
+    """Whether a criterion's value for this eForms field is an option the buyer may take, not a value in force."""
+    return field in OPTION_FIELDS and kind == "procedure" and status == "recommended"
+
+
+Expectation = Literal["applies", "not_applicable", "undetermined", "not_in_force"]
+
+
+class RuleTest(BaseModel):
+    """A test case kept beside the rule: a tender and whether the rule applies to it."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(min_length=10, description="The expectation as a full sentence")]
+    on: dt.date | None = None
+    tender: dict[str, Any]
+    expect: Expectation
+    reasons_include: Annotated[list[str], Field(description="Fields that must appear in the reasons")] = []
+    missing_include: Annotated[list[str], Field(description="Fields that must be reported missing")] = []
+
+
+class Validity(BaseModel):
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: Annotated[dt.date | None, Field(alias="from")] = None
+    to: dt.date | None = None
+
+
+class Criterion(BaseModel):
+    """One criterion: a requirement, award criterion, contract clause, selection criterion or procedure choice."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    id: CriterionId
+    theme: Theme
+    kind: Kind
+    status: Status
+    ambition: Annotated[int, Field(ge=1, le=3, description="1 basis, 2 significant, 3 ambitieus")]
+    title: Text
+    text: Annotated[Text, Field(description="Wording to paste into the tender documents")]
+    applies_when: Condition
+    legal_basis: Annotated[list[LegalRef], Field(min_length=1)]
+    verification: Annotated[Text, Field(description="Bewijsmiddel: how compliance is shown")]
+    roles: Annotated[list[Role], Field(min_length=1)]
+    phase: Phase
+    eforms: Eforms | None = None
+    notes: Annotated[Text | None, Field(description="Interpretation choices and open points")] = None
+    valid: Validity | None = None
+    last_reviewed: dt.date | None = None
+    overrides: list[CriterionId] = []
+    tests: Annotated[list[RuleTest], Field(min_length=2)]
+
+    def in_force(self, on: dt.date) -> bool:
+        if self.valid is None:
+            return True
+        if self.valid.from_ and on < self.valid.from_:
+            return False
+        return not (self.valid.to and on > self.valid.to)
+
+
+class ThemeFile(BaseModel):
+    """The contents of one ``themes/<theme>.yaml`` file."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid")
+
+    theme: Theme
+    criteria: list[dict[str, Any]]
+
+
+class CodeList(BaseModel):
+    """A list of codes (CPV) kept as data with its source."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    description: Text
+    source: SourceId
+    notes: Annotated[Text | None, Field(description="What was and was not verified against the source")] = None
+    as_written: Annotated[
+        list[str],
+        Field(description="The items as the source writes them: a code, or a range 'A .. B' (both ends included)"),
+    ] = []
+    codes: Annotated[dict[str, str], Field(description="code -> label; the items expanded against CPV 2008")]
+
+
+class CatalogueInfo(BaseModel):
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
+    version: str
+    format: Literal["inclusief-inkopen/v1"]
+    title: Text
+    description: Text | None = None
+
+
+class LayerInfo(BaseModel):
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
+    version: str
+    format: Literal["inclusief-inkopen/v1"]
+    base: Annotated[str, Field(description="Name of the catalogue this layer goes over")]
+    title: Text
+    withdraw: list[CriterionId] = []
+    replace: Annotated[dict[CriterionId, dict[str, Any]], Field(description="id -> fields to change")] = {}
+
+
+@dataclass(frozen=True)
+class LayerReceipt:
+    name: str
+    version: str
+    sha256: str
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    withdrawn: tuple[str, ...] = ()
+    parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledCriterion:
+    criterion: Criterion
+    file: str
+    evaluate: Evaluator
+    truth: TruthOnly
+    reads: frozenset[str]
+    parameters: frozenset[str]
+
+
+@dataclass(repr=False)
+class Catalogue:
+    """A loaded, checked and compiled catalogue (with any layers applied)."""
+
+    info: CatalogueInfo
+    sha256: str
+    sources: dict[str, Source]
+    parameters: dict[str, Parameter]
+    lists: dict[str, frozenset[str]]
+    list_info: dict[str, CodeList]
+    criteria: dict[str, CompiledCriterion]
+    layers: tuple[LayerReceipt, ...] = ()
+    root: str = ""
+    layer_roots: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    # Renderings that depend only on the catalogue and the date (see evaluate._reasons); not part of equality.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def parameter_labels(self) -> dict[str, Text]:
+        return {name: p.label for name, p in self.parameters.items()}
+
+    @cached_property
+    def list_labels(self) -> dict[str, Text]:
+        return {name: cl.description for name, cl in self.list_info.items()}
+
+    def __repr__(self) -> str:
+        return f"<Catalogue {self.info.name} {self.info.version} ({len(self.criteria)} criteria, {self.sha256[:12]})>"
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(c.criterion for c in self.criteria.values())
+
+    def __len__(self) -> int:
+        return len(self.criteria)
+
+    def get(self, criterion_id: str) -> Criterion:
+        return self.criteria[criterion_id].criterion
+
+
+def _link_conditions(schema: Any) -> Any:
+    """Replace the placeholder pydantic emits for conditions by a reference to the recursive definition."""
+    if isinstance(schema, dict):
+        if schema.get("x-condition"):
+            return {"$ref": "#/$defs/Condition"}
+        return {k: _link_conditions(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_link_conditions(v) for v in schema]
+    return schema
+
+
+def json_schema(model: type[BaseModel], title: str) -> dict[str, Any]:
+    """The published JSON Schema of a catalogue file format, conditions included."""
+    schema = _link_conditions(model.model_json_schema())
+    defs = schema.setdefault("$defs", {})
+    if "#/$defs/Condition" in str(schema):
+        defs["Condition"] = CONDITION_SCHEMA
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": title}

@@ -1,0 +1,593 @@
+"""Loading a catalogue from files: read, validate, check every rule, compile, and apply layers.
+
+Every problem found is collected and reported together, each naming the file, the criterion id and the place
+inside it, so an author can fix a catalogue in one pass.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ValidationError
+
+from inclusief_inkopen.base.errors import CatalogueError, InputError, Problem
+from inclusief_inkopen.base.files import atomic_write, load_document
+from inclusief_inkopen.base.parameters import Parameter
+from inclusief_inkopen.rules.catalogue import (
+    Catalogue,
+    CatalogueInfo,
+    CodeList,
+    CompiledCriterion,
+    Criterion,
+    LayerInfo,
+    LayerReceipt,
+    Source,
+    ThemeFile,
+    is_eforms_option,
+)
+from inclusief_inkopen.rules.conditions import (
+    AllOf,
+    ListRef,
+    Node,
+    ParamRef,
+    Predicate,
+    check_condition,
+    compile_condition,
+    compile_truth,
+    parameters_read,
+    reads,
+)
+from inclusief_inkopen.rules.placeholders import PLACEHOLDER
+from inclusief_inkopen.tender.facts import REQUIRED_LISTS, REQUIRED_PARAMETERS
+from inclusief_inkopen.tender.profile import problems_from_validation
+
+LAW_KINDS = frozenset({"law", "eu-law"})
+# Outputs of which a notice carries one value: two criteria setting them must not both apply unless one
+# overrides the other.
+SINGLE_VALUED = ("accessibility", "reserved_participation")
+
+
+def builtin_catalogue_dir() -> Path:
+    # Resolved, so that in a source checkout messages point at criteria/ rather than the link to it.
+    return Path(str(resources.files("inclusief_inkopen").joinpath("catalogue"))).resolve()
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: Path | str | None, location: str, message: str) -> None:
+        self.problems.append(Problem(str(file) if file is not None else None, location, message))
+
+    def model(self, model: type[BaseModel], data: Any, file: Path, prefix: str = "") -> Any:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            self.problems.extend(problems_from_validation(exc, str(file), prefix))
+            return None
+
+    def document(self, path: Path) -> Any:
+        try:
+            return load_document(path)
+        except InputError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def content_hash(root: Path) -> str:
+    """sha256 over every catalogue file, by sorted relative path: the same files give the same hash anywhere."""
+    digest = hashlib.sha256()
+    for path in _yaml_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _read_sources(root: Path, out: _Collector) -> dict[str, Source]:
+    path = root / "sources.yaml"
+    if not path.exists():
+        return {}
+    data = out.document(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        out.add(path, "", "expected a mapping of source id to source")
+        return {}
+    sources = {}
+    for key, raw in data.items():
+        source = out.model(Source, raw, path, str(key))
+        if source is not None:
+            sources[str(key)] = source
+    return sources
+
+
+def _read_parameters(root: Path, out: _Collector) -> dict[str, Parameter]:
+    params = {}
+    folder = root / "parameters"
+    for path in _yaml_files(folder):
+        if path.name == "index.yaml":
+            continue
+        name = path.relative_to(folder).with_suffix("").as_posix()
+        data = out.document(path)
+        if data is None:
+            continue
+        param = out.model(Parameter, data, path)
+        if param is not None:
+            params[name] = param
+    return params
+
+
+def _read_lists(root: Path, out: _Collector) -> dict[str, CodeList]:
+    lists = {}
+    for path in _yaml_files(root / "lists"):
+        data = out.document(path)
+        if data is None:
+            continue
+        code_list = out.model(CodeList, data, path)
+        if code_list is not None:
+            lists[path.stem] = code_list
+    return lists
+
+
+def _read_criteria(root: Path, out: _Collector) -> list[tuple[Criterion, Path]]:
+    found: list[tuple[Criterion, Path]] = []
+    for path in _yaml_files(root / "themes"):
+        data = out.document(path)
+        if data is None:
+            continue
+        theme_file = out.model(ThemeFile, data, path)
+        if theme_file is None:
+            continue
+        for index, raw in enumerate(theme_file.criteria):
+            cid = raw.get("id", f"criteria[{index}]") if isinstance(raw, dict) else f"criteria[{index}]"
+            if not isinstance(raw, dict):
+                out.add(path, f"criteria[{index}]", "expected a mapping")
+                continue
+            raw = {"theme": theme_file.theme, **raw}
+            if raw["theme"] != theme_file.theme:
+                out.add(
+                    path, f"{cid}.theme", f"criterion of theme {raw['theme']!r} in the file of {theme_file.theme!r}"
+                )
+                continue
+            criterion = out.model(Criterion, raw, path, str(cid))
+            if criterion is not None:
+                found.append((criterion, path))
+    return found
+
+
+def _check(
+    criteria: list[tuple[Criterion, Path]],
+    sources: dict[str, Source],
+    params: dict[str, Parameter],
+    lists: dict[str, frozenset[str]],
+    root: Path,
+    out: _Collector,
+) -> dict[str, CompiledCriterion]:
+    for source_id, p in params.items():
+        for day, entry in p.values.items():
+            if entry.source and entry.source not in sources:
+                out.add(
+                    root / "parameters" / f"{source_id}.yaml",
+                    f"values.{day}.source",
+                    f"unknown source {entry.source!r}; add it to sources.yaml",
+                )
+    for name in sorted(REQUIRED_PARAMETERS - set(params)):
+        out.add(root / "parameters" / f"{name}.yaml", "", "missing: the EU thresholds are needed by every evaluation")
+    for name in sorted(REQUIRED_LISTS - set(lists)):
+        out.add(root / "lists" / f"{name}.yaml", "", "missing: this code list is needed by every evaluation")
+
+    compiled: dict[str, CompiledCriterion] = {}
+    for criterion, path in criteria:
+        cid = criterion.id
+        if cid in compiled:
+            out.add(path, cid, f"duplicate id; already defined in {compiled[cid].file}")
+            continue
+        errors = check_condition(criterion.applies_when, params, lists)
+        for err in errors:
+            out.add(path, f"{cid}.applies_when{err.path}", err.message)
+        for i, ref in enumerate(criterion.legal_basis):
+            if ref.source not in sources:
+                out.add(
+                    path, f"{cid}.legal_basis[{i}].source", f"unknown source {ref.source!r}; add it to sources.yaml"
+                )
+        if criterion.status == "mandatory" and not any(
+            sources.get(ref.source) and sources[ref.source].kind in LAW_KINDS for ref in criterion.legal_basis
+        ):
+            out.add(path, f"{cid}.legal_basis", "a mandatory criterion must cite at least one law or EU-law source")
+        for place, text in (("title", criterion.title), ("text", criterion.text)):
+            for lang in ("nl", "en"):
+                for name in PLACEHOLDER.findall(text.get(lang)):
+                    if name not in params:
+                        out.add(path, f"{cid}.{place}.{lang}", f"placeholder {{{{{name}}}}} names no parameter")
+        if errors:
+            continue
+        node = criterion.applies_when
+        compiled[cid] = CompiledCriterion(
+            criterion=criterion,
+            file=str(path),
+            evaluate=compile_condition(node),
+            truth=compile_truth(node),
+            reads=frozenset(reads(node)),
+            parameters=frozenset(parameters_read(node)),
+        )
+    for cid, c in compiled.items():
+        for i, other in enumerate(c.criterion.overrides):
+            if other not in compiled:
+                out.add(c.file, f"{cid}.overrides[{i}]", f"unknown criterion {other!r}")
+    for problem in find_conflicts(compiled):
+        out.problems.append(problem)
+    return compiled
+
+
+def _conjuncts(node: Node) -> list[Predicate]:
+    if isinstance(node, Predicate):
+        return [node]
+    if isinstance(node, AllOf):
+        return [p for child in node.children for p in _conjuncts(child)]
+    return []
+
+
+def _contradict(a: Predicate, b: Predicate) -> bool:
+    """Whether two predicates on the same field can never hold together."""
+    if a.field != b.field:
+        return False
+    if a.op == b.op and a.op in ("is_true", "not_empty"):
+        return bool(a.operand != b.operand)
+    values = {"eq": lambda p: {p.operand}, "in": lambda p: set(p.operand)}
+    if a.op in values and b.op in values and not isinstance(a.operand, ParamRef | ListRef):
+        return not (values[a.op](a) & values[b.op](b))
+    return False
+
+
+def exclusive(a: Node, b: Node) -> bool:
+    """A sound (not complete) check that two conditions never hold for the same tender."""
+    return any(_contradict(p, q) for p in _conjuncts(a) for q in _conjuncts(b))
+
+
+def _related(a: Criterion, b: Criterion, compiled: dict[str, CompiledCriterion]) -> bool:
+    return b.id in a.overrides or a.id in b.overrides
+
+
+def find_conflicts(compiled: dict[str, CompiledCriterion]) -> list[Problem]:
+    """Two criteria that can both set a different value of a single-valued eForms field need an ``overrides``."""
+    problems = []
+    items = sorted(compiled.values(), key=lambda c: c.criterion.id)
+    for field in SINGLE_VALUED:
+        setters = [
+            c
+            for c in items
+            if c.criterion.eforms
+            and getattr(c.criterion.eforms, field)
+            and not is_eforms_option(c.criterion.kind, c.criterion.status, field)
+        ]
+        for i, a in enumerate(setters):
+            for b in setters[i + 1 :]:
+                ca, cb = a.criterion, b.criterion
+                if getattr(ca.eforms, field) == getattr(cb.eforms, field):
+                    continue
+                if _related(ca, cb, compiled) or exclusive(ca.applies_when, cb.applies_when):
+                    continue
+                problems.append(
+                    Problem(
+                        a.file,
+                        f"{ca.id}.eforms.{field}",
+                        f"conflicts with {cb.id} ({b.file}): both can apply and set {field} to "
+                        f"{getattr(ca.eforms, field)!r} and {getattr(cb.eforms, field)!r}; say which wins with "
+                        f"'overrides'",
+                    )
+                )
+    return problems
+
+
+def _assemble(
+    info: CatalogueInfo,
+    root: Path,
+    sha: str,
+    sources: dict[str, Source],
+    params: dict[str, Parameter],
+    code_lists: dict[str, CodeList],
+    criteria: list[tuple[Criterion, Path]],
+    out: _Collector,
+    layers: tuple[LayerReceipt, ...] = (),
+) -> Catalogue:
+    lists = {name: frozenset(cl.codes) for name, cl in code_lists.items()}
+    for name, cl in code_lists.items():
+        if cl.source not in sources:
+            out.add(root / "lists" / f"{name}.yaml", "source", f"unknown source {cl.source!r}")
+    compiled = _check(criteria, sources, params, lists, root, out)
+    return Catalogue(
+        info=info,
+        sha256=sha,
+        sources=sources,
+        parameters=params,
+        lists=lists,
+        list_info=code_lists,
+        criteria=compiled,
+        layers=layers,
+        root=str(root),
+    )
+
+
+def _run_rule_tests(catalogue: Catalogue, out: _Collector) -> None:
+    from inclusief_inkopen.rules.ruletests import run_rule_tests  # the tests evaluate, which needs a catalogue first
+
+    for result in run_rule_tests(catalogue):
+        if not result.passed:
+            out.add(
+                result.file,
+                f"{result.criterion}.tests[{result.index}]",
+                f"test {result.name!r} fails: {result.message}",
+            )
+
+
+def _read_base(
+    root: Path, out: _Collector
+) -> tuple[
+    CatalogueInfo | None, dict[str, Source], dict[str, Parameter], dict[str, CodeList], list[tuple[Criterion, Path]]
+]:
+    info_path = root / "catalogue.yaml"
+    info = None
+    if not root.is_dir():
+        out.add(root, "", "catalogue folder not found")
+    elif not info_path.exists():
+        out.add(info_path, "", "missing; a catalogue folder starts with catalogue.yaml (name, version, format)")
+    else:
+        data = out.document(info_path)
+        if data is not None:
+            info = out.model(CatalogueInfo, data, info_path)
+    return (
+        info,
+        _read_sources(root, out),
+        _read_parameters(root, out),
+        _read_lists(root, out),
+        _read_criteria(root, out),
+    )
+
+
+def _apply_layer(
+    layer_root: Path,
+    base_name: str,
+    sources: dict[str, Source],
+    params: dict[str, Parameter],
+    code_lists: dict[str, CodeList],
+    criteria: list[tuple[Criterion, Path]],
+    out: _Collector,
+) -> tuple[LayerReceipt | None, list[tuple[Criterion, Path]]]:
+    info_path = layer_root / "layer.yaml"
+    if not info_path.exists():
+        out.add(info_path, "", "missing; a layer folder starts with layer.yaml (name, version, format, base)")
+        return None, criteria
+    data = out.document(info_path)
+    info: LayerInfo | None = out.model(LayerInfo, data, info_path) if data is not None else None
+    if info is None:
+        return None, criteria
+    if info.base != base_name:
+        out.add(info_path, "base", f"this layer goes over {info.base!r}, not over {base_name!r}")
+    sources.update(_read_sources(layer_root, out))
+    layer_params = _read_parameters(layer_root, out)
+    for name, p in layer_params.items():
+        if name in params:
+            merged = dict(params[name].values)
+            merged.update(p.values)
+            params[name] = p.model_copy(update={"values": dict(sorted(merged.items()))})
+        else:
+            params[name] = p
+    code_lists.update(_read_lists(layer_root, out))
+
+    by_id = {c.id: (c, path) for c, path in criteria}
+    for i, cid in enumerate(info.withdraw):
+        if cid not in by_id:
+            out.add(info_path, f"withdraw[{i}]", f"criterion {cid!r} is not in {base_name!r}; nothing to withdraw")
+        by_id.pop(cid, None)
+    for cid, changes in info.replace.items():
+        if cid not in by_id:
+            out.add(info_path, f"replace.{cid}", f"criterion {cid!r} is not in {base_name!r}; nothing to replace")
+            continue
+        if "id" in changes and changes["id"] != cid:
+            out.add(info_path, f"replace.{cid}.id", "a replacement keeps the id")
+            continue
+        base, _ = by_id[cid]
+        merged = copy.deepcopy(base.model_dump(mode="json", by_alias=True, exclude_none=True))
+        merged.update(changes)
+        replacement = out.model(Criterion, merged, info_path, f"replace.{cid}")
+        if replacement is not None:
+            by_id[cid] = (replacement, info_path)
+    added = []
+    for criterion, path in _read_criteria(layer_root, out):
+        if criterion.id in by_id:
+            out.add(path, criterion.id, f"already in {base_name!r}; change it with 'replace' in layer.yaml")
+            continue
+        by_id[criterion.id] = (criterion, path)
+        added.append(criterion.id)
+    receipt = LayerReceipt(
+        name=info.name,
+        version=info.version,
+        sha256=content_hash(layer_root),
+        added=tuple(sorted(added)),
+        replaced=tuple(sorted(info.replace)),
+        withdrawn=tuple(sorted(info.withdraw)),
+        parameters=tuple(sorted(layer_params)),
+    )
+    return receipt, list(by_id.values())
+
+
+def load_catalogue(
+    path: str | os.PathLike[str] | None = None,
+    layers: Iterable[str | os.PathLike[str]] = (),
+    *,
+    run_tests: bool = True,
+    trust_cache: bool = False,
+) -> Catalogue:
+    """Load, check and compile a catalogue folder (the built-in one by default) with optional layers over it.
+
+    Raises ``CatalogueError`` listing every problem, each with file, criterion id and place. With
+    ``trust_cache`` the rule tests are skipped when this exact catalogue (by content hash) already passed them
+    with this exact engine code; ``validate`` and ``test-rules`` always run them.
+    """
+    root = Path(path) if path is not None else builtin_catalogue_dir()
+    layer_roots = [Path(p) for p in layers]
+    key = (str(root.resolve()), tuple(str(p.resolve()) for p in layer_roots), run_tests)
+    sha = content_hash(root) if root.is_dir() else ""
+    layer_shas = tuple(content_hash(p) if p.is_dir() else "" for p in layer_roots)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == (sha, layer_shas):
+        return cached[1]
+
+    entry = _cache_entry(sha, layer_shas) if run_tests else None
+    if trust_cache and entry is not None:
+        remembered = _read_cache_entry(entry)
+        if remembered is not None:
+            catalogue = _from_remembered(root, sha, remembered)
+            if catalogue is not None:
+                catalogue.layer_roots = tuple(str(p) for p in layer_roots)
+                _CACHE[key] = ((sha, layer_shas), catalogue)
+                return catalogue
+
+    out = _Collector()
+    info, sources, params, code_lists, criteria = _read_base(root, out)
+    receipts = []
+    seen: dict[Path, int] = {}
+    for position, layer_root in enumerate(layer_roots):
+        # A layer goes over the base once; given twice (or a chain that comes back to itself) it would add and
+        # withdraw its own criteria.
+        if layer_root.resolve() in seen:
+            out.add(
+                layer_root,
+                "",
+                f"layer given twice (as layer {seen[layer_root.resolve()] + 1} and "
+                f"{position + 1}); each layer applies once",
+            )
+            continue
+        seen[layer_root.resolve()] = position
+        if not layer_root.is_dir():
+            out.add(layer_root, "", "layer folder not found")
+            continue
+        receipt, criteria = _apply_layer(
+            layer_root, info.name if info else "?", sources, params, code_lists, criteria, out
+        )
+        if receipt is not None:
+            if any(r.name == receipt.name for r in receipts):
+                out.add(layer_root / "layer.yaml", "name", f"a layer named {receipt.name!r} is already applied")
+            receipts.append(receipt)
+    if info is None or out.problems:
+        raise CatalogueError(out.problems or [Problem(str(root), "", "not a catalogue")])
+    catalogue = _assemble(info, root, sha, sources, params, code_lists, criteria, out, tuple(receipts))
+    catalogue.layer_roots = tuple(str(p) for p in layer_roots)
+    if out.problems:
+        raise CatalogueError(out.problems)
+    if run_tests:
+        _run_rule_tests(catalogue, out)
+        if out.problems:
+            raise CatalogueError(out.problems)
+        if entry is not None:
+            _write_cache_entry(entry, (info, sources, params, code_lists, criteria, tuple(receipts)))
+    _CACHE[key] = ((sha, layer_shas), catalogue)
+    return catalogue
+
+
+@cache
+def _engine_hash() -> str:
+    """The engine's own code and data: a rule test that passed with other code proves nothing for this one."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent.parent
+    for path in sorted([*package.rglob("*.py"), *package.glob("data/*")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("INCLUSIEF_INKOPEN_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "inclusief-inkopen"
+
+
+# Bump when the shape of what is remembered changes; old entries are then simply not found.
+_CACHE_FORMAT = "1"
+
+
+def _cache_entry(sha: str, layer_shas: tuple[str, ...]) -> Path | None:
+    """Where a checked and tested catalogue is remembered: keyed by its files, its layers and the engine's code.
+
+    Rule tests that passed with other files or other code prove nothing for these, so any change to either
+    gives another key and the catalogue is read, checked and tested again.
+    """
+    if not sha or not all(layer_shas):
+        return None
+    key = hashlib.sha256("\0".join([_CACHE_FORMAT, sha, *layer_shas, _engine_hash()]).encode()).hexdigest()
+    return cache_dir() / "catalogues" / f"{key}.pickle"
+
+
+class _CatalogueUnpickler(pickle.Unpickler):
+    """Rebuilds only our own catalogue models and a few plain types; anything else in the file is refused.
+
+    The cache lives in the user's own folder, but a file that names any other class or function (as a
+    tampered pickle would, to run code) is treated as damaged, never executed.
+    """
+
+    _PLAIN: ClassVar[set[tuple[str, str]]] = {
+        ("datetime", "date"),
+        ("builtins", "frozenset"),
+        ("builtins", "set"),
+        ("pathlib", "PosixPath"),
+        ("pathlib", "WindowsPath"),
+        ("pathlib", "PurePosixPath"),
+    }
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self._PLAIN:
+            return super().find_class(module, name)
+        if module.startswith("inclusief_inkopen."):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (issubclass(found, BaseModel) or dataclasses.is_dataclass(found)):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a catalogue")
+
+
+def _read_cache_entry(entry: Path) -> Any:
+    try:
+        with entry.open("rb") as handle:
+            return _CatalogueUnpickler(handle).load()
+    except FileNotFoundError:
+        return None
+    except Exception:
+        return None
+
+
+def _from_remembered(root: Path, sha: str, remembered: Any) -> Catalogue | None:
+    try:
+        info, sources, params, code_lists, criteria, receipts = remembered
+    except (TypeError, ValueError):
+        return None
+    out = _Collector()
+    catalogue = _assemble(info, root, sha, sources, params, code_lists, criteria, out, receipts)
+    return None if out.problems else catalogue
+
+
+def _write_cache_entry(entry: Path, remembered: Any) -> None:
+    try:  # a cache that cannot be written only costs time
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(entry, pickle.dumps(remembered, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, pickle.PicklingError):
+        pass
+
+
+_CACHE: dict[tuple[Any, ...], tuple[tuple[str, tuple[str, ...]], Catalogue]] = {}

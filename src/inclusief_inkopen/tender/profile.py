@@ -1,0 +1,234 @@
+"""The tender profile: what a buyer (or tender tooling) tells us about a purchase.
+
+Field names are the public contract. A field left out is *unknown*, not "no": rules that need it come back
+``undetermined`` with a question for the buyer. Say "none" with an empty list (``digital: []``) or ``false``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from inclusief_inkopen.base import cpv as cpv_codes
+from inclusief_inkopen.base.errors import Problem, TenderError
+from inclusief_inkopen.base.files import load_document
+
+Nature = Literal["works", "supplies", "services"]
+Authority = Literal["sub-central", "central"]
+Procedure = Literal[
+    "open",
+    "restricted",
+    "competitive-dialogue",
+    "competitive-negotiation",
+    "innovation-partnership",
+    "negotiated-without-publication",
+    "multiple-quotation",
+    "single-quotation",
+]
+EndUser = Literal["residents", "staff", "businesses"]
+Digital = Literal[
+    "website",
+    "app",
+    "software",
+    "documents",
+    "hardware",
+    "self-service-terminal",
+    "payment-terminal",
+    "media-terminal",
+    "e-reader",
+    "telecom",
+]
+# The services of the European Accessibility Act (Directive (EU) 2019/882, art. 2 lid 2) that a deliverable can
+# provide to consumers; a self-service terminal is in the Act's scope only when dedicated to one (art. 2 lid 1 b ii).
+EaaService = Literal[
+    "electronic-communications",
+    "audiovisual-media",
+    "passenger-transport",
+    "consumer-banking",
+    "e-books",
+    "e-commerce",
+]
+BuildingWork = Literal["new", "renovation"]
+Physical = Literal["building", "public-space", "furniture", "vehicles", "events"]
+# The eight ISV risk categories after the revision ("herijking") in PIANOo's bestekteksten internationale sociale
+# voorwaarden (source pianoo-isv): bedrijfskleding; consumptieve dienstverlening (catering, grondstoffen en afval);
+# energie; werkplekomgeving; laboratorium; ICT-werkomgeving; datacenters; connectiviteit.
+SupplyChainRisk = Literal[
+    "workwear",
+    "catering",
+    "energy",
+    "workplace",
+    "workplace-ict",
+    "laboratory",
+    "data-centres",
+    "connectivity",
+]
+
+
+# What ``cpv.validate`` accepts, for the published schema only: the model checks codes with ``cpv.validate``,
+# whose messages say more than "should match pattern", and checks the check digit, which no pattern can.
+CPV_PATTERN = r"^ *([1-9][0-9]|0[1-9])[0-9]{6}(-[0-9])? *$"
+
+
+class TenderProfile(BaseModel):
+    """A purchase or tender as the rules see it."""
+
+    # Strict: "12", 1.0 or "yes" where a number or a boolean belongs is refused, exactly as the published JSON
+    # Schema refuses it, so that tender tooling that validates against the schema gets the same verdict.
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
+
+    # The pattern says in the published schema what stripping whitespace means here: not only blanks.
+    title: Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S", description="Name of the purchase")]
+    nature: Annotated[Nature, Field(description="Main nature of the contract (eForms BT-23)")]
+    # The bound sits on each member of the union so that the published schema carries it as "minimum".
+    estimated_value_eur: Annotated[
+        Annotated[int, Field(ge=0)] | Annotated[float, Field(ge=0, allow_inf_nan=False)],
+        Field(description="Total estimated value excl. VAT, all lots and options (BT-27)"),
+    ]
+    cpv: Annotated[
+        list[Annotated[str, Field(json_schema_extra={"pattern": CPV_PATTERN})]] | None,
+        Field(
+            description=(
+                "CPV codes, main code first; '72413000' or '72413000-8'. For a mixed contract the main code is "
+                "the part with the highest estimated value (Aw 2.12a lid 2)"
+            ),
+            max_length=200,
+        ),
+    ] = None
+    authority: Annotated[Authority, Field(description="Selects the EU threshold")] = "sub-central"
+    procedure: Procedure | None = None
+    duration_months: Annotated[int | None, Field(gt=0, le=1200)] = None
+    end_users: Annotated[
+        list[EndUser] | None,
+        Field(description="Who uses what is delivered; [] means nobody uses it directly"),
+    ] = None
+    digital: Annotated[list[Digital] | None, Field(description="Digital deliverables; [] means none")] = None
+    physical: Annotated[list[Physical] | None, Field(description="Physical deliverables or places; [] means none")] = (
+        None
+    )
+    people_facing: Annotated[
+        bool | None,
+        Field(description="The contractor's staff deal directly with residents (counter, call centre, care …)"),
+    ] = None
+    staffing: Annotated[bool | None, Field(description="Recruitment, temporary staffing or interim placement")] = None
+    eaa_services: Annotated[
+        list[EaaService] | None,
+        Field(description="European Accessibility Act services the result provides to consumers; [] means none"),
+    ] = None
+    building_work: Annotated[
+        BuildingWork | None, Field(description="For a building: new construction or renovation of an existing one")
+    ] = None
+    social_services_procedure: Annotated[
+        bool | None,
+        Field(
+            description=(
+                "For Annex XIV services above their threshold: the procedure for social and other specific services "
+                "is used (Aw 2.38)"
+            )
+        ),
+    ] = None
+    labour_share: Annotated[
+        float | None, Field(ge=0, le=1, allow_inf_nan=False, description="Share of labour in the value")
+    ] = None
+    supply_chain_risk: Annotated[
+        list[SupplyChainRisk] | None, Field(description="ISV risk categories; [] means none")
+    ] = None
+    lots: Annotated[int | None, Field(ge=1, le=10000)] = None
+    planned_publication: Annotated[
+        dt.date | None,
+        Field(strict=False, description="Planned publication date (YYYY-MM-DD); the default date rules are taken on"),
+    ] = None
+
+    @field_validator("cpv")
+    @classmethod
+    def _cpv_codes(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        codes: list[str] = []
+        for index, code in enumerate(value):
+            try:
+                digits = cpv_codes.validate(str(code))
+            except cpv_codes.InvalidCPV as exc:
+                raise ValueError(f"cpv[{index}]: {exc}") from None
+            if digits not in codes:
+                codes.append(digits)
+        return codes
+
+    @field_validator("end_users", "digital", "physical", "supply_chain_risk", "eaa_services")
+    @classmethod
+    def _no_duplicates(cls, value: list[str] | None) -> list[str] | None:
+        # Order carries no meaning in these sets; a fixed order makes advice byte-identical.
+        return None if value is None else sorted(set(value))
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _input_path(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
+    """The part of an error location that exists in the input.
+
+    pydantic puts the union member that failed into the location ("estimated_value_eur.constrained-int"); a
+    user never wrote that, so every step that is not a key or index of the input is left out.
+    """
+    path: list[int | str] = []
+    for part in loc:
+        in_dict = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_dict or in_list:
+            data = data[part]
+        elif isinstance(data, dict) or data is _MISSING or not path:
+            data = _MISSING  # a field the input lacks: name it, so the user knows what to add
+        else:
+            continue  # a step inside a value the user gave: the name of a union member
+        path.append(part)
+    return tuple(path)
+
+
+_MISSING = object()
+
+
+def problems_from_validation(
+    exc: ValidationError, file: str | None, prefix: str = "", data: Any = _MISSING
+) -> list[Problem]:
+    merged: dict[str, list[str]] = {}
+    for err in exc.errors(include_url=False):
+        loc = _location(_input_path(tuple(err["loc"]), data) if data is not _MISSING else tuple(err["loc"]))
+        if prefix:
+            loc = f"{prefix}.{loc}" if loc else prefix
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown field; check the spelling against the tender profile schema"
+        elif err["type"] == "literal_error":
+            message = f"{message}, got {err.get('input')!r}"
+        if message not in merged.setdefault(loc, []):
+            merged[loc].append(message)
+    # Two union members failing the same way say one thing; failing differently they say "this or that".
+    return [
+        Problem(file, loc, messages[0] + "".join(f" or {m.removeprefix('Input should be ')}" for m in messages[1:]))
+        for loc, messages in merged.items()
+    ]
+
+
+def parse_tender(data: Any, file: str | None = None) -> TenderProfile:
+    """Validate a tender given as a mapping (from YAML, JSON or code)."""
+    if isinstance(data, TenderProfile):
+        return data
+    if not isinstance(data, dict):
+        raise TenderError([Problem(file, "", f"expected a mapping of tender fields, got {type(data).__name__}")])
+    try:
+        return TenderProfile.model_validate(data)
+    except ValidationError as exc:
+        raise TenderError(problems_from_validation(exc, file, data=data)) from None
+
+
+def load_tender(path: str | os.PathLike[str]) -> TenderProfile:
+    """Read a tender profile from a YAML or JSON file."""
+    return parse_tender(load_document(path), str(Path(path)))
