@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from inclusief_inkopen.rules.loader import builtin_catalogue_dir, load_catalogue
+from inclusief_inkopen.rules.catalogues import load_catalogue
+from inclusief_inkopen.rules.loader import builtin_catalogue_dir
 
 # The tests keep their "rule tests passed" markers to themselves.
 os.environ["INCLUSIEF_INKOPEN_CACHE"] = tempfile.mkdtemp(prefix="inclusief-inkopen-cache-")

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inclusief_inkopen import CatalogueError, evaluate, load_catalogue, load_tender
-from inclusief_inkopen.advice.evaluate import context_for
 from inclusief_inkopen.authoring.diff import diff_catalogues
 from inclusief_inkopen.cli import main
 from inclusief_inkopen.rules.conditions import Context, compile_condition, parse_condition
+from inclusief_inkopen.rules.decide import context_for
 from inclusief_inkopen.rules.freshness import check_freshness
 from inclusief_inkopen.rules.loader import content_hash
 from inclusief_inkopen.rules.ruletests import coverage

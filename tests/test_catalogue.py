@@ -196,10 +196,9 @@ values:
     assert "5 %" in next(s for s in old.suggestions if s.id == "SR-01").text.nl
 
 
-def test_a_rule_on_the_value_is_overridden_the_same_once_its_outcomes_are_no_longer_kept(tmp_path):
-    # SR-03 reads the estimated value, so after a few hundred tenders with their own values its outcomes are no
-    # longer remembered; the item that says another criterion takes its place must still be there. (The base's
-    # own rule tests for SR-03 would now fail by design, so they are not run.)
+def test_a_rule_on_the_value_is_overridden_by_a_layer_for_every_value(tmp_path):
+    # SR-03 reads the estimated value; for every value where SR-99 applies, the item must say that SR-99 takes its
+    # place. (The base's own rule tests for SR-03 would now fail by design, so they are not run.)
     layer = _layer(
         tmp_path,
         HEADER,
@@ -226,14 +225,12 @@ criteria:
         expect: not_applicable
 """,
     )
-    layered = dataclasses.replace(load_catalogue(layers=[layer], run_tests=False), memo={})
+    layered = dataclasses.replace(load_catalogue(layers=[layer], run_tests=False), plans={})
     for i in range(300):
         advice = evaluate(tender(estimated_value_eur=400_000 + 17 * i), layered, on=ON)
         overridden = {n.id: n.overridden_by for n in advice.not_applicable if n.overridden_by}
         assert overridden == {"SR-03": "SR-99"}, i
         assert "SR-99" in advice.suggestion_ids() and "SR-03" not in advice.suggestion_ids()
-    rules = {r.compiled.criterion.id: r for r in layered.memo["plans"][ON].rules}
-    assert not rules["SR-03"].remember
 
 
 def test_a_layer_that_replaces_or_withdraws_what_the_base_lacks_is_an_error(tmp_path):
@@ -268,37 +265,37 @@ def test_catalogue_files_and_examples_satisfy_the_published_schemas(catalogue):
 def test_passed_rule_tests_are_remembered_by_content_hash_and_only_trusted_when_asked(
     catalogue_copy, tmp_path, monkeypatch
 ):
-    import inclusief_inkopen.rules.loader as loader
+    import inclusief_inkopen.rules.catalogues as catalogues
 
     monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
-    loader._CACHE.clear()
+    catalogues.forget()
     load_catalogue(catalogue_copy)  # runs the rule tests and remembers that they passed
     assert len(list((tmp_path / "cache" / "catalogues").iterdir())) == 1
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("rule tests ran although this catalogue already passed them")
 
-    loader._CACHE.clear()
-    monkeypatch.setattr(loader, "_run_rule_tests", must_not_run)
+    catalogues.forget()
+    monkeypatch.setattr(catalogues, "test_catalogue", must_not_run)
     load_catalogue(catalogue_copy, trust_cache=True)
-    loader._CACHE.clear()
+    catalogues.forget()
     with pytest.raises(AssertionError, match="rule tests ran"):
         load_catalogue(catalogue_copy)  # without trust the tests always run
     # any change to the files is a new catalogue whose tests must run again
     _edit(catalogue_copy / "sources.yaml", "consulted: 2025-11-05", "consulted: 2025-11-07")
-    loader._CACHE.clear()
+    catalogues.forget()
     with pytest.raises(AssertionError, match="rule tests ran"):
         load_catalogue(catalogue_copy, trust_cache=True)
 
 
 def test_a_remembered_catalogue_gives_the_same_advice_as_a_fresh_load(catalogue_copy, tmp_path, monkeypatch):
-    import inclusief_inkopen.rules.loader as loader
+    import inclusief_inkopen.rules.catalogues as catalogues
 
     monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
-    loader._CACHE.clear()
+    catalogues.forget()
     fresh = load_catalogue(catalogue_copy)
-    loader._CACHE.clear()
-    monkeypatch.setattr(loader, "_read_base", lambda *a: pytest.fail("read the YAML although it was remembered"))
+    catalogues.forget()
+    monkeypatch.setattr(catalogues, "read_parts", lambda *a: pytest.fail("read the YAML although it was remembered"))
     remembered = load_catalogue(catalogue_copy, trust_cache=True)
     assert remembered is not fresh
     assert remembered.sha256 == fresh.sha256
@@ -318,15 +315,15 @@ class _Payload:
 
 @pytest.mark.parametrize("content", [b"not a pickle at all", pickle.dumps(_Payload()), b""])
 def test_a_damaged_or_tampered_cache_entry_is_never_run_only_replaced(catalogue_copy, tmp_path, monkeypatch, content):
-    import inclusief_inkopen.rules.loader as loader
+    import inclusief_inkopen.rules.catalogues as catalogues
 
     monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
-    loader._CACHE.clear()
+    catalogues.forget()
     load_catalogue(catalogue_copy)
     [entry] = (tmp_path / "cache" / "catalogues").iterdir()
     entry.write_bytes(content)
-    loader._CACHE.clear()
+    catalogues.forget()
     catalogue = load_catalogue(catalogue_copy, trust_cache=True)
     assert not (tmp_path / "PWNED").exists()
     assert len(catalogue.criteria) > 30

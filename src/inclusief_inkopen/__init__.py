@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime  # noqa: F401 - used by the doctest above
 
-from inclusief_inkopen.advice.evaluate import evaluate
-from inclusief_inkopen.advice.model import Advice
+from inclusief_inkopen.advice.evaluate import Advice, evaluate
 from inclusief_inkopen.base.errors import (
     CatalogueError,
     EvaluationError,
@@ -21,7 +20,7 @@ from inclusief_inkopen.base.errors import (
     TenderError,
 )
 from inclusief_inkopen.base.version import __version__
-from inclusief_inkopen.rules.loader import load_catalogue
+from inclusief_inkopen.rules.catalogues import load_catalogue
 from inclusief_inkopen.tender.profile import TenderProfile, load_tender
 
 __all__ = [

@@ -28,7 +28,7 @@ def _date(text: str) -> dt.date:
 
 
 def _catalogue(args: argparse.Namespace) -> Any:
-    from inclusief_inkopen.rules.loader import load_catalogue
+    from inclusief_inkopen.rules.catalogues import load_catalogue
 
     return load_catalogue(args.catalogue, args.layer or (), trust_cache=True)
 
@@ -72,8 +72,8 @@ def cmd_criteria(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from inclusief_inkopen.rules.catalogues import load_catalogue
     from inclusief_inkopen.rules.freshness import check_freshness
-    from inclusief_inkopen.rules.loader import load_catalogue
 
     catalogue = load_catalogue(args.dir, args.layer or ())
     findings = check_freshness(catalogue, args.on or dt.date.today())
@@ -90,7 +90,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_test_rules(args: argparse.Namespace) -> int:
-    from inclusief_inkopen.rules.loader import load_catalogue
+    from inclusief_inkopen.rules.catalogues import load_catalogue
     from inclusief_inkopen.rules.ruletests import run_rule_tests
 
     catalogue = load_catalogue(args.dir, args.layer or (), run_tests=False)
@@ -127,7 +127,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from inclusief_inkopen.authoring.diff import diff_catalogues, render_diff
-    from inclusief_inkopen.rules.loader import load_catalogue
+    from inclusief_inkopen.rules.catalogues import load_catalogue
 
     old = load_catalogue(args.old, run_tests=False)
     new = load_catalogue(args.new, run_tests=False)

@@ -16,10 +16,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any
 
-from inclusief_inkopen.advice.evaluate import evaluate
-from inclusief_inkopen.advice.model import Advice
+from inclusief_inkopen.advice.evaluate import Advice, evaluate
 from inclusief_inkopen.base.errors import Problem, TenderError
 from inclusief_inkopen.rules.catalogue import Catalogue
+from inclusief_inkopen.rules.catalogues import default_catalogue
 from inclusief_inkopen.tender.profile import TenderProfile, parse_tender
 
 _worker_catalogue: Catalogue | None = None
@@ -38,7 +38,7 @@ def _evaluate_one(tender: Any, index: int, catalogue: Catalogue, on: dt.date | N
 
 def _init_worker(root: str, layers: tuple[str, ...]) -> None:
     global _worker_catalogue
-    from inclusief_inkopen.rules.loader import load_catalogue
+    from inclusief_inkopen.rules.catalogues import load_catalogue
 
     _worker_catalogue = load_catalogue(root, layers, trust_cache=True)
 
@@ -72,9 +72,7 @@ def evaluate_many(
     >>> [a.derived["above_eu_threshold"].value for a in evaluate_many(tenders, on=dt.date(2026, 3, 1))]
     [True, False]
     """
-    from inclusief_inkopen.rules.loader import load_catalogue
-
-    cat = catalogue or load_catalogue(trust_cache=True)
+    cat = catalogue or default_catalogue()
     if workers == 0:
         workers = os.cpu_count() or 1
     if workers < 0 or chunk_size < 1:

@@ -129,7 +129,7 @@ class CatalogueRef(_Model):
     layers: list[dict[str, Any]]
 
 
-class Advice(_Model):
+class AdviceDocument(_Model):
     """Everything the rules say about one tender on one date."""
 
     format: Literal["inclusief-inkopen/advice/v1"] = ADVICE_FORMAT
@@ -143,10 +143,3 @@ class Advice(_Model):
     undetermined: list[Undetermined]
     questions: list[Question]
     eforms: EformsAdvice
-
-    def to_json(self, indent: int | None = 2) -> str:
-        """Canonical JSON: the same tender, catalogue and date always give the same bytes."""
-        return self.model_dump_json(indent=indent)
-
-    def suggestion_ids(self) -> list[str]:
-        return [s.id for s in self.suggestions]

@@ -79,10 +79,11 @@ def render_reason(
     reason: Reason,
     parameter_labels: dict[str, Text] | None = None,
     list_labels: dict[str, Text] | None = None,
+    langs: tuple[Lang, ...] = LANGUAGES,
 ) -> Text:
     templates = _data("reasons")
     texts: dict[str, str] = {}
-    for lang in LANGUAGES:
+    for lang in langs:
         field = field_label(reason.field, lang)
         if reason.holds is None:
             texts[lang] = templates["unknown"][lang].format(field=field)
@@ -106,7 +107,7 @@ def render_reason(
             expected=expected,
             matched=format_value(reason.field, reason.matched, lang) if "{matched}" in template else "",
         )
-    return Text(**texts)
+    return Text.model_construct(**texts)
 
 
 @lru_cache(maxsize=1024)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from inclusief_inkopen.advice.model import Advice, ReasonOut
+from inclusief_inkopen.advice.evaluate import Advice
+from inclusief_inkopen.advice.model import ReasonOut
 from inclusief_inkopen.base.text import Lang, format_date
 
 HEADINGS = {

@@ -42,10 +42,12 @@ LABELS = {
     },
 }
 
+REGENERATE = "python -m inclusief_inkopen.authoring.reference"
+
 
 def current(text: Text, catalogue: Catalogue, on: dt.date | None = None) -> Text:
     """The text with today's parameter values in its placeholders (left as they are when none is in force)."""
-    from inclusief_inkopen.advice.evaluate import fill
+    from inclusief_inkopen.advice.words import fill
 
     try:
         return fill(text, catalogue, on or dt.date.today())
@@ -196,8 +198,8 @@ def catalogue_documents(catalogue: Catalogue, lang: Lang = "nl") -> dict[str, st
     Placeholders stay as ``{{parameter}}`` so the documents do not change with the date they are made on.
     """
     intro = {
-        "nl": "Gegenereerd uit `criteria/` met `python -m inclusief_inkopen.authoring.reference`; niet met de hand bewerken.",
-        "en": "Generated from `criteria/` with `python -m inclusief_inkopen.authoring.reference`; do not edit by hand.",
+        "nl": f"Gegenereerd uit `criteria/` met `{REGENERATE}`; niet met de hand bewerken.",
+        "en": f"Generated from `criteria/` with `{REGENERATE}`; do not edit by hand.",
     }[lang]
     themes: dict[str, list[str]] = {}
     for c in catalogue:
@@ -226,7 +228,7 @@ def write_documents(folder: str = "docs") -> list[str]:
     from pathlib import Path
 
     from inclusief_inkopen.base.files import atomic_write
-    from inclusief_inkopen.rules.loader import load_catalogue
+    from inclusief_inkopen.rules.catalogues import load_catalogue
 
     written = []
     for name, text in catalogue_documents(load_catalogue(run_tests=False)).items():

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from inclusief_inkopen.advice.model import Advice
+from inclusief_inkopen.advice.model import AdviceDocument
 from inclusief_inkopen.base.parameters import Parameter
 from inclusief_inkopen.checklists.checklist import Checklist
 from inclusief_inkopen.rules.catalogue import (
@@ -53,12 +53,15 @@ def schemas() -> dict[str, dict[str, Any]]:
         "checklist": _plain(Checklist, "Checklist (inclusief-inkopen checklist)"),
         "catalogue": _plain(CatalogueInfo, "Catalogue header (criteria/catalogue.yaml)"),
         "layer": _plain(LayerInfo, "Organisation layer header (layer.yaml)"),
-        "advice": _plain(Advice, "Advice (output of evaluate)"),
+        "advice": _plain(AdviceDocument, "Advice (output of evaluate)"),
     }
 
 
 def write_published(folder: str = "docs/schema") -> list[str]:
-    """Write every schema to ``folder`` (run from the repository root: ``python -m inclusief_inkopen.authoring.schema``)."""
+    """Write every schema to ``folder``.
+
+    Run from the repository root: ``python -m inclusief_inkopen.authoring.schema``.
+    """
     import json
     from pathlib import Path
 

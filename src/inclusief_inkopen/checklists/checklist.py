@@ -19,8 +19,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from inclusief_inkopen.advice.evaluate import evaluate
-from inclusief_inkopen.advice.model import Advice, NotApplicable, Suggestion, Undetermined
+from inclusief_inkopen.advice.evaluate import Advice, evaluate
+from inclusief_inkopen.advice.model import NotApplicable, Suggestion, Undetermined
 from inclusief_inkopen.base.errors import InputError, Problem
 from inclusief_inkopen.base.files import atomic_write, load_document
 from inclusief_inkopen.base.text import Text
@@ -130,10 +130,8 @@ def _record(n: NotApplicable) -> RecordItem:
 
 
 def _phase_of(catalogue: Catalogue | None, advice: Advice) -> dict[str, str]:
-    """Undetermined items carry no phase in the advice; the catalogue knows it."""
-    from inclusief_inkopen.rules.loader import load_catalogue
-
-    cat = catalogue or load_catalogue(trust_cache=True)
+    """Undetermined items carry no phase in the advice; the catalogue that decided them knows it."""
+    cat = catalogue or advice.decisions.catalogue
     return {u.id: cat.get(u.id).phase for u in advice.undetermined}
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from inclusief_inkopen.advice.model import Advice
+from inclusief_inkopen.advice.evaluate import Advice
 from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.notices import eforms as ef
 from inclusief_inkopen.notices.notice import DeclaredLot, Notice

@@ -62,9 +62,9 @@ def notice_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 @cache
 def _catalogue() -> Any:
     """The built-in catalogue, loaded once per process (each worker loads its own)."""
-    from inclusief_inkopen.rules.loader import load_catalogue
+    from inclusief_inkopen.rules.catalogues import default_catalogue
 
-    return load_catalogue(None, (), trust_cache=True)
+    return default_catalogue()
 
 
 def _yes_no(value: bool | None) -> str:

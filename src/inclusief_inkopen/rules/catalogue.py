@@ -24,9 +24,7 @@ from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.rules.conditions import (
     CONDITION_SCHEMA,
     ConditionError,
-    Evaluator,
     Node,
-    TruthOnly,
     parse_condition,
     to_data,
 )
@@ -242,10 +240,10 @@ class LayerReceipt:
 
 @dataclass(frozen=True)
 class CompiledCriterion:
+    """A criterion whose condition passed every check, with what it reads."""
+
     criterion: Criterion
     file: str
-    evaluate: Evaluator
-    truth: TruthOnly
     reads: frozenset[str]
     parameters: frozenset[str]
 
@@ -265,8 +263,9 @@ class Catalogue:
     root: str = ""
     layer_roots: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
-    # Renderings that depend only on the catalogue and the date (see evaluate._reasons); not part of equality.
-    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    # The compiled decision programs and the per-date plans (rules.decide); they depend on the catalogue and the
+    # date only, never on a tender, and are not part of equality.
+    plans: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def parameter_labels(self) -> dict[str, Text]:

@@ -336,6 +336,19 @@ class Reason(NamedTuple):
     matched: tuple[Any, ...] = ()
 
 
+def describe(reason: Reason) -> str:
+    """A reason record in plain notation, for people who write rules (the advice says it in words)."""
+    expected = (
+        f"{{param: {reason.parameter}}} = {reason.expected!r}"
+        if reason.parameter_value
+        else (f"{{list: {reason.parameter}}}" if reason.parameter else repr(reason.expected))
+    )
+    if reason.holds is None:
+        return f"{reason.path or '/'}: {reason.field} is unknown"
+    given = f"given {reason.actual!r}: {str(reason.holds).lower()}"
+    return f"{reason.path or '/'}: {reason.field} {reason.op} {expected}; {given}"
+
+
 class Context:
     """What one evaluation reads: the facts, the parameter values in force, and the code lists."""
 

@@ -7,20 +7,18 @@ inside it, so an author can fix a catalogue in one pass.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import hashlib
 import os
-import pickle
 from collections.abc import Iterable
-from functools import cache
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from inclusief_inkopen.base.errors import CatalogueError, InputError, Problem
-from inclusief_inkopen.base.files import atomic_write, load_document
+from inclusief_inkopen.base.files import load_document
 from inclusief_inkopen.base.parameters import Parameter
 from inclusief_inkopen.rules.catalogue import (
     Catalogue,
@@ -41,8 +39,6 @@ from inclusief_inkopen.rules.conditions import (
     ParamRef,
     Predicate,
     check_condition,
-    compile_condition,
-    compile_truth,
     parameters_read,
     reads,
 )
@@ -83,7 +79,7 @@ class _Collector:
             return None
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+def yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -92,7 +88,7 @@ def _yaml_files(folder: Path) -> list[Path]:
 def content_hash(root: Path) -> str:
     """sha256 over every catalogue file, by sorted relative path: the same files give the same hash anywhere."""
     digest = hashlib.sha256()
-    for path in _yaml_files(root):
+    for path in yaml_files(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
@@ -121,7 +117,7 @@ def _read_sources(root: Path, out: _Collector) -> dict[str, Source]:
 def _read_parameters(root: Path, out: _Collector) -> dict[str, Parameter]:
     params = {}
     folder = root / "parameters"
-    for path in _yaml_files(folder):
+    for path in yaml_files(folder):
         if path.name == "index.yaml":
             continue
         name = path.relative_to(folder).with_suffix("").as_posix()
@@ -136,7 +132,7 @@ def _read_parameters(root: Path, out: _Collector) -> dict[str, Parameter]:
 
 def _read_lists(root: Path, out: _Collector) -> dict[str, CodeList]:
     lists = {}
-    for path in _yaml_files(root / "lists"):
+    for path in yaml_files(root / "lists"):
         data = out.document(path)
         if data is None:
             continue
@@ -148,7 +144,7 @@ def _read_lists(root: Path, out: _Collector) -> dict[str, CodeList]:
 
 def _read_criteria(root: Path, out: _Collector) -> list[tuple[Criterion, Path]]:
     found: list[tuple[Criterion, Path]] = []
-    for path in _yaml_files(root / "themes"):
+    for path in yaml_files(root / "themes"):
         data = out.document(path)
         if data is None:
             continue
@@ -222,8 +218,6 @@ def _check(
         compiled[cid] = CompiledCriterion(
             criterion=criterion,
             file=str(path),
-            evaluate=compile_condition(node),
-            truth=compile_truth(node),
             reads=frozenset(reads(node)),
             parameters=frozenset(parameters_read(node)),
         )
@@ -325,18 +319,6 @@ def _assemble(
     )
 
 
-def _run_rule_tests(catalogue: Catalogue, out: _Collector) -> None:
-    from inclusief_inkopen.rules.ruletests import run_rule_tests  # the tests evaluate, which needs a catalogue first
-
-    for result in run_rule_tests(catalogue):
-        if not result.passed:
-            out.add(
-                result.file,
-                f"{result.criterion}.tests[{result.index}]",
-                f"test {result.name!r} fails: {result.message}",
-            )
-
-
 def _read_base(
     root: Path, out: _Collector
 ) -> tuple[
@@ -428,41 +410,23 @@ def _apply_layer(
     return receipt, list(by_id.values())
 
 
-def load_catalogue(
-    path: str | os.PathLike[str] | None = None,
-    layers: Iterable[str | os.PathLike[str]] = (),
-    *,
-    run_tests: bool = True,
-    trust_cache: bool = False,
-) -> Catalogue:
-    """Load, check and compile a catalogue folder (the built-in one by default) with optional layers over it.
+@dataclass(frozen=True)
+class Parts:
+    """What a catalogue's files (and its layers') say, each file validated on its own: the input of ``assemble``."""
 
-    Raises ``CatalogueError`` listing every problem, each with file, criterion id and place. With
-    ``trust_cache`` the rule tests are skipped when this exact catalogue (by content hash) already passed them
-    with this exact engine code; ``validate`` and ``test-rules`` always run them.
-    """
-    root = Path(path) if path is not None else builtin_catalogue_dir()
-    layer_roots = [Path(p) for p in layers]
-    key = (str(root.resolve()), tuple(str(p.resolve()) for p in layer_roots), run_tests)
-    sha = content_hash(root) if root.is_dir() else ""
-    layer_shas = tuple(content_hash(p) if p.is_dir() else "" for p in layer_roots)
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] == (sha, layer_shas):
-        return cached[1]
+    info: CatalogueInfo
+    sources: dict[str, Source]
+    parameters: dict[str, Parameter]
+    code_lists: dict[str, CodeList]
+    criteria: list[tuple[Criterion, Path]]
+    receipts: tuple[LayerReceipt, ...]
 
-    entry = _cache_entry(sha, layer_shas) if run_tests else None
-    if trust_cache and entry is not None:
-        remembered = _read_cache_entry(entry)
-        if remembered is not None:
-            catalogue = _from_remembered(root, sha, remembered)
-            if catalogue is not None:
-                catalogue.layer_roots = tuple(str(p) for p in layer_roots)
-                _CACHE[key] = ((sha, layer_shas), catalogue)
-                return catalogue
 
+def read_parts(root: Path, layer_roots: list[Path]) -> Parts:
+    """Read and validate every file of a catalogue folder and its layers, or raise ``CatalogueError``."""
     out = _Collector()
     info, sources, params, code_lists, criteria = _read_base(root, out)
-    receipts = []
+    receipts: list[LayerReceipt] = []
     seen: dict[Path, int] = {}
     for position, layer_root in enumerate(layer_roots):
         # A layer goes over the base once; given twice (or a chain that comes back to itself) it would add and
@@ -488,106 +452,37 @@ def load_catalogue(
             receipts.append(receipt)
     if info is None or out.problems:
         raise CatalogueError(out.problems or [Problem(str(root), "", "not a catalogue")])
-    catalogue = _assemble(info, root, sha, sources, params, code_lists, criteria, out, tuple(receipts))
-    catalogue.layer_roots = tuple(str(p) for p in layer_roots)
+    return Parts(info, sources, params, code_lists, criteria, tuple(receipts))
+
+
+def assemble(parts: Parts, root: Path, sha: str, layer_roots: Iterable[Path] = ()) -> Catalogue:
+    """Check the parts against each other (sources, parameters, lists, conditions, conflicts) and compile them."""
+    out = _Collector()
+    catalogue = _assemble(
+        parts.info,
+        root,
+        sha,
+        parts.sources,
+        parts.parameters,
+        parts.code_lists,
+        parts.criteria,
+        out,
+        parts.receipts,
+    )
     if out.problems:
         raise CatalogueError(out.problems)
-    if run_tests:
-        _run_rule_tests(catalogue, out)
-        if out.problems:
-            raise CatalogueError(out.problems)
-        if entry is not None:
-            _write_cache_entry(entry, (info, sources, params, code_lists, criteria, tuple(receipts)))
-    _CACHE[key] = ((sha, layer_shas), catalogue)
+    catalogue.layer_roots = tuple(str(p) for p in layer_roots)
     return catalogue
 
 
-@cache
-def _engine_hash() -> str:
-    """The engine's own code and data: a rule test that passed with other code proves nothing for this one."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent.parent
-    for path in sorted([*package.rglob("*.py"), *package.glob("data/*")]):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+def read_catalogue(
+    path: str | os.PathLike[str] | None = None, layers: Iterable[str | os.PathLike[str]] = ()
+) -> Catalogue:
+    """Read, check and compile a catalogue folder (the built-in one by default) with optional layers over it.
 
-
-def cache_dir() -> Path:
-    explicit = os.environ.get("INCLUSIEF_INKOPEN_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "inclusief-inkopen"
-
-
-# Bump when the shape of what is remembered changes; old entries are then simply not found.
-_CACHE_FORMAT = "1"
-
-
-def _cache_entry(sha: str, layer_shas: tuple[str, ...]) -> Path | None:
-    """Where a checked and tested catalogue is remembered: keyed by its files, its layers and the engine's code.
-
-    Rule tests that passed with other files or other code prove nothing for these, so any change to either
-    gives another key and the catalogue is read, checked and tested again.
+    Its rule tests are not run here: ``rules.catalogues.load_catalogue`` composes reading and testing.
     """
-    if not sha or not all(layer_shas):
-        return None
-    key = hashlib.sha256("\0".join([_CACHE_FORMAT, sha, *layer_shas, _engine_hash()]).encode()).hexdigest()
-    return cache_dir() / "catalogues" / f"{key}.pickle"
-
-
-class _CatalogueUnpickler(pickle.Unpickler):
-    """Rebuilds only our own catalogue models and a few plain types; anything else in the file is refused.
-
-    The cache lives in the user's own folder, but a file that names any other class or function (as a
-    tampered pickle would, to run code) is treated as damaged, never executed.
-    """
-
-    _PLAIN: ClassVar[set[tuple[str, str]]] = {
-        ("datetime", "date"),
-        ("builtins", "frozenset"),
-        ("builtins", "set"),
-        ("pathlib", "PosixPath"),
-        ("pathlib", "WindowsPath"),
-        ("pathlib", "PurePosixPath"),
-    }
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in self._PLAIN:
-            return super().find_class(module, name)
-        if module.startswith("inclusief_inkopen."):
-            found = super().find_class(module, name)
-            if isinstance(found, type) and (issubclass(found, BaseModel) or dataclasses.is_dataclass(found)):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not part of a catalogue")
-
-
-def _read_cache_entry(entry: Path) -> Any:
-    try:
-        with entry.open("rb") as handle:
-            return _CatalogueUnpickler(handle).load()
-    except FileNotFoundError:
-        return None
-    except Exception:
-        return None
-
-
-def _from_remembered(root: Path, sha: str, remembered: Any) -> Catalogue | None:
-    try:
-        info, sources, params, code_lists, criteria, receipts = remembered
-    except (TypeError, ValueError):
-        return None
-    out = _Collector()
-    catalogue = _assemble(info, root, sha, sources, params, code_lists, criteria, out, receipts)
-    return None if out.problems else catalogue
-
-
-def _write_cache_entry(entry: Path, remembered: Any) -> None:
-    try:  # a cache that cannot be written only costs time
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(entry, pickle.dumps(remembered, protocol=pickle.HIGHEST_PROTOCOL))
-    except (OSError, pickle.PicklingError):
-        pass
-
-
-_CACHE: dict[tuple[Any, ...], tuple[tuple[str, tuple[str, ...]], Catalogue]] = {}
+    root = Path(path) if path is not None else builtin_catalogue_dir()
+    layer_roots = [Path(p) for p in layers]
+    sha = content_hash(root) if root.is_dir() else ""
+    return assemble(read_parts(root, layer_roots), root, sha, layer_roots)

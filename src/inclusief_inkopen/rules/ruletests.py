@@ -13,6 +13,9 @@ from typing import Any
 
 from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.rules.catalogue import Catalogue, RuleTest
+from inclusief_inkopen.rules.conditions import AllOf, AnyOf, Reason, compile_truth, describe, walk
+from inclusief_inkopen.rules.decide import Decision, context_for, decide
+from inclusief_inkopen.tender.profile import parse_tender
 
 # The neutral tender a rule test starts from; a test overrides what its rule is about.
 TEST_DEFAULTS: dict[str, Any] = {
@@ -43,32 +46,33 @@ def tender_for_test(test: RuleTest) -> dict[str, Any]:
     return {**TEST_DEFAULTS, **test.tender}
 
 
-def run_rule_test(catalogue: Catalogue, criterion_id: str, index: int, test: RuleTest) -> RuleTestResult:
-    from inclusief_inkopen.advice.evaluate import evaluate
+def _outcome(decision: Decision) -> str:
+    if decision.truth is True:
+        return "not_applicable" if decision.overridden_by else "applies"
+    return "not_applicable" if decision.truth is False else "undetermined"
 
+
+def run_rule_test(catalogue: Catalogue, criterion_id: str, index: int, test: RuleTest) -> RuleTestResult:
     compiled = catalogue.criteria[criterion_id]
     try:
-        advice = evaluate(tender_for_test(test), catalogue, on=test.on or DEFAULT_TEST_DATE)
+        decisions = decide(parse_tender(tender_for_test(test)), catalogue, test.on or DEFAULT_TEST_DATE)
     except InputError as exc:
         return RuleTestResult(
             criterion_id, compiled.file, index, test.name, test.expect, "error", False, str(exc).replace("\n", "; ")
         )
     outcome = "not_in_force"
-    reasons: list[Any] = []
+    reasons: list[Reason] = []
     missing: list[str] = []
-    for group, items in (
-        ("applies", advice.suggestions),
-        ("not_applicable", advice.not_applicable),
-        ("undetermined", advice.undetermined),
-    ):
-        for item in items:
-            if item.id == criterion_id:
-                outcome = group
-                reasons = item.reasons
-                missing = getattr(item, "missing", [])
+    for decision in decisions:
+        if decision.id == criterion_id:
+            outcome = _outcome(decision)
+            reasons = decision.reasons
+            missing = decision.missing
     problems = []
     if outcome != test.expect:
-        detail = "; ".join(r.text.nl for r in reasons) or "not in force on that date, or overridden"
+        detail = "; ".join(describe(r) for r in reasons) or "not in force on that date"
+        if outcome == "not_applicable" and not reasons:
+            detail = "overridden"
         problems.append(f"expected {test.expect}, got {outcome} ({detail})")
     fields = {r.field for r in reasons}
     for field in test.reasons_include:
@@ -111,10 +115,6 @@ def coverage(catalogue: Catalogue, results: list[RuleTestResult] | None = None) 
     A child of ``any`` counts as exercised when some test makes it true, a child of ``all`` when some test makes
     it false: then that branch, and not another, decided the outcome at least once.
     """
-    from inclusief_inkopen.advice.evaluate import context_for
-    from inclusief_inkopen.rules.conditions import AllOf, AnyOf, compile_truth, walk
-    from inclusief_inkopen.tender.profile import parse_tender
-
     results = results if results is not None else run_rule_tests(catalogue)
     outcomes: dict[str, set[str]] = {}
     for r in results:

@@ -1,0 +1,311 @@
+"""How we say it: decisions (``rules.decide``) rendered as the advice document, in the languages asked for.
+
+Nothing here decides anything: every verdict, reason record and derived fact comes from the decisions; this
+module only puts titles, wording, legal references and reason sentences to them. It runs when an advice is read
+or serialised, not when it is evaluated. The objects it builds come from validated catalogue data and decisions,
+so they are assembled without validating them again (``model_construct``); their shape is the published contract
+in ``advice.model``, which the tests validate every serialised advice against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from inclusief_inkopen.advice.model import (
+    ADVICE_FORMAT,
+    AdviceDocument,
+    CatalogueRef,
+    DerivedOut,
+    EformsAdvice,
+    EformsOption,
+    LegalBasisOut,
+    NotApplicable,
+    ParameterUse,
+    Question,
+    ReasonOut,
+    Suggestion,
+    Undetermined,
+)
+from inclusief_inkopen.advice.reasons import asked_field, field_label, format_value, question, render_reason
+from inclusief_inkopen.base.parameters import ParameterValue
+from inclusief_inkopen.base.text import LANGUAGES, Lang, Text, format_date
+from inclusief_inkopen.base.version import __version__
+from inclusief_inkopen.rules.catalogue import Catalogue, Criterion, is_eforms_option
+from inclusief_inkopen.rules.conditions import Reason
+from inclusief_inkopen.rules.decide import Decision, Decisions
+from inclusief_inkopen.rules.placeholders import substitute
+from inclusief_inkopen.tender.facts import DerivedFact
+
+ENGINE = {"name": "inclusief-inkopen", "version": __version__}
+Langs = tuple[Lang, ...]
+
+
+def _text(langs: Langs, say: Callable[[Lang], str]) -> Text:
+    return Text.model_construct(**{lang: say(lang) for lang in langs})
+
+
+def _pick(text: Text, langs: Langs) -> Text:
+    """A catalogue text in the languages asked for."""
+    return text if langs == LANGUAGES else Text.model_construct(**{lang: text.get(lang) for lang in langs})
+
+
+def fill(text: Text, catalogue: Catalogue, on: dt.date, langs: Langs = LANGUAGES) -> Text:
+    """Put the parameter values in force into a text's {{name}} placeholders."""
+    if "{{" not in text.nl and "{{" not in text.en:
+        return _pick(text, langs)
+    return _text(langs, lambda lang: substitute(text.get(lang), catalogue.parameters, on, lang))
+
+
+def _parameter_use(name: str | None, value: ParameterValue | None) -> ParameterUse | None:
+    if name is None or value is None:
+        return None
+    return ParameterUse.model_construct(name=name, value=value.value, valid_from=value.valid_from, source=value.source)
+
+
+def reason_out(r: Reason, catalogue: Catalogue, langs: Langs = LANGUAGES) -> ReasonOut:
+    expected = r.expected
+    if isinstance(expected, frozenset):  # a code list: name it rather than print thousands of codes
+        expected = {"list": r.parameter}
+    elif isinstance(expected, tuple):
+        expected = list(expected)
+    return ReasonOut.model_construct(
+        path=r.path,
+        field=r.field,
+        op=r.op,
+        actual=list(r.actual) if isinstance(r.actual, tuple) else r.actual,
+        expected=expected,
+        holds=r.holds,
+        parameter=_parameter_use(r.parameter, r.parameter_value),
+        matched=list(r.matched),
+        text=render_reason(r, catalogue.parameter_labels, catalogue.list_labels, langs),
+    )
+
+
+def _legal_basis(criterion: Criterion, catalogue: Catalogue, langs: Langs) -> list[LegalBasisOut]:
+    out = []
+    for ref in criterion.legal_basis:
+        source = catalogue.sources[ref.source]
+        title = source.title
+        if ref.article:
+            title = _text(langs, lambda lang, t=title, a=ref.article: f"{t.get(lang)}, art. {a}")
+        out.append(
+            LegalBasisOut.model_construct(
+                source=ref.source,
+                kind=source.kind,
+                article=ref.article,
+                title=_pick(title, langs),
+                url=ref.url or source.url,
+            )
+        )
+    return out
+
+
+def _head(crit: Criterion, d: Decisions, langs: Langs, reasons: list[ReasonOut]) -> dict[str, Any]:
+    return {
+        "id": crit.id,
+        "theme": crit.theme,
+        "kind": crit.kind,
+        "status": crit.status,
+        "ambition": crit.ambition,
+        "title": fill(crit.title, d.catalogue, d.on, langs),
+        "reasons": reasons,
+    }
+
+
+def suggestion(decision: Decision, d: Decisions, langs: Langs = LANGUAGES) -> Suggestion:
+    crit = decision.criterion
+    cat = d.catalogue
+    return Suggestion.model_construct(
+        **_head(crit, d, langs, [reason_out(r, cat, langs) for r in decision.reasons]),
+        text=fill(crit.text, cat, d.on, langs),
+        legal_basis=_legal_basis(crit, cat, langs),
+        verification=_pick(crit.verification, langs),
+        roles=crit.roles,
+        phase=crit.phase,
+        eforms=crit.eforms,
+        notes=_pick(crit.notes, langs) if crit.notes is not None else None,
+    )
+
+
+def not_applicable(decision: Decision, d: Decisions, langs: Langs = LANGUAGES) -> NotApplicable:
+    reasons = [reason_out(r, d.catalogue, langs) for r in decision.reasons]
+    return NotApplicable.model_construct(
+        **_head(decision.criterion, d, langs, reasons), overridden_by=decision.overridden_by
+    )
+
+
+def undetermined(decision: Decision, d: Decisions, langs: Langs = LANGUAGES) -> Undetermined:
+    records = decision.reasons
+    reasons = [reason_out(r, d.catalogue, langs) for r in records]
+    missing = sorted({r.field for r in records if r.holds is None})
+    return Undetermined.model_construct(**_head(decision.criterion, d, langs, reasons), missing=missing)
+
+
+def questions(items: Iterable[Undetermined], langs: Langs = LANGUAGES) -> list[Question]:
+    asked: dict[str, list[str]] = {}
+    for u in items:
+        for field_name in u.missing:
+            asked.setdefault(asked_field(field_name), []).append(u.id)
+    return [
+        Question.model_construct(field=f, text=_pick(question(f), langs), criteria=sorted(set(ids)))
+        for f, ids in sorted(asked.items())
+    ]
+
+
+def eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> EformsAdvice:
+    basis: dict[str, list[str]] = {}
+    options: list[EformsOption] = []
+    accessibility: list[str] = []
+    strategic: set[str] = set()
+    social: set[str] = set()
+    reserved: list[str] = []
+    for s in suggestions:
+        e = s.eforms
+        if e is None:
+            continue
+        if e.accessibility:  # never an option (is_eforms_option), so it needs no test here
+            accessibility.append(e.accessibility)
+            basis.setdefault("accessibility", []).append(s.id)
+        # The option fields all follow one rule, so asking it for one of them answers for all three.
+        if is_eforms_option(s.kind, s.status, "reserved_participation"):
+            if e.reserved_participation:
+                options.append(
+                    EformsOption.model_construct(
+                        criterion=s.id, field="reserved_participation", value=e.reserved_participation
+                    )
+                )
+            for field in ("strategic_procurement", "social_objectives"):
+                options.extend(
+                    EformsOption.model_construct(criterion=s.id, field=field, value=v) for v in getattr(e, field)
+                )
+            continue
+        if e.reserved_participation:
+            reserved.append(e.reserved_participation)
+            basis.setdefault("reserved_participation", []).append(s.id)
+        for code in e.strategic_procurement:
+            strategic.add(code)
+            basis.setdefault("strategic_procurement", []).append(s.id)
+        for code in e.social_objectives:
+            social.add(code)
+            basis.setdefault("social_objectives", []).append(s.id)
+    if social:  # BT-775 social objectives are only given with BT-06 "soc-obj"
+        strategic.add("soc-obj")
+    access_value: str | None = None
+    if "inc" in accessibility:
+        access_value = "inc"
+    elif accessibility:
+        access_value = accessibility[0]
+    if accessibility_pending and access_value != "inc":
+        access_value = None
+    return EformsAdvice.model_construct(
+        accessibility=access_value,
+        strategic_procurement=sorted(strategic),
+        social_objectives=sorted(social),
+        reserved_participation=reserved[0] if reserved else "none",
+        basis={k: sorted(set(v)) for k, v in sorted(basis.items())},
+        options=options,
+    )
+
+
+def derived_out(name: str, fact: DerivedFact, d: Decisions, langs: Langs = LANGUAGES) -> DerivedOut:
+    cat = d.catalogue
+    comparison = None
+    if name == "above_eu_threshold" and fact.parameter and fact.parameter_value is not None:
+        # Show the comparison itself: "geraamde waarde € 450.000 ≥ Europese drempel € 216.000 (…)".
+        comparison = render_reason(
+            Reason(
+                "derived/above_eu_threshold",
+                "estimated_value_eur",
+                "gte",
+                d.profile.estimated_value_eur,
+                fact.parameter_value.value,
+                bool(fact.value),
+                fact.parameter,
+                fact.parameter_value,
+            ),
+            cat.parameter_labels,
+            cat.list_labels,
+            langs,
+        )
+
+    def say(lang: Lang) -> str:
+        if comparison is not None:
+            return f"{field_label(name, lang)}: {format_value(name, fact.value, lang)} ({comparison.get(lang)})"
+        value = (
+            format_value(name, fact.value, lang)
+            if fact.value is not None
+            else ("onbekend" if lang == "nl" else "unknown")
+        )
+        text = f"{field_label(name, lang)}: {value}"
+        if fact.parameter_value is not None and fact.parameter:
+            param = cat.parameters[fact.parameter]
+            since = "geldig vanaf" if lang == "nl" else "in force from"
+            text += (
+                f" ({param.label.get(lang)} {format_value('eu_threshold_eur', fact.parameter_value.value, lang)}"
+                f", {since} {format_date(fact.parameter_value.valid_from, lang)})"
+            )
+        return text
+
+    return DerivedOut.model_construct(
+        value=fact.value,
+        inputs=list(fact.inputs),
+        parameter=_parameter_use(fact.parameter, fact.parameter_value),
+        text=_text(langs, say),
+    )
+
+
+def catalogue_ref(cat: Catalogue) -> CatalogueRef:
+    return CatalogueRef.model_construct(
+        name=cat.info.name,
+        version=cat.info.version,
+        sha256=cat.sha256,
+        layers=[
+            {
+                "name": lr.name,
+                "version": lr.version,
+                "sha256": lr.sha256,
+                "added": list(lr.added),
+                "replaced": list(lr.replaced),
+                "withdrawn": list(lr.withdrawn),
+                "parameters": list(lr.parameters),
+            }
+            for lr in cat.layers
+        ],
+    )
+
+
+def document(d: Decisions, langs: Langs = LANGUAGES) -> AdviceDocument:
+    """The whole advice in words: what applies (with wording and legal basis), what does not and why, what is
+    still open and the question that settles it, the derived facts and the eForms values."""
+    suggestions: list[Suggestion] = []
+    not_applying: list[NotApplicable] = []
+    open_items: list[Undetermined] = []
+    overridden: list[NotApplicable] = []
+    accessibility_pending = False
+    for decision in d.decisions:
+        if decision.truth is True:
+            if decision.overridden_by is None:
+                suggestions.append(suggestion(decision, d, langs))
+            else:
+                overridden.append(not_applicable(decision, d, langs))
+        elif decision.truth is False:
+            not_applying.append(not_applicable(decision, d, langs))
+        else:
+            open_items.append(undetermined(decision, d, langs))
+            e = decision.criterion.eforms
+            accessibility_pending = accessibility_pending or bool(e and e.accessibility)
+    return AdviceDocument.model_construct(
+        format=ADVICE_FORMAT,
+        engine=ENGINE,
+        catalogue=catalogue_ref(d.catalogue),
+        on=d.on,
+        tender=d.profile.model_dump(mode="json"),
+        derived={name: derived_out(name, fact, d, langs) for name, fact in sorted(d.derived.items())},
+        suggestions=suggestions,
+        not_applicable=not_applying + overridden,
+        undetermined=open_items,
+        questions=questions(open_items, langs),
+        eforms=eforms(suggestions, accessibility_pending),
+    )

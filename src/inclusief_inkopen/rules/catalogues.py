@@ -1,0 +1,214 @@
+"""Catalogues ready to use: read (``loader``), rule-tested (``ruletests``), and kept.
+
+``load_catalogue`` is where reading a catalogue and testing its rules are composed; neither step knows the
+other. A catalogue that passed its tests is kept twice:
+
+- in this process, by folder and layers: asked for again, it is returned as long as its files did not change.
+  Whether they changed is seen from the files' sizes and modification times (a ``stat`` of each, no reading);
+  for the built-in catalogue behind ``evaluate(tender)`` that look is taken at most once a second, so the call
+  costs nothing measurable, and a changed file is read, hashed and tested again;
+- on disk (``~/.cache/inclusief-inkopen/catalogues/``), keyed by the content hash of its files, its layers and
+  the engine's own code, so the next process skips the rule tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import time
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+
+from inclusief_inkopen.base.errors import CatalogueError, Problem
+from inclusief_inkopen.base.files import atomic_write
+from inclusief_inkopen.rules.catalogue import Catalogue
+from inclusief_inkopen.rules.loader import Parts, assemble, builtin_catalogue_dir, content_hash, read_parts, yaml_files
+from inclusief_inkopen.rules.ruletests import run_rule_tests
+
+
+def test_catalogue(catalogue: Catalogue) -> None:
+    """Run every rule test of the catalogue; raise ``CatalogueError`` naming each one that fails."""
+    problems = [
+        Problem(r.file, f"{r.criterion}.tests[{r.index}]", f"test {r.name!r} fails: {r.message}")
+        for r in run_rule_tests(catalogue)
+        if not r.passed
+    ]
+    if problems:
+        raise CatalogueError(problems)
+
+
+def _stamp(folders: Iterable[Path]) -> tuple[Any, ...]:
+    """What the files look like from outside: their names, sizes and modification times."""
+    stamp: list[Any] = []
+    for folder in folders:
+        for path in yaml_files(folder):
+            info = path.stat()
+            stamp.append((str(path), info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(stamp)
+
+
+@dataclasses.dataclass
+class _Kept:
+    stamp: tuple[Any, ...]
+    hashes: tuple[str, ...]
+    catalogue: Catalogue
+
+
+_KEPT: dict[tuple[Any, ...], _Kept] = {}
+# How often the built-in catalogue behind evaluate(tender) is looked at for changes.
+_LOOK_EVERY_S = 1.0
+
+
+def load_catalogue(
+    path: str | os.PathLike[str] | None = None,
+    layers: Iterable[str | os.PathLike[str]] = (),
+    *,
+    run_tests: bool = True,
+    trust_cache: bool = False,
+) -> Catalogue:
+    """Load, check and compile a catalogue folder (the built-in one by default) with optional layers over it, and
+    run its rule tests.
+
+    Raises ``CatalogueError`` listing every problem, each with file, criterion id and place. With
+    ``trust_cache`` the rule tests are skipped when this exact catalogue (by content hash) already passed them
+    with this exact engine code; ``validate`` and ``test-rules`` always run them.
+    """
+    root = Path(path) if path is not None else builtin_catalogue_dir()
+    layer_roots = [Path(p) for p in layers]
+    folders = [root, *layer_roots]
+    key = (str(root.resolve()), tuple(str(p.resolve()) for p in layer_roots), run_tests)
+    stamp = _stamp(f for f in folders if f.is_dir())
+    kept = _KEPT.get(key)
+    if kept is not None and kept.stamp == stamp:
+        return kept.catalogue
+    hashes = tuple(content_hash(f) if f.is_dir() else "" for f in folders)
+    if kept is not None and kept.hashes == hashes:  # touched, not changed
+        kept.stamp = stamp
+        return kept.catalogue
+
+    sha, layer_shas = hashes[0], hashes[1:]
+    entry = _cache_entry(sha, layer_shas) if run_tests else None
+    catalogue = None
+    if trust_cache and entry is not None:
+        parts = _read_cache_entry(entry)
+        if parts is not None:
+            try:
+                catalogue = assemble(parts, root, sha, layer_roots)
+            except CatalogueError:
+                catalogue = None
+    if catalogue is None:
+        parts = read_parts(root, layer_roots)
+        catalogue = assemble(parts, root, sha, layer_roots)
+        if run_tests:
+            test_catalogue(catalogue)
+            if entry is not None:
+                _write_cache_entry(entry, parts)
+    _KEPT[key] = _Kept(stamp, hashes, catalogue)
+    return catalogue
+
+
+_default: tuple[float, Catalogue] | None = None
+
+
+def default_catalogue() -> Catalogue:
+    """The built-in catalogue, checked and tested once per process; its files are looked at once a second at most."""
+    global _default
+    now = time.monotonic()
+    if _default is not None and now - _default[0] < _LOOK_EVERY_S:
+        return _default[1]
+    catalogue = load_catalogue(trust_cache=True)
+    _default = (now, catalogue)
+    return catalogue
+
+
+def forget() -> None:
+    """Drop every catalogue kept in this process (the disk cache stays)."""
+    global _default
+    _KEPT.clear()
+    _default = None
+
+
+# ------------------------------------------------------------------------------------------------ disk cache
+
+
+@cache
+def _engine_hash() -> str:
+    """The engine's own code and data: a rule test that passed with other code proves nothing for this one."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent.parent
+    for path in sorted([*package.rglob("*.py"), *package.glob("data/*")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("INCLUSIEF_INKOPEN_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "inclusief-inkopen"
+
+
+# Bump when the shape of what is remembered changes; old entries are then simply not found.
+_CACHE_FORMAT = "2"
+
+
+def _cache_entry(sha: str, layer_shas: tuple[str, ...]) -> Path | None:
+    """Where a checked and tested catalogue is remembered: keyed by its files, its layers and the engine's code.
+
+    Rule tests that passed with other files or other code prove nothing for these, so any change to either
+    gives another key and the catalogue is read, checked and tested again.
+    """
+    if not sha or not all(layer_shas):
+        return None
+    key = hashlib.sha256("\0".join([_CACHE_FORMAT, sha, *layer_shas, _engine_hash()]).encode()).hexdigest()
+    return cache_dir() / "catalogues" / f"{key}.pickle"
+
+
+class _CatalogueUnpickler(pickle.Unpickler):
+    """Rebuilds only our own catalogue models and a few plain types; anything else in the file is refused.
+
+    The cache lives in the user's own folder, but a file that names any other class or function (as a
+    tampered pickle would, to run code) is treated as damaged, never executed.
+    """
+
+    _PLAIN: ClassVar[set[tuple[str, str]]] = {
+        ("datetime", "date"),
+        ("builtins", "frozenset"),
+        ("builtins", "set"),
+        ("pathlib", "PosixPath"),
+        ("pathlib", "WindowsPath"),
+        ("pathlib", "PurePosixPath"),
+    }
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self._PLAIN:
+            return super().find_class(module, name)
+        if module.startswith("inclusief_inkopen."):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (issubclass(found, BaseModel) or dataclasses.is_dataclass(found)):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a catalogue")
+
+
+def _read_cache_entry(entry: Path) -> Parts | None:
+    try:
+        with entry.open("rb") as handle:
+            parts = _CatalogueUnpickler(handle).load()
+    except Exception:  # missing or damaged: read the files instead
+        return None
+    return parts if isinstance(parts, Parts) else None
+
+
+def _write_cache_entry(entry: Path, parts: Parts) -> None:
+    try:  # a cache that cannot be written only costs time
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(entry, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, pickle.PicklingError):
+        pass

@@ -1,0 +1,465 @@
+"""Decisions without words: which criteria apply to a tender on a date, and the predicates that decided it.
+
+``decide(profile, catalogue, on)`` returns ``Decisions``: per criterion in force its truth (applies, does not,
+undetermined), the criterion that overrides it if any, and reason records (``conditions.Reason``: the fact, the
+operator, the expected value or parameter, and whether it held). No sentence, label or wording is made here; the
+advice renders those when it is read (``inclusief_inkopen.advice``).
+
+Speed comes from compiling, not from remembering: the conditions of all criteria in force are compiled together
+into one Python function that computes every predicate once (a predicate shared by several criteria too) and
+combines them in Kleene logic. The source of that function is generated from the checked condition trees only.
+No text from a catalogue file is ever part of it: every operand (values, field and parameter names, lists) is
+handed to the function as a constant in its namespace, and the source holds nothing but generated local names,
+operators and the indexes of those constants. Reason records are built from the computed predicate truths when
+someone asks for them, by the same rules as the reference interpreter (``conditions.compile_condition``), which
+the tests hold the compiled function to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from inclusief_inkopen.base.errors import EvaluationError, Problem
+from inclusief_inkopen.base.parameters import ParameterValue
+from inclusief_inkopen.rules.catalogue import STATUS_ORDER, Catalogue, CompiledCriterion, Criterion
+from inclusief_inkopen.rules.conditions import AnyOf, Context, ListRef, Node, Not, ParamRef, Predicate, Reason, Truth
+from inclusief_inkopen.tender.facts import REQUIRED_PARAMETERS, DerivedFact, derive
+from inclusief_inkopen.tender.profile import TenderProfile
+
+THEME_ORDER = {
+    theme: i
+    for i, theme in enumerate(Criterion.model_fields["theme"].annotation.__args__)  # type: ignore[union-attr]
+}
+
+# run(facts, parameter values) -> (truth of each condition, truth of each predicate, reason records of each
+# condition: a bit mask over its predicate nodes, those that decided it)
+Program = Callable[
+    [Mapping[str, Any], Sequence[Any]],
+    tuple[tuple[Truth, ...], tuple[Truth, ...], tuple[int, ...]],
+]
+
+
+def parameter_values(catalogue: Catalogue, on: dt.date, names: Iterable[str]) -> dict[str, ParameterValue]:
+    """The values in force on ``on``; a parameter with none is an error that names its file and validity."""
+    values: dict[str, ParameterValue] = {}
+    problems = []
+    for name in sorted(set(names)):
+        value = catalogue.parameters[name].value_at(on)
+        if value is None:
+            problems.append(
+                Problem(
+                    f"{catalogue.root}/parameters/{name}.yaml" if catalogue.root else name,
+                    "values",
+                    f"no value in force on {on.isoformat()}; the parameter holds "
+                    f"{catalogue.parameters[name].validity()}",
+                )
+            )
+        else:
+            values[name] = value
+    if problems:
+        raise EvaluationError(problems)
+    return values
+
+
+# ------------------------------------------------------------------------------------------------ compiling
+
+
+def _operand_key(operand: Any) -> Any:
+    # True == 1 and 1 == 1.0 in Python; a shared predicate must be the same predicate, so types are part of the key.
+    if isinstance(operand, tuple):
+        return tuple((x.__class__, x) for x in operand)
+    return (operand.__class__, operand)
+
+
+class _Compiler:
+    """Writes the source of one program; every operand goes into ``namespace``, never into the source."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {}
+        self.fields: dict[str, str] = {}
+        self.params: list[str] = []
+        self.predicates: dict[Any, int] = {}
+        self.node_index: dict[int, int] = {}
+        self.prefixes: dict[int, tuple[str, ...]] = {}
+        self.nodes = 0
+
+    def constant(self, value: Any) -> str:
+        name = f"k{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def fact(self, field: str) -> str:
+        local = self.fields.get(field)
+        if local is None:
+            local = self.fields[field] = f"v{len(self.fields)}"
+            self.lines.append(f"    {local} = f[{self.constant(field)}]")
+        return local
+
+    def operand(self, node: Predicate, lists: Mapping[str, frozenset[str]]) -> str:
+        operand = node.operand
+        if isinstance(operand, ParamRef):
+            if operand.name not in self.params:
+                self.params.append(operand.name)
+            return f"p[{self.params.index(operand.name)}]"
+        if isinstance(operand, ListRef):  # only ``prefix`` takes a list
+            return self.constant(tuple(sorted(lists[operand.name])))
+        if node.op == "prefix":
+            return self.constant(operand if isinstance(operand, tuple) else (operand,))
+        if node.op in ("contains_any", "contains_all"):
+            return self.constant(frozenset(operand))
+        return self.constant(operand)
+
+    def predicate(self, node: Predicate, lists: Mapping[str, frozenset[str]]) -> int:
+        key = (node.field, node.op, _operand_key(node.operand))
+        index = self.predicates.get(key)
+        if node.op == "prefix":
+            operand = node.operand
+            self.prefixes[id(node)] = (
+                tuple(sorted(lists[operand.name]))
+                if isinstance(operand, ListRef)
+                else (operand if isinstance(operand, tuple) else (operand,))
+            )
+        if index is not None:
+            self.node_index[id(node)] = index
+            return index
+        v = self.fact(node.field)
+        k = self.operand(node, lists)
+        test = {
+            "eq": f"{v} == {k}",
+            "in": f"{v} in {k}",
+            "gt": f"{v} > {k}",
+            "gte": f"{v} >= {k}",
+            "lt": f"{v} < {k}",
+            "lte": f"{v} <= {k}",
+            "contains_any": f"not {k}.isdisjoint({v})",
+            "contains_all": f"{k}.issubset({v})",
+            "not_empty": f"bool({v}) is {k}",
+            "is_true": f"{v} is {k}",
+            "prefix": f"any(c.startswith({k}) for c in {v})",
+        }[node.op]
+        index = self.predicates[key] = self.node_index[id(node)] = len(self.predicates)
+        self.lines.append(f"    t{index} = None if {v} is None else {test}")
+        return index
+
+    def node(self, node: Node, lists: Mapping[str, frozenset[str]], leaves: list[Predicate]) -> tuple[str, str]:
+        """The locals (or literals) that hold the node's truth and its reason records.
+
+        The records of a condition are a bit mask over its predicate nodes (``leaves``, in the order met): bit j
+        set means the j-th predicate helped decide it. Small integers cost no allocation, where tuples would.
+        """
+        if isinstance(node, Predicate):
+            leaves.append(node)
+            return f"t{self.predicate(node, lists)}", str(1 << (len(leaves) - 1))
+        if isinstance(node, Not):
+            inner, reasons = self.node(node.child, lists, leaves)
+            local = self.local(f"None if {inner} is None else not {inner}")
+            return local, reasons
+        children = [self.node(child, lists, leaves) for child in node.children]
+        decisive, other = ("True", "False") if isinstance(node, AnyOf) else ("False", "True")
+        settled = " or ".join(f"{t} is {decisive}" for t, _ in children)
+        unknown = " or ".join(f"{t} is None" for t, _ in children)
+        local = self.local(f"{decisive} if {settled} else (None if {unknown} else {other})")
+        # As the reference interpreter: the children that settled the outcome (or left it open) explain it;
+        # an outcome that needed every child is explained by all of them.
+        masks = [m for _, m in children]
+        every = str(sum(int(m) for m in masks)) if all(m.isdigit() for m in masks) else " | ".join(masks)
+        chosen = " | ".join(f"({m} if {t} is {local} else 0)" for t, m in children)
+        reasons = f"r{local[1:]}"
+        self.lines.append(f"    {reasons} = {every} if {local} is {other} else {chosen}")
+        return local, reasons
+
+    def local(self, expression: str) -> str:
+        local = f"n{self.nodes}"
+        self.nodes += 1
+        self.lines.append(f"    {local} = {expression}")
+        return local
+
+
+@dataclass(frozen=True)
+class _Program:
+    run: Program
+    parameters: tuple[str, ...]
+    # Where each predicate node's truth is in what ``run`` returns, and the prefixes a ``prefix`` node tests; by
+    # the node's identity (the nodes are the catalogue's own, which holds the program).
+    nodes: dict[int, int]
+    prefixes: dict[int, tuple[str, ...]]
+    # Per condition, its predicate nodes in the order of the bits of its reason records.
+    leaves: tuple[tuple[Predicate, ...], ...]
+    source: str
+
+
+def compile_program(conditions: Sequence[Node], lists: Mapping[str, frozenset[str]]) -> _Program:
+    """One function ``run(facts, parameter_values)`` that returns the truth of every condition, of every predicate,
+    and each condition's reason records.
+
+    ``conditions`` must have passed ``check_condition``: only known fields, operators, parameters and lists.
+    """
+    c = _Compiler()
+    leaves: list[list[Predicate]] = [[] for _ in conditions]
+    results = [c.node(node, lists, leaves[i]) for i, node in enumerate(conditions)]
+    predicates = [f"t{i}" for i in range(len(c.predicates))]
+    truths = "".join(f"{t}, " for t, _ in results)
+    reasons = "".join(f"{r}, " for _, r in results)
+    source = "\n".join(
+        [
+            "def run(f, p):",
+            *c.lines,
+            f"    return ({truths}), ({''.join(t + ', ' for t in predicates)}), ({reasons})",
+        ]
+    )
+    namespace = dict(c.namespace)
+    # The source holds only names this compiler made up; builtins are limited to the two the tests use.
+    namespace["__builtins__"] = {"any": any, "bool": bool}
+    exec(compile(source, "<inclusief-inkopen conditions>", "exec"), namespace)
+    return _Program(
+        namespace["run"], tuple(c.params), c.node_index, c.prefixes, tuple(tuple(x) for x in leaves), source
+    )
+
+
+# ------------------------------------------------------------------------------------------------ deciding
+
+
+def _sort_key(c: CompiledCriterion) -> tuple[int, int, str]:
+    crit = c.criterion
+    return STATUS_ORDER[crit.status], THEME_ORDER[crit.theme], crit.id
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What deciding on one date needs: the criteria in force in advice order, their program, the parameters."""
+
+    on: dt.date
+    criteria: tuple[CompiledCriterion, ...]
+    program: _Program
+    parameters: dict[str, ParameterValue]
+    arguments: tuple[Any, ...]
+    # The criteria that override others, by their place in ``criteria``.
+    overriders: tuple[tuple[int, Criterion], ...]
+
+
+# A catalogue keeps at most this many plans (one per date asked for) and programs (one per set of criteria in
+# force; dates share them). Both depend on the catalogue and the date only, never on a tender.
+_PLAN_LIMIT = 64
+
+
+def plan(catalogue: Catalogue, on: dt.date) -> Plan:
+    plans: dict[Any, Any] = catalogue.plans
+    found = plans.get(on)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    in_force = tuple(sorted((c for c in catalogue.criteria.values() if c.criterion.in_force(on)), key=_sort_key))
+    ids = tuple(c.criterion.id for c in in_force)
+    program = plans.get(ids)
+    if program is None:
+        program = compile_program([c.criterion.applies_when for c in in_force], catalogue.lists)
+    needed = set(REQUIRED_PARAMETERS).union(*(c.parameters for c in in_force))
+    values = parameter_values(catalogue, on, needed)
+    made = Plan(
+        on,
+        in_force,
+        program,
+        values,
+        tuple(values[name].value for name in program.parameters),
+        tuple((i, c.criterion) for i, c in enumerate(in_force) if c.criterion.overrides),
+    )
+    if len(plans) >= 2 * _PLAN_LIMIT:
+        plans.clear()
+    plans[ids] = program
+    plans[on] = made
+    return made
+
+
+def facts_of(
+    profile: TenderProfile, catalogue: Catalogue, values: Mapping[str, ParameterValue]
+) -> tuple[dict[str, Any], dict[str, DerivedFact]]:
+    """What rules read: the tender's own fields and the facts derived from them."""
+    derived = derive(profile, values, catalogue.lists)
+    facts = profile.__dict__.copy()
+    for name, fact in derived.items():
+        facts[name] = fact.value
+    return facts, derived
+
+
+def context_for(profile: TenderProfile, catalogue: Catalogue, on: dt.date) -> tuple[Context, dict[str, DerivedFact]]:
+    """What the rules read for this tender on this date, for the reference interpreter (``compile_condition``):
+    its fields, the derived facts, every parameter that has a value on that date, and the lists."""
+    values = {name: value for name, p in catalogue.parameters.items() if (value := p.value_at(on)) is not None}
+    facts, derived = facts_of(profile, catalogue, parameter_values(catalogue, on, REQUIRED_PARAMETERS) | values)
+    return Context(facts, values, catalogue.lists), derived
+
+
+def _resolve(
+    node: Predicate, values: Mapping[str, ParameterValue], lists: Mapping[str, frozenset[str]]
+) -> tuple[Any, str | None, ParameterValue | None]:
+    operand = node.operand
+    if isinstance(operand, ParamRef):
+        value = values[operand.name]
+        return value.value, operand.name, value
+    if isinstance(operand, ListRef):
+        return lists[operand.name], operand.name, None
+    if node.op == "prefix" and isinstance(operand, str):
+        return (operand,), None, None
+    return operand, None, None
+
+
+class Decision:
+    """One criterion in force: does it apply to this tender (``truth``), and why (``reasons``)."""
+
+    __slots__ = ("_decisions", "_index", "criterion", "overridden_by", "records", "truth")
+
+    def __init__(
+        self,
+        criterion: Criterion,
+        truth: Truth,
+        records: int,
+        decisions: Decisions,
+        index: int,
+        overridden_by: str | None,
+    ) -> None:
+        self.criterion = criterion
+        self._index = index
+        self.truth = truth
+        self.records = records
+        self.overridden_by = overridden_by
+        self._decisions = decisions
+
+    @property
+    def id(self) -> str:
+        return self.criterion.id
+
+    @property
+    def reasons(self) -> list[Reason]:
+        """The predicates that decided it, as the reference interpreter selects them: for ``all`` and ``any`` the
+        children that settled the outcome (or left it open), otherwise all of them."""
+        return [self._decisions.reason(node) for node in self._decisions.leaves(self)]
+
+    @property
+    def missing(self) -> list[str]:
+        """The facts an undetermined criterion waits for."""
+        return sorted({r.field for r in self.reasons if r.holds is None}) if self.truth is None else []
+
+    def __repr__(self) -> str:
+        by = f" overridden by {self.overridden_by}" if self.overridden_by else ""
+        return f"<Decision {self.criterion.id} {self.truth}{by}>"
+
+
+class Decisions:
+    """Every criterion in force on ``on`` decided for one tender, in advice order (status, theme, id).
+
+    ``truths`` holds the verdicts in that order; ``decisions`` gives each as a ``Decision`` with its reasons.
+    """
+
+    __slots__ = (
+        "_decisions",
+        "_overridden",
+        "_plan",
+        "_predicates",
+        "catalogue",
+        "derived",
+        "facts",
+        "profile",
+        "records",
+        "truths",
+    )
+
+    def __init__(
+        self,
+        profile: TenderProfile,
+        catalogue: Catalogue,
+        plan: Plan,
+        facts: dict[str, Any],
+        derived: dict[str, DerivedFact],
+        truths: tuple[Truth, ...],
+        predicates: tuple[Truth, ...],
+        records: tuple[int, ...],
+        overridden: dict[str, str],
+    ) -> None:
+        self.profile = profile
+        self.catalogue = catalogue
+        self.facts = facts
+        self.derived = derived
+        self.truths = truths
+        self.records = records
+        self._plan = plan
+        # The truth of every distinct predicate: the reason records are read from these.
+        self._predicates = predicates
+        self._overridden = overridden
+        self._decisions: list[Decision] | None = None
+
+    @property
+    def on(self) -> dt.date:
+        return self._plan.on
+
+    @property
+    def parameters(self) -> dict[str, ParameterValue]:
+        """The parameter values in force on the date that the criteria and the derived facts read."""
+        return self._plan.parameters
+
+    @property
+    def decisions(self) -> list[Decision]:
+        if self._decisions is None:
+            overridden = self._overridden
+            self._decisions = [
+                Decision(c.criterion, t, r, self, i, overridden.get(c.criterion.id) if t is True else None)
+                for i, (c, t, r) in enumerate(zip(self._plan.criteria, self.truths, self.records, strict=True))
+            ]
+        return self._decisions
+
+    def applying(self) -> list[Decision]:
+        """The criteria that apply and are not overridden: the suggestions."""
+        return [d for d in self.decisions if d.truth is True and d.overridden_by is None]
+
+    def ids(self) -> list[str]:
+        """The ids of the criteria that apply and are not overridden, without making a ``Decision`` for each."""
+        overridden = self._overridden
+        return [
+            c.criterion.id
+            for c, t in zip(self._plan.criteria, self.truths, strict=True)
+            if t is True and c.criterion.id not in overridden
+        ]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.decisions)
+
+    def __len__(self) -> int:
+        return len(self.truths)
+
+    def leaves(self, decision: Decision) -> list[Predicate]:
+        """The predicate nodes a decision's reason records point at."""
+        mask = decision.records
+        return [node for j, node in enumerate(self._plan.program.leaves[decision._index]) if mask >> j & 1]
+
+    def reason(self, node: Predicate) -> Reason:
+        """A reason record in full: the predicate, the fact's value for this tender, and whether it held."""
+        actual = self.facts.get(node.field)
+        expected, pname, pvalue = _resolve(node, self._plan.parameters, self.catalogue.lists)
+        if actual is None:
+            return Reason(node.path, node.field, node.op, None, expected, None, pname, pvalue)
+        program = self._plan.program
+        holds = self._predicates[program.nodes[id(node)]]
+        matched: tuple[Any, ...] = ()
+        if node.op == "contains_any":
+            matched = tuple(v for v in actual if v in expected)
+        elif node.op == "prefix":
+            prefixes = program.prefixes[id(node)]
+            matched = tuple(code for code in actual if code.startswith(prefixes))
+        if actual.__class__ is list:
+            actual = tuple(actual)
+        return Reason(node.path, node.field, node.op, actual, expected, holds, pname, pvalue, matched)
+
+
+def decide(profile: TenderProfile, catalogue: Catalogue, on: dt.date) -> Decisions:
+    """Decide every criterion in force on ``on`` for the tender."""
+    p = plan(catalogue, on)
+    facts, derived = facts_of(profile, catalogue, p.parameters)
+    truths, predicates, records = p.program.run(facts, p.arguments)
+    overridden: dict[str, str] = {}
+    for i, criterion in p.overriders:  # later criteria win, as in advice order
+        if truths[i] is True:
+            for other in criterion.overrides:
+                overridden[other] = criterion.id
+    return Decisions(profile, catalogue, p, facts, derived, truths, predicates, records, overridden)
