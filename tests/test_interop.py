@@ -22,7 +22,7 @@ from inclusief_inkopen.advice.evaluate import evaluate
 from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.cli import main
 from inclusief_inkopen.notices.compare import compare
-from inclusief_inkopen.notices.notice import import_notice, read_notice, to_tender
+from inclusief_inkopen.notices.importing import import_notice, read_notice, to_tender
 from inclusief_inkopen.notices.scan import indicators, scan
 from inclusief_inkopen.rules.catalogue import AccessibilityCode, ReservedCode, SocialObjective, StrategicCode
 from inclusief_inkopen.tender.profile import load_tender, parse_tender
@@ -588,7 +588,7 @@ def test_a_json_file_that_is_not_utf8_is_a_row_with_its_error_in_a_scan(tmp_path
 
 
 def test_a_guess_from_a_cpv_code_names_the_code_with_its_label() -> None:
-    from inclusief_inkopen.notices.notice import _guesses
+    from inclusief_inkopen.notices.importing import _guesses
 
     (guess,) = _guesses(["72413000"])
     assert guess.field == "digital" and guess.value == ["website"]

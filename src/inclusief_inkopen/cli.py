@@ -285,7 +285,7 @@ def _is_notice(path: str) -> bool:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from inclusief_inkopen.notices.notice import import_notice, to_yaml
+    from inclusief_inkopen.notices.importing import import_notice, to_yaml
 
     imported = import_notice(args.notice)
     text = imported.model_dump_json(indent=2) + "\n" if args.format == "json" else to_yaml(imported, args.lang)
@@ -298,7 +298,7 @@ def _advice_for(path: str, args: argparse.Namespace) -> tuple[Any, Any]:
     from inclusief_inkopen.advice.evaluate import evaluate
     from inclusief_inkopen.base.errors import TenderError
     from inclusief_inkopen.base.files import load_document
-    from inclusief_inkopen.notices.notice import import_notice
+    from inclusief_inkopen.notices.importing import import_notice
     from inclusief_inkopen.tender.profile import load_tender, parse_tender
 
     if not _is_notice(path):

@@ -75,7 +75,7 @@ def scan_file(path: Path, on: dt.date | None = None) -> list[dict[str, str]]:
     """The rows for one file: one per contracting process (an OCDS package may hold several)."""
     from inclusief_inkopen.advice.evaluate import evaluate
     from inclusief_inkopen.notices.compare import compare, expected_codes
-    from inclusief_inkopen.notices.notice import read_notices, to_tender
+    from inclusief_inkopen.notices.importing import read_notices, to_tender
 
     try:
         notices = read_notices(path)

@@ -1,0 +1,282 @@
+"""Importing a notice: read a file of either format and turn the notice into a draft tender profile.
+
+``to_tender`` separates what the notice tells for sure, what it cannot tell (questions for the buyer), and
+guesses from CPV codes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from inclusief_inkopen.advice.reasons import question
+from inclusief_inkopen.base import cpv as cpv_codes
+from inclusief_inkopen.base.errors import InputError
+from inclusief_inkopen.base.files import MAX_NOTICE_BYTES, read_bytes
+from inclusief_inkopen.base.text import Text
+from inclusief_inkopen.notices.eforms import read_eforms
+from inclusief_inkopen.notices.notice import Duration, Notice, _Model, only_one
+from inclusief_inkopen.notices.ocds import read_all
+
+
+class Guess(_Model):
+    field: str
+    value: Any
+    because: Text
+
+
+class Imported(_Model):
+    """A draft tender profile from a notice: facts, questions for the buyer and marked guesses."""
+
+    notice: Notice
+    tender: dict[str, Any]
+    questions: dict[str, Text]
+    guesses: list[Guess]
+    warnings: list[str]
+
+    @property
+    def complete(self) -> bool:
+        """True when the draft has every field a tender profile requires."""
+        return all(k in self.tender for k in ("title", "nature", "estimated_value_eur"))
+
+
+# eForms procedure types (BT-105) that have a procedure of the Aanbestedingswet as their counterpart.
+PROCEDURES = {
+    "open": "open",
+    "restricted": "restricted",
+    "neg-w-call": "competitive-negotiation",
+    "comp-dial": "competitive-dialogue",
+    "innovation": "innovation-partnership",
+    "neg-wo-call": "negotiated-without-publication",
+    "ocds:open": "open",
+}
+# Buyer legal types (BT-11). Directive 2014/24/EU art. 2(1)(2)-(3): only the central government authorities of
+# Annex I are "central"; every other contracting authority, bodies governed by public law included, is
+# "sub-central". Public undertakings and entities with special rights fall under the utilities directive (other
+# thresholds); EU institutions and international organisations under neither, so those are asked, not assumed.
+AUTHORITY = {
+    "cga": "central",
+    "ra": "sub-central",
+    "la": "sub-central",
+    "body-pl": "sub-central",
+    "body-pl-cga": "sub-central",
+    "body-pl-ra": "sub-central",
+    "body-pl-la": "sub-central",
+    "org-sub": "sub-central",
+    "org-sub-cga": "sub-central",
+    "org-sub-ra": "sub-central",
+    "org-sub-la": "sub-central",
+}
+NATURES = {"works": "works", "supplies": "supplies", "services": "services"}
+_MONTH_DAYS = 365.25 / 12
+
+# Fields no notice tells; asked in this order.
+ASK_ALWAYS = ("end_users", "digital", "physical", "people_facing", "staffing", "labour_share", "supply_chain_risk")
+
+# Sound guesses from the CPV code's significant digits: (prefix, field, value). Own mapping, from the labels of
+# the CPV 2008 codes named; a guess is shown to the buyer, never written into the profile as a fact.
+CPV_GUESSES: tuple[tuple[str, str, str], ...] = (
+    ("72413", "digital", "website"),
+    ("72212", "digital", "software"),
+    ("48", "digital", "software"),
+    ("302", "digital", "hardware"),
+    ("3021", "supply_chain_risk", "workplace-ict"),
+    ("322", "digital", "telecom"),
+    ("642", "digital", "telecom"),
+    ("642", "supply_chain_risk", "connectivity"),
+    ("4521", "physical", "building"),
+    ("45233", "physical", "public-space"),
+    ("45112711", "physical", "public-space"),
+    ("391", "physical", "furniture"),
+    ("341", "physical", "vehicles"),
+    ("79952", "physical", "events"),
+    ("181", "supply_chain_risk", "workwear"),
+    ("555", "supply_chain_risk", "catering"),
+    ("093", "supply_chain_risk", "energy"),
+    ("3019", "supply_chain_risk", "office-supplies"),
+    ("301976", "supply_chain_risk", "paper-and-print"),
+    ("798", "supply_chain_risk", "paper-and-print"),
+    ("796", "staffing", "true"),
+)
+
+
+def _months(duration: Duration | None) -> int | None:
+    if duration is None or duration.value <= 0:
+        return None
+    factor = {"DAY": 1 / _MONTH_DAYS, "WEEK": 7 / _MONTH_DAYS, "MONTH": 1, "YEAR": 12}.get(duration.unit or "")
+    if factor is None:
+        return None
+    return max(1, math.ceil(round(duration.value * factor, 6)))
+
+
+def _number(amount: float) -> int | float:
+    return int(amount) if float(amount).is_integer() else amount
+
+
+def _value(notice: Notice, warnings: list[str]) -> int | float | None:
+    """The estimated value in euro: the procedure's, or the sum over lots when every lot states one."""
+    if notice.value is not None:
+        values = [notice.value]
+        where = "BT-27-Procedure" if notice.format == "eforms" else "tender.value"
+    else:
+        values = [lot.value for lot in notice.lots if lot.value is not None]
+        if not values or len(values) < len(notice.lots):
+            if values:
+                warnings.append(
+                    f"only {len(values)} of {len(notice.lots)} lots state an estimated value; the total is not known"
+                )
+            return None
+        where = "the sum of the lots' BT-27-Lot" if notice.format == "eforms" else "the sum of tender.lots[].value"
+    currencies = {v.currency for v in values}
+    if currencies != {"EUR"}:
+        named = ", ".join(sorted(str(c) for c in currencies))
+        total = sum(v.amount for v in values)
+        warnings.append(
+            f"estimated value {_number(total)} {named} ({where}) is not in euro; not converted, give the value in euro"
+        )
+        return None
+    return _number(round(sum(v.amount for v in values), 2))
+
+
+def _cpv(notice: Notice, warnings: list[str]) -> list[str]:
+    codes: list[str] = []
+    for raw in [*notice.cpv, *(code for lot in notice.lots for code in lot.cpv)]:
+        try:
+            code = cpv_codes.validate(raw)
+        except cpv_codes.InvalidCPV as exc:
+            warnings.append(f"CPV code left out: {exc}")
+            continue
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _guesses(codes: list[str]) -> list[Guess]:
+    found: dict[tuple[str, str], list[str]] = {}
+    for code in codes:
+        for prefix, field, value in CPV_GUESSES:
+            if code.startswith(prefix):
+                found.setdefault((field, value), []).append(code)
+    by_field: dict[str, list[tuple[str, list[str]]]] = {}
+    for (field, value), sources in found.items():
+        by_field.setdefault(field, []).append((value, sources))
+    guesses = []
+    for field, values in sorted(by_field.items()):
+        sources = sorted({c for _, cs in values for c in cs})
+        value: Any = True if field == "staffing" else sorted(v for v, _ in values)
+        listed_nl = ", ".join(cpv_codes.describe(c, "nl") for c in sources)
+        listed_en = ", ".join(cpv_codes.describe(c, "en") for c in sources)
+        guesses.append(
+            Guess(
+                field=field,
+                value=value,
+                because=Text(
+                    nl=f"gok op grond van CPV {listed_nl}; controleer dit",
+                    en=f"guess from CPV {listed_en}; please check",
+                ),
+            )
+        )
+    return guesses
+
+
+def to_tender(notice: Notice) -> Imported:
+    """Turn what a notice declares into a draft tender profile, with questions for what it cannot tell."""
+    warnings = list(notice.warnings)
+    tender: dict[str, Any] = {}
+    title = notice.title or next((lot.title for lot in notice.lots if lot.title), None)
+    if title:
+        tender["title"] = title.strip()[:500]
+    nature = notice.nature or next((lot.nature for lot in notice.lots if lot.nature), None)
+    if nature in NATURES:
+        tender["nature"] = NATURES[nature]
+    elif nature:
+        warnings.append(f"main nature {nature!r} is not works, supplies or services")
+    value = _value(notice, warnings)
+    if value is not None:
+        tender["estimated_value_eur"] = value
+    codes = _cpv(notice, warnings)
+    if codes:
+        tender["cpv"] = codes
+    authorities = {AUTHORITY.get(t) for t in notice.buyer_legal_types}
+    if len(authorities) == 1 and None not in authorities:
+        tender["authority"] = authorities.pop()
+    elif notice.buyer_legal_types:
+        warnings.append(
+            f"buyer legal type {', '.join(notice.buyer_legal_types)}: central or sub-central threshold is not clear"
+        )
+    if notice.procedure in PROCEDURES:
+        tender["procedure"] = PROCEDURES[notice.procedure]
+    elif notice.procedure:
+        warnings.append(f"procedure {notice.procedure!r} has no counterpart in the tender profile")
+    months = [m for m in (_months(lot.duration) for lot in notice.lots) if m is not None]
+    if months:
+        tender["duration_months"] = min(max(months), 1200)
+    lots = [lot for lot in notice.lots if lot.scheme == "Lot" and not lot.implicit]
+    if lots:
+        tender["lots"] = min(len(lots), 10000)
+
+    asked = [f for f in ("title", "nature", "estimated_value_eur", "cpv", "authority", "procedure") if f not in tender]
+    asked += [f for f in ("duration_months", "lots") if f not in tender] + list(ASK_ALWAYS)
+    return Imported(
+        notice=notice,
+        tender=tender,
+        questions={field: question(field) for field in asked},
+        guesses=_guesses(codes),
+        warnings=warnings,
+    )
+
+
+def read_notices(path: str | os.PathLike[str]) -> list[Notice]:
+    """Every contracting process in a file, by content: one for an eForms notice (XML), one or more for OCDS
+    (a release, record or package, JSON)."""
+    name = str(Path(path))
+    data = read_bytes(path, MAX_NOTICE_BYTES)
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start == b"<":
+        return [read_eforms(data, name)]
+    if start in (b"{", b"["):
+        return read_all(data, name)
+    raise InputError.single(name, "", "expected an eForms notice (XML) or OCDS data (JSON); this is neither")
+
+
+def read_notice(path: str | os.PathLike[str]) -> Notice:
+    """The one contracting process in a notice file."""
+    return only_one(read_notices(path), str(Path(path)))
+
+
+def import_notice(path: str | os.PathLike[str]) -> Imported:
+    """Read a notice and turn it into a draft tender profile."""
+    return to_tender(read_notice(path))
+
+
+def to_yaml(imported: Imported, lang: Literal["nl", "en"] = "nl") -> str:
+    """The draft tender profile as YAML, with the questions, guesses and warnings as comments above it."""
+    import yaml
+
+    n = imported.notice
+    head = {"nl": "Concept-tenderprofiel uit", "en": "Draft tender profile from"}[lang]
+    lines = [f"# {head} {n.file or '?'} ({n.format}{', ' + n.id if n.id else ''})"]
+    if imported.warnings:
+        lines.append("# " + {"nl": "Let op:", "en": "Note:"}[lang])
+        lines += [f"#   - {w}" for w in imported.warnings]
+    guesses = {g.field: g for g in imported.guesses}
+    if imported.questions:
+        lines.append(
+            "# "
+            + {
+                "nl": "Vragen voor de inkoper (vul de velden hieronder aan):",
+                "en": "Questions for the buyer (add the fields below):",
+            }[lang]
+        )
+        for field, text in imported.questions.items():
+            lines.append(f"#   {field}: {text.get(lang)}")
+            if field in guesses:
+                g = guesses[field]
+                lines.append(f"#     {json.dumps(g.value)}  <- {g.because.get(lang)}")
+    body = (
+        yaml.safe_dump(imported.tender, allow_unicode=True, sort_keys=False, width=120) if imported.tender else "{}\n"
+    )
+    return "\n".join(lines) + "\n" + body

@@ -1,0 +1,141 @@
+"""The house: rooms that import only the rooms below them, and a decision compiler that never runs data.
+
+The import contracts live in ``pyproject.toml`` ([tool.importlinter]) and are checked by ``lint-imports`` here, so
+CI fails on a new arrow against the flow; the second test plants one and shows that it is caught.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from inclusief_inkopen.rules.conditions import AllOf, Context, Predicate, compile_condition, parse_condition
+from inclusief_inkopen.rules.decide import compile_program, context_for, decide
+from inclusief_inkopen.tender.profile import parse_tender
+
+from .test_evaluate import profiles
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def _lint_imports(cwd: Path, src: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_rooms_import_only_downwards():
+    result = _lint_imports(ROOT, ROOT / "src")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_a_planted_back_arrow_breaks_the_build(tmp_path):
+    # The CPV vocabulary (base) reaching into the eForms reader (notices) was one of the import circles.
+    shutil.copytree(ROOT / "src" / "inclusief_inkopen", tmp_path / "src" / "inclusief_inkopen")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    cpv = tmp_path / "src" / "inclusief_inkopen" / "base" / "cpv.py"
+    cpv.write_text(
+        cpv.read_text() + "\n\ndef _back() -> None:\n    from inclusief_inkopen.notices import eforms  # noqa\n"
+    )
+    result = _lint_imports(tmp_path, tmp_path / "src")
+    assert result.returncode == 1, result.stdout
+    assert "inclusief_inkopen.base is not allowed to import inclusief_inkopen.notices" in result.stdout
+    assert "inclusief_inkopen.base.cpv -> inclusief_inkopen.notices.eforms" in result.stdout
+
+
+def test_reading_a_catalogue_does_not_run_its_tests(tmp_path):
+    shutil.copytree(ROOT / "src" / "inclusief_inkopen", tmp_path / "src" / "inclusief_inkopen")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    loader = tmp_path / "src" / "inclusief_inkopen" / "rules" / "loader.py"
+    loader.write_text(
+        loader.read_text() + "\n\ndef _back() -> None:\n    from inclusief_inkopen.rules import ruletests  # noqa\n"
+    )
+    result = _lint_imports(tmp_path, tmp_path / "src")
+    assert result.returncode == 1, result.stdout
+    assert "inclusief_inkopen.rules.loader -> inclusief_inkopen.rules.ruletests" in result.stdout
+
+
+# ------------------------------------------------------------------------------------------- the compiler
+
+HOSTILE = [
+    "'); import os; os.system('touch PWNED') #",
+    '"""\nimport os\nos.system("touch PWNED")\n"""',
+    "__import__('os').system('touch PWNED')",
+    "\\\n    raise SystemExit",
+    "{k0}",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_no_text_from_a_condition_becomes_source(hostile, tmp_path, monkeypatch):
+    # The compiler expects checked conditions; even an unchecked operand or field name must stay data.
+    monkeypatch.chdir(tmp_path)
+    nodes = [
+        Predicate("/a", "nature", "eq", hostile),
+        AllOf("/b", (Predicate("/b/0", "digital", "contains_any", (hostile, "website")),)),
+        Predicate("/c", hostile, "eq", "works"),
+    ]
+    program = compile_program(nodes, {})
+    assert hostile not in program.source and "PWNED" not in program.source
+    truths, _, records = program.run({"nature": hostile, "digital": ["website"], hostile: "works"}, ())
+    assert truths == (True, True, True) and records == (1, 1, 1)
+    truths, _, _ = program.run({"nature": "works", "digital": [], hostile: None}, ())
+    assert truths == (False, False, None)
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_the_generated_function_can_reach_no_builtin_beyond_the_two_it_uses():
+    program = compile_program([Predicate("/", "cpv", "prefix", ("45",))], {})
+    assert set(program.run.__globals__["__builtins__"]) == {"any", "bool"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profiles, st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
+def test_compiled_decisions_and_reasons_are_the_reference_interpreters(catalogue, data, on):
+    """The generated program must say what the interpreter of the condition language says: the same verdict
+    and the same reason records, for every criterion in force."""
+    profile = parse_tender(data)
+    decisions = decide(profile, catalogue, on)
+    ctx, _ = context_for(profile, catalogue, on)
+    context = Context({k: tuple(v) if isinstance(v, list) else v for k, v in ctx.facts.items()}, ctx.params, ctx.lists)
+    assert len(decisions) == sum(c.criterion.in_force(on) for c in catalogue.criteria.values())
+    for decision in decisions:
+        truth, reasons = compile_condition(decision.criterion.applies_when)(context)
+        assert decision.truth is truth, decision.id
+        assert decision.reasons == reasons, decision.id
+
+
+def test_a_condition_round_trips_through_the_compiler_for_every_operator(catalogue):
+    raw = {
+        "any": [
+            {"field": "estimated_value_eur", "gte": {"param": "eu-threshold/works"}},
+            {"field": "cpv", "prefix": {"list": "annex-xiv"}},
+            {"field": "digital", "contains_all": ["website", "app"]},
+            {"not": {"field": "end_users", "not_empty": True}},
+            {"field": "procedure", "in": ["open", "restricted"]},
+            {"field": "staffing", "is_true": True},
+            {"field": "labour_share", "lt": 0.5},
+        ]
+    }
+    node = parse_condition(raw)
+    program = compile_program([node], catalogue.lists)
+    on = dt.date(2026, 3, 1)
+    profile = parse_tender(
+        {"title": "t", "nature": "services", "estimated_value_eur": 10, "cpv": ["85311000"], "end_users": ["staff"]}
+    )
+    ctx, _ = context_for(profile, catalogue, on)
+    facts = {k: tuple(v) if isinstance(v, list) else v for k, v in ctx.facts.items()}
+    expected, _ = compile_condition(node)(Context(facts, ctx.params, ctx.lists))
+    truths, _, _ = program.run(ctx.facts, (ctx.params["eu-threshold/works"].value,))
+    assert truths == (expected,) and expected is True
