@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from inclusief_inkopen.advice.model import (
     ADVICE_FORMAT,
@@ -42,6 +44,26 @@ ENGINE = {"name": "inclusief-inkopen", "version": __version__}
 Langs = tuple[Lang, ...]
 
 
+_M = TypeVar("_M", bound=BaseModel)
+_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _make(model: type[_M], **values: Any) -> _M:
+    """A model from values that are valid already (catalogue data that passed validation, decisions), given in
+    full: what ``model_construct`` does, without its per-field search for aliases and defaults, which was most of
+    the cost of putting an advice into words. The tests validate every serialised advice against the models."""
+    # In the models' field order (the JSON follows it); a field left out is a KeyError here, not a gap in the JSON.
+    fields = _FIELDS.get(model)
+    if fields is None:
+        fields = _FIELDS[model] = tuple(model.model_fields)
+    made = model.__new__(model)
+    object.__setattr__(made, "__dict__", {name: values[name] for name in fields})
+    object.__setattr__(made, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made
+
+
 def _text(langs: Langs, say: Callable[[Lang], str]) -> Text:
     return Text.model_construct(**{lang: say(lang) for lang in langs})
 
@@ -61,16 +83,41 @@ def fill(text: Text, catalogue: Catalogue, on: dt.date, langs: Langs = LANGUAGES
 def _parameter_use(name: str | None, value: ParameterValue | None) -> ParameterUse | None:
     if name is None or value is None:
         return None
-    return ParameterUse.model_construct(name=name, value=value.value, valid_from=value.valid_from, source=value.source)
+    return _make(ParameterUse, name=name, value=value.value, valid_from=value.valid_from, source=value.source)
+
+
+# Renderings kept per catalogue: at most this many, then all are dropped (a long batch over varied tenders
+# must not grow them forever).
+_KEEP_LIMIT = 20_000
+
+
+def _kept(catalogue: Catalogue, key: Any, make: Callable[[], Any]) -> Any:
+    """``make()``, kept on the catalogue under ``key``: only for immutable renderings that depend on nothing but
+    the key and the catalogue."""
+    kept = catalogue.wording
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= _KEEP_LIMIT:
+            kept.clear()
+        found = kept[key] = make()
+    return found
 
 
 def reason_out(r: Reason, catalogue: Catalogue, langs: Langs = LANGUAGES) -> ReasonOut:
+    # The class of the fact's value is part of the key: 500000 and 500000.0 are equal in Python, not in JSON.
+    return _kept(  # type: ignore[no-any-return]
+        catalogue, ("reason", r, r.actual.__class__, langs), lambda: _reason_out(r, catalogue, langs)
+    )
+
+
+def _reason_out(r: Reason, catalogue: Catalogue, langs: Langs) -> ReasonOut:
     expected = r.expected
     if isinstance(expected, frozenset):  # a code list: name it rather than print thousands of codes
         expected = {"list": r.parameter}
     elif isinstance(expected, tuple):
         expected = list(expected)
-    return ReasonOut.model_construct(
+    return _make(
+        ReasonOut,
         path=r.path,
         field=r.field,
         op=r.op,
@@ -91,7 +138,8 @@ def _legal_basis(criterion: Criterion, catalogue: Catalogue, langs: Langs) -> li
         if ref.article:
             title = _text(langs, lambda lang, t=title, a=ref.article: f"{t.get(lang)}, art. {a}")
         out.append(
-            LegalBasisOut.model_construct(
+            _make(
+                LegalBasisOut,
                 source=ref.source,
                 kind=source.kind,
                 article=ref.article,
@@ -109,38 +157,43 @@ def _head(crit: Criterion, d: Decisions, langs: Langs, reasons: list[ReasonOut])
         "kind": crit.kind,
         "status": crit.status,
         "ambition": crit.ambition,
-        "title": fill(crit.title, d.catalogue, d.on, langs),
+        "title": _kept(
+            d.catalogue, ("title", crit.id, d.on, langs), lambda: fill(crit.title, d.catalogue, d.on, langs)
+        ),
         "reasons": reasons,
+    }
+
+
+def _wording(crit: Criterion, cat: Catalogue, on: dt.date, langs: Langs) -> dict[str, Any]:
+    """What a suggestion says whatever the tender: its wording on the date, legal basis and verification."""
+    return {
+        "text": fill(crit.text, cat, on, langs),
+        "legal_basis": _legal_basis(crit, cat, langs),
+        "verification": _pick(crit.verification, langs),
+        "roles": crit.roles,
+        "phase": crit.phase,
+        "eforms": crit.eforms,
+        "notes": _pick(crit.notes, langs) if crit.notes is not None else None,
     }
 
 
 def suggestion(decision: Decision, d: Decisions, langs: Langs = LANGUAGES) -> Suggestion:
     crit = decision.criterion
     cat = d.catalogue
-    return Suggestion.model_construct(
-        **_head(crit, d, langs, [reason_out(r, cat, langs) for r in decision.reasons]),
-        text=fill(crit.text, cat, d.on, langs),
-        legal_basis=_legal_basis(crit, cat, langs),
-        verification=_pick(crit.verification, langs),
-        roles=crit.roles,
-        phase=crit.phase,
-        eforms=crit.eforms,
-        notes=_pick(crit.notes, langs) if crit.notes is not None else None,
-    )
+    wording = _kept(cat, ("wording", crit.id, d.on, langs), lambda: _wording(crit, cat, d.on, langs))
+    return _make(Suggestion, **_head(crit, d, langs, [reason_out(r, cat, langs) for r in decision.reasons]), **wording)
 
 
 def not_applicable(decision: Decision, d: Decisions, langs: Langs = LANGUAGES) -> NotApplicable:
     reasons = [reason_out(r, d.catalogue, langs) for r in decision.reasons]
-    return NotApplicable.model_construct(
-        **_head(decision.criterion, d, langs, reasons), overridden_by=decision.overridden_by
-    )
+    return _make(NotApplicable, **_head(decision.criterion, d, langs, reasons), overridden_by=decision.overridden_by)
 
 
 def undetermined(decision: Decision, d: Decisions, langs: Langs = LANGUAGES) -> Undetermined:
     records = decision.reasons
     reasons = [reason_out(r, d.catalogue, langs) for r in records]
     missing = sorted({r.field for r in records if r.holds is None})
-    return Undetermined.model_construct(**_head(decision.criterion, d, langs, reasons), missing=missing)
+    return _make(Undetermined, **_head(decision.criterion, d, langs, reasons), missing=missing)
 
 
 def questions(items: Iterable[Undetermined], langs: Langs = LANGUAGES) -> list[Question]:
@@ -149,7 +202,7 @@ def questions(items: Iterable[Undetermined], langs: Langs = LANGUAGES) -> list[Q
         for field_name in u.missing:
             asked.setdefault(asked_field(field_name), []).append(u.id)
     return [
-        Question.model_construct(field=f, text=_pick(question(f), langs), criteria=sorted(set(ids)))
+        _make(Question, field=f, text=_pick(question(f), langs), criteria=sorted(set(ids)))
         for f, ids in sorted(asked.items())
     ]
 
@@ -172,14 +225,10 @@ def eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> Eforms
         if is_eforms_option(s.kind, s.status, "reserved_participation"):
             if e.reserved_participation:
                 options.append(
-                    EformsOption.model_construct(
-                        criterion=s.id, field="reserved_participation", value=e.reserved_participation
-                    )
+                    _make(EformsOption, criterion=s.id, field="reserved_participation", value=e.reserved_participation)
                 )
             for field in ("strategic_procurement", "social_objectives"):
-                options.extend(
-                    EformsOption.model_construct(criterion=s.id, field=field, value=v) for v in getattr(e, field)
-                )
+                options.extend(_make(EformsOption, criterion=s.id, field=field, value=v) for v in getattr(e, field))
             continue
         if e.reserved_participation:
             reserved.append(e.reserved_participation)
@@ -199,7 +248,8 @@ def eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> Eforms
         access_value = accessibility[0]
     if accessibility_pending and access_value != "inc":
         access_value = None
-    return EformsAdvice.model_construct(
+    return _make(
+        EformsAdvice,
         accessibility=access_value,
         strategic_procurement=sorted(strategic),
         social_objectives=sorted(social),
@@ -248,7 +298,8 @@ def derived_out(name: str, fact: DerivedFact, d: Decisions, langs: Langs = LANGU
             )
         return text
 
-    return DerivedOut.model_construct(
+    return _make(
+        DerivedOut,
         value=fact.value,
         inputs=list(fact.inputs),
         parameter=_parameter_use(fact.parameter, fact.parameter_value),
@@ -257,7 +308,8 @@ def derived_out(name: str, fact: DerivedFact, d: Decisions, langs: Langs = LANGU
 
 
 def catalogue_ref(cat: Catalogue) -> CatalogueRef:
-    return CatalogueRef.model_construct(
+    return _make(
+        CatalogueRef,
         name=cat.info.name,
         version=cat.info.version,
         sha256=cat.sha256,
@@ -296,13 +348,20 @@ def document(d: Decisions, langs: Langs = LANGUAGES) -> AdviceDocument:
             open_items.append(undetermined(decision, d, langs))
             e = decision.criterion.eforms
             accessibility_pending = accessibility_pending or bool(e and e.accessibility)
-    return AdviceDocument.model_construct(
+    return _make(
+        AdviceDocument,
         format=ADVICE_FORMAT,
         engine=ENGINE,
         catalogue=catalogue_ref(d.catalogue),
         on=d.on,
         tender=d.profile.model_dump(mode="json"),
-        derived={name: derived_out(name, fact, d, langs) for name, fact in sorted(d.derived.items())},
+        derived={
+            # Only the threshold comparison shows the tender's value; every other line depends on the fact alone.
+            name: derived_out(name, fact, d, langs)
+            if name == "above_eu_threshold"
+            else _kept(d.catalogue, ("derived", name, fact, langs), lambda n=name, f=fact: derived_out(n, f, d, langs))
+            for name, fact in sorted(d.derived.items())
+        },
         suggestions=suggestions,
         not_applicable=not_applying + overridden,
         undetermined=open_items,

@@ -263,9 +263,11 @@ class Catalogue:
     root: str = ""
     layer_roots: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
-    # The compiled decision programs and the per-date plans (rules.decide); they depend on the catalogue and the
-    # date only, never on a tender, and are not part of equality.
+    # What depends on this catalogue (and a date) only, never on a tender, worked out once: the compiled decision
+    # programs and per-date plans (rules.decide), and the wording of each criterion on a date and the reason
+    # sentences (advice.words). Bounded by those modules; not part of equality.
     plans: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    wording: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def parameter_labels(self) -> dict[str, Text]:
