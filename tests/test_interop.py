@@ -528,7 +528,7 @@ def test_the_entity_in_a_refused_file_is_never_expanded(tmp_path: Path) -> None:
 def test_a_notice_bigger_than_the_cap_is_refused_before_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import inclusief_inkopen.notices.notice as notice_module
+    import inclusief_inkopen.notices.importing as notice_module
 
     monkeypatch.setattr(notice_module, "MAX_NOTICE_BYTES", 1_000_000)
     with pytest.raises(InputError, match=r"file is 1,762,438 bytes; at most 1,000,000 are accepted"):
