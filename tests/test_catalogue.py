@@ -353,3 +353,33 @@ def test_each_code_list_written_as_the_law_writes_it_expands_to_its_codes(catalo
     assert len(annex) == 423 and len(art77) == 115 and art77 <= annex
     # The services the light regime was wrongly denied before catalogue 2026.4.
     assert {"55520000", "79110000", "79713000", "79952000", "80500000", "92000000", "64110000"} <= annex
+
+
+def test_a_catalogue_is_kept_in_the_process_until_one_of_its_files_changes(catalogue_copy):
+    import os
+
+    import inclusief_inkopen.rules.catalogues as catalogues
+
+    first = load_catalogue(catalogue_copy, run_tests=False)
+    assert load_catalogue(catalogue_copy, run_tests=False) is first
+    path = catalogue_copy / "sources.yaml"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))  # touched, not changed
+    assert load_catalogue(catalogue_copy, run_tests=False) is first
+    theme = catalogue_copy / "themes" / "digital-accessibility.yaml"
+    _edit(theme, "Digitale opleveringen voldoen aan", "Digitale producten voldoen aan")
+    changed = load_catalogue(catalogue_copy, run_tests=False)
+    assert changed is not first and changed.sha256 != first.sha256
+    assert changed.get("TOEG-DIG-01").title.nl.startswith("Digitale producten voldoen aan")
+    catalogues.forget()
+    assert load_catalogue(catalogue_copy, run_tests=False) is not changed
+
+
+def test_the_built_in_catalogue_behind_evaluate_is_loaded_once_per_process(monkeypatch):
+    import inclusief_inkopen.rules.catalogues as catalogues
+
+    first = catalogues.default_catalogue()
+    monkeypatch.setattr(catalogues, "content_hash", lambda *a: pytest.fail("hashed the files again"))
+    monkeypatch.setattr(catalogues, "read_parts", lambda *a: pytest.fail("read the files again"))
+    for _ in range(100):
+        assert catalogues.default_catalogue() is first
+    assert evaluate(tender(), on=ON).decisions.catalogue is first

@@ -320,3 +320,64 @@ def test_every_derived_fact_is_explained_in_words(catalogue):
         "geldig vanaf 1 januari 2026)"
     )
     assert texts["eu_threshold_kind"][1] == "kind of EU threshold: social and other specific services"
+
+
+def _texts(node, found):
+    """Every {nl, en} text object in a JSON document."""
+    if isinstance(node, dict):
+        if set(node) <= {"nl", "en"} and node and all(isinstance(v, str) for v in node.values()):
+            found.append(node)
+        else:
+            for value in node.values():
+                _texts(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _texts(value, found)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_advice_in_one_language_is_the_same_advice_with_only_that_language(catalogue, lang):
+    t = tender(estimated_value_eur=450_000, digital=["website"], end_users=["residents"], staffing=True)
+    advice = evaluate(t, catalogue, on=ON)
+    both, one = json.loads(advice.to_json()), json.loads(advice.to_json(lang=lang))
+    assert len(advice.to_json(lang=lang)) < 0.85 * len(advice.to_json())
+    texts_both, texts_one = _texts(both, []), _texts(one, [])
+    assert len(texts_both) == len(texts_one) > 50
+    assert all(set(t) == {"nl", "en"} for t in texts_both)
+    assert all(set(t) == {lang} for t in texts_one)
+    assert [t[lang] for t in texts_both] == [t[lang] for t in texts_one]
+
+    def strip(node):
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if not (isinstance(v, dict) and v in texts_any)}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    texts_any = texts_both + texts_one
+    assert strip(both) == strip(one)  # nothing but the texts differs
+
+
+def test_evaluating_decides_and_words_come_when_read(catalogue, monkeypatch):
+    from inclusief_inkopen.advice import words
+
+    made = []
+    monkeypatch.setattr(words, "document", lambda d, langs=("nl", "en"): made.append(langs) or "document")
+    advice = evaluate(tender(digital=["website"], end_users=["residents"]), catalogue, on=ON)
+    assert "TOEG-DIG-01" in advice.suggestion_ids() and made == []
+    assert advice.document == "document" and made == [("nl", "en")]
+
+
+def test_an_advice_travels_between_processes_as_its_words(catalogue):
+    import pickle
+
+    from inclusief_inkopen import evaluate_many
+
+    tenders = [tender(estimated_value_eur=100_000 * i, digital=["app"], end_users=["staff"]) for i in range(1, 9)]
+    here = [evaluate(t, catalogue, on=ON) for t in tenders]
+    back = pickle.loads(pickle.dumps(here[0]))
+    assert back.decisions is None and back.to_json() == here[0].to_json()
+    assert back.suggestion_ids() == here[0].suggestion_ids() and back == here[0]
+    spread = list(evaluate_many(tenders, catalogue, on=ON, workers=2, chunk_size=3))
+    assert [a.to_json() for a in spread] == [a.to_json() for a in here]

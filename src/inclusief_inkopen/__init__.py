@@ -41,6 +41,8 @@ __all__ = [
 
 _MODULES = {
     "checklist": "inclusief_inkopen.checklists.checklist",
+    "compare": "inclusief_inkopen.notices.compare",
+    "notice": "inclusief_inkopen.notices.importing",
     "cpv": "inclusief_inkopen.base.cpv",
     "eforms": "inclusief_inkopen.notices.eforms",
     "ocds": "inclusief_inkopen.notices.ocds",

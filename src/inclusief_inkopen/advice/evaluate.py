@@ -41,19 +41,34 @@ class Advice:
     format = ADVICE_FORMAT
 
     def __init__(self, decisions: Decisions) -> None:
-        self.decisions = decisions
+        self.decisions: Decisions | None = decisions
+
+    @classmethod
+    def from_document(cls, document: AdviceDocument) -> Advice:
+        """An advice read back from its words alone (from JSON, or from another process): ``decisions`` is None."""
+        advice = cls.__new__(cls)
+        advice.decisions = None
+        advice.__dict__["document"] = document
+        return advice
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The decisions hold the catalogue and its compiled program; what travels is the advice in words.
+        return (Advice.from_document, (self.document,))
 
     @property
     def on(self) -> dt.date:
-        return self.decisions.on
+        return self.decisions.on if self.decisions is not None else self.document.on
 
     @cached_property
     def document(self) -> AdviceDocument:
         """The advice in both languages, as the model of its published JSON."""
+        assert self.decisions is not None  # an advice from a document has its document already
         return words.document(self.decisions)
 
     def in_language(self, lang: Lang) -> AdviceDocument:
         """The advice with every text in one language only."""
+        if self.decisions is None:
+            raise ValueError("an advice read back from its document has both languages only")
         return words.document(self.decisions, (lang,))
 
     @property
@@ -66,7 +81,9 @@ class Advice:
 
     @property
     def tender(self) -> dict[str, Any]:
-        return self.document.tender
+        if self.decisions is None:
+            return self.document.tender
+        return self.decisions.profile.model_dump(mode="json")
 
     @property
     def derived(self) -> dict[str, DerivedOut]:
@@ -94,6 +111,8 @@ class Advice:
 
     def suggestion_ids(self) -> list[str]:
         """The criteria that apply, in advice order; no words are made for this."""
+        if self.decisions is None:
+            return [s.id for s in self.document.suggestions]
         return self.decisions.ids()
 
     def to_json(self, indent: int | None = 2, lang: Lang | None = None) -> str:

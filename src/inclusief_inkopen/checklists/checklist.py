@@ -25,6 +25,7 @@ from inclusief_inkopen.base.errors import InputError, Problem
 from inclusief_inkopen.base.files import atomic_write, load_document
 from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.rules.catalogue import Catalogue, Kind, Phase, Status, Theme
+from inclusief_inkopen.rules.catalogues import default_catalogue
 from inclusief_inkopen.tender.profile import TenderProfile, load_tender, parse_tender, problems_from_validation
 
 CHECKLIST_FORMAT = "inclusief-inkopen/checklist/v1"
@@ -131,7 +132,9 @@ def _record(n: NotApplicable) -> RecordItem:
 
 def _phase_of(catalogue: Catalogue | None, advice: Advice) -> dict[str, str]:
     """Undetermined items carry no phase in the advice; the catalogue that decided them knows it."""
-    cat = catalogue or advice.decisions.catalogue
+    if catalogue is None:
+        catalogue = advice.decisions.catalogue if advice.decisions is not None else default_catalogue()
+    cat = catalogue
     return {u.id: cat.get(u.id).phase for u in advice.undetermined}
 
 

@@ -105,10 +105,8 @@ class _Compiler:
             if operand.name not in self.params:
                 self.params.append(operand.name)
             return f"p[{self.params.index(operand.name)}]"
-        if isinstance(operand, ListRef):  # only ``prefix`` takes a list
-            return self.constant(tuple(sorted(lists[operand.name])))
-        if node.op == "prefix":
-            return self.constant(operand if isinstance(operand, tuple) else (operand,))
+        if node.op == "prefix":  # the only operator that takes a list
+            return self.constant(self.prefixes[id(node)])
         if node.op in ("contains_any", "contains_all"):
             return self.constant(frozenset(operand))
         return self.constant(operand)
