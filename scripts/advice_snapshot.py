@@ -24,8 +24,21 @@ from profiles import tender_dicts  # noqa: E402
 from inclusief_inkopen import evaluate, load_catalogue, load_tender  # noqa: E402
 
 DATES = (dt.date(2025, 6, 1), dt.date(2026, 3, 1), dt.date(2027, 6, 1))
-OPTIONAL = ("end_users", "digital", "physical", "people_facing", "staffing", "labour_share", "cpv", "procedure",
-            "supply_chain_risk", "eaa_services", "building_work", "social_services_procedure", "duration_months")
+OPTIONAL = (
+    "end_users",
+    "digital",
+    "physical",
+    "people_facing",
+    "staffing",
+    "labour_share",
+    "cpv",
+    "procedure",
+    "supply_chain_risk",
+    "eaa_services",
+    "building_work",
+    "social_services_procedure",
+    "duration_months",
+)
 
 
 def cases(count: int) -> list[tuple[str, object]]:

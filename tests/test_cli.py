@@ -101,3 +101,12 @@ def test_the_console_script_runs_as_a_module():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["eforms"]["accessibility"] == "inc"
+
+
+def test_advies_json_in_one_language_when_one_is_asked_for(capsys):
+    _, both, _ = run(capsys, "advies", str(EXAMPLES / "uitzendkrachten.yaml"), "--format", "json")
+    _, english, _ = run(capsys, "advies", str(EXAMPLES / "uitzendkrachten.yaml"), "--format", "json", "--lang", "en")
+    first = json.loads(both)["suggestions"][0]
+    only = json.loads(english)["suggestions"][0]
+    assert set(first["title"]) == {"nl", "en"} and set(only["title"]) == {"en"}
+    assert only["title"]["en"] == first["title"]["en"] and len(english) < len(both)

@@ -41,11 +41,11 @@ def cmd_advies(args: argparse.Namespace) -> int:
     tender = load_tender(args.tender)
     advice = evaluate(tender, _catalogue(args), on=args.on)
     if args.format == "json":
-        sys.stdout.write(advice.to_json() + "\n")
+        sys.stdout.write(advice.to_json(lang=args.lang) + "\n")
     elif args.format == "markdown":
-        sys.stdout.write(render_markdown(advice, args.lang))
+        sys.stdout.write(render_markdown(advice, args.lang or "nl"))
     else:
-        sys.stdout.write(render_text(advice, args.lang, verbose=args.verbose))
+        sys.stdout.write(render_text(advice, args.lang or "nl", verbose=args.verbose))
     return 0
 
 
@@ -403,7 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("advies", aliases=["advice"], help="advice for one tender (the main job)")
     p.add_argument("tender", metavar="TENDER_FILE", help="tender profile, YAML or JSON")
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-    p.add_argument("--lang", choices=["nl", "en"], default="nl")
+    p.add_argument(
+        "--lang", choices=["nl", "en"], help="language of the advice (default nl; JSON: both unless one is given)"
+    )
     p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="date the rules are taken on")
     p.add_argument("-v", "--verbose", action="store_true", help="show wording, verification and notes")
     catalogue_options(p)

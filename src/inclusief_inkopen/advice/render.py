@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from inclusief_inkopen.advice.evaluate import Advice
-from inclusief_inkopen.advice.model import ReasonOut
+from inclusief_inkopen.advice.model import AdviceDocument, ReasonOut
 from inclusief_inkopen.base.text import Lang, format_date
 
 HEADINGS = {
@@ -46,7 +46,15 @@ def _why(reasons: list[ReasonOut], lang: Lang) -> str:
     return "; ".join(r.text.get(lang) for r in reasons)
 
 
-def render_text(advice: Advice, lang: Lang = "nl", verbose: bool = False) -> str:
+def _in(advice: Advice | AdviceDocument, lang: Lang) -> Advice | AdviceDocument:
+    """The advice in the one language shown: only those words are made."""
+    if isinstance(advice, Advice) and advice.decisions is not None:
+        return advice.in_language(lang)
+    return advice
+
+
+def render_text(advice: Advice | AdviceDocument, lang: Lang = "nl", verbose: bool = False) -> str:
+    advice = _in(advice, lang)
     lines = [
         f"{_l('advice', lang)}: {advice.tender['title']}",
         f"{_l('on', lang)} {format_date(advice.on, lang)} · {_l('catalogue', lang)} {advice.catalogue.name} "
@@ -99,7 +107,8 @@ def render_text(advice: Advice, lang: Lang = "nl", verbose: bool = False) -> str
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(advice: Advice, lang: Lang = "nl") -> str:
+def render_markdown(advice: Advice | AdviceDocument, lang: Lang = "nl") -> str:
+    advice = _in(advice, lang)
     lines = [
         f"# {_l('advice', lang)}: {advice.tender['title']}",
         "",
