@@ -1,3 +1,3 @@
-"""The advice: evaluating a tender into decisions, and saying them in words (reasons, wording, legal basis) in
-Dutch or English; batches.
+"""The advice: ``evaluate(tender) -> Advice`` (evaluate), the decisions put into words in Dutch or English
+(words, reasons), the published JSON model (model), text and Markdown (render), and many tenders at once (batch).
 """

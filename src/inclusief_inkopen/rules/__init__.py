@@ -1,3 +1,4 @@
-"""The rule language and the catalogue: conditions, catalogue files, parameters and lists, loading and layers,
-decisions, rule tests, freshness.
+"""The rule language and the catalogue: conditions (the language), catalogue (the file formats), placeholders,
+loader (reading a folder and its layers), decide (which criteria apply, compiled), ruletests (the tests kept beside
+the rules), catalogues (load = read + test + keep), freshness (review dates).
 """

@@ -9,13 +9,17 @@ A condition is YAML data, never code::
           - not: {field: end_users, not_empty: true}
 
 Nodes are ``all``, ``any`` and ``not``; a predicate names one ``field`` and exactly one operator. Operands are
-literals, ``{param: NAME}`` (a dated parameter) or, for ``prefix``, ``{list: NAME}`` (a code list). Nothing is
-ever evaluated as Python: the tree is checked against the known fields, operators, parameters and lists when the
-catalogue loads and compiled into closures.
+literals, ``{param: NAME}`` (a dated parameter) or, for ``prefix``, ``{list: NAME}`` (a code list). No text of a
+condition is ever evaluated as Python: the tree is checked against the known fields, operators, parameters and
+lists when the catalogue loads.
 
 Logic is three-valued (Kleene): a predicate on a field the tender leaves out is *unknown*, ``all`` is false as
 soon as one child is false, ``any`` is true as soon as one child is true, and otherwise unknown wins. Every
 evaluation returns the truth value and the reasons that decided it.
+
+``compile_condition`` is the language's reference interpreter (closures, one condition at a time): the rule-test
+coverage and the tests use it, and ``rules.decide``, which compiles all conditions in force into one function for
+speed, is held to give exactly its verdicts and reasons.
 """
 
 from __future__ import annotations
@@ -407,7 +411,8 @@ def _resolve(node: Predicate, ctx: Context) -> tuple[Any, str | None, ParameterV
 
 
 def compile_condition(node: Node) -> Evaluator:
-    """Compile a checked condition into a closure that returns the truth value and its reasons."""
+    """Compile a checked condition into a closure that returns the truth value and its reasons (the reference
+    interpreter; see the module docstring)."""
     if isinstance(node, Predicate):
         field, op = node.field, node.op
 
@@ -453,7 +458,7 @@ def compile_condition(node: Node) -> Evaluator:
 
 
 def compile_truth(node: Node) -> TruthOnly:
-    """The same logic without reasons, for scanning many tenders."""
+    """The same logic without reasons (rule-test coverage asks it of every branch)."""
     if isinstance(node, Predicate):
         field, op = node.field, node.op
 
