@@ -279,3 +279,161 @@ def test_a_bad_tender_in_a_batch_is_named_by_its_position(catalogue):
     tenders = [tender(), tender(), {**tender(), "nature": "diensten"}]
     with pytest.raises(TenderError, match=r"tender #2: nature"):
         list(evaluate_many(tenders, catalogue, on=ON))
+
+
+# ------------------------------------------------------------------------------------- the catalogue cache
+
+
+def _fresh_load(path, **options):
+    import inclusief_inkopen.rules.catalogues as catalogues
+
+    catalogues.forget()
+    return load_catalogue(path, **options)
+
+
+def _tampered_parts(catalogue_copy):
+    """A well-formed cache entry of our own classes, saying every criterion is merely recommended."""
+    import dataclasses
+
+    from inclusief_inkopen.rules.loader import read_parts
+
+    parts = read_parts(catalogue_copy, [])
+    criteria = [(c.model_copy(update={"status": "recommended"}), p) for c, p in parts.criteria]
+    return dataclasses.replace(parts, criteria=criteria)
+
+
+def test_a_cache_entry_in_a_folder_others_may_write_is_never_read(catalogue_copy, tmp_path, monkeypatch):
+    import pickle
+
+    import inclusief_inkopen.rules.catalogues as catalogues
+
+    shared = tmp_path / "shared-cache"
+    (shared / "catalogues").mkdir(parents=True)
+    for folder in (shared, shared / "catalogues"):
+        folder.chmod(0o777)
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(shared))
+    genuine = _fresh_load(catalogue_copy)
+    assert list((shared / "catalogues").iterdir()) == []  # nothing written into a shared folder either
+    entry = catalogues._cache_entry(genuine.sha256, ())
+    entry.write_bytes(pickle.dumps(_tampered_parts(catalogue_copy)))
+    entry.chmod(0o600)
+    cached = _fresh_load(catalogue_copy, trust_cache=True)
+    advice = evaluate(tender(digital=["website"], end_users=["residents"]), cached, on=ON)
+    assert any(s.status == "mandatory" for s in advice.suggestions)
+
+
+def test_a_cache_entry_must_hold_the_files_its_key_names(catalogue_copy, tmp_path, monkeypatch):
+    import pickle
+
+    import inclusief_inkopen.rules.catalogues as catalogues
+
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
+    genuine = _fresh_load(catalogue_copy)
+    assert oct((tmp_path / "cache").stat().st_mode & 0o777) == "0o700"
+    assert oct((tmp_path / "cache" / "catalogues").stat().st_mode & 0o777) == "0o700"
+    entry = catalogues._cache_entry(genuine.sha256, ())
+    tampered = _tampered_parts(catalogue_copy)
+    import dataclasses
+
+    entry.write_bytes(pickle.dumps(dataclasses.replace(tampered, sha256="0" * 64)))  # another catalogue's entry
+    cached = _fresh_load(catalogue_copy, trust_cache=True)
+    assert {c.criterion.status for c in cached.criteria.values()} >= {"mandatory", "policy"}
+
+
+def test_a_cache_entry_naming_any_other_code_is_refused_without_importing_it(catalogue_copy, tmp_path):
+    # Protocol 0: "c<module>\n<name>\n" names a global; the old unpickler imported the module to look at it.
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        os.environ["INCLUSIEF_INKOPEN_CACHE"] = {str(tmp_path / "cache")!r}
+        import inclusief_inkopen.rules.catalogues as catalogues
+        from inclusief_inkopen import load_catalogue
+        genuine = load_catalogue({str(catalogue_copy)!r})
+        entry = catalogues._cache_entry(genuine.sha256, ())
+        entry.write_bytes(b"cinclusief_inkopen.__main__\\nmain\\n(tR.")
+        catalogues.forget()
+        again = load_catalogue({str(catalogue_copy)!r}, trust_cache=True)
+        assert "inclusief_inkopen.__main__" not in sys.modules, "imported"
+        assert again.sha256 == genuine.sha256
+        print("ok")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "ok", result.stdout + result.stderr
+
+
+def test_a_file_edited_while_the_catalogue_is_read_is_hashed_as_it_was_parsed(catalogue_copy, monkeypatch):
+    from inclusief_inkopen.rules import loader
+
+    sources = catalogue_copy / "sources.yaml"
+    before = loader.content_hash(catalogue_copy)
+    parse = loader.parse_document
+
+    def parse_then_edit(data, name):
+        document = parse(data, name)
+        if name == str(sources):  # someone saves a new version just after it was read
+            sources.write_bytes(sources.read_bytes().replace(b"consulted: 2025-11-05", b"consulted: 2025-11-07", 1))
+        return document
+
+    monkeypatch.setattr(loader, "parse_document", parse_then_edit)
+    parts = loader.read_parts(catalogue_copy, [])
+    assert parts.sha256 == before != loader.content_hash(catalogue_copy)
+
+
+# ------------------------------------------------------------------------------------- files that are not files
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_device_or_pipe_is_refused_not_read(tmp_path, special):
+    from inclusief_inkopen import load_tender
+
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "tender.yaml")
+        os.mkfifo(path)
+    with pytest.raises(InputError, match="is not a regular file"):
+        load_tender(path)
+
+
+def test_a_checklist_naming_a_device_as_its_tender_gets_a_clean_error(tmp_path, capsys):
+    from inclusief_inkopen.cli import main
+
+    checklist = tmp_path / "c.yaml"
+    assert main(["checklist", str(EXAMPLES / "website-bewoners.yaml"), "-o", str(checklist), "--on", "2026-03-01"]) == 0
+    text = checklist.read_text()
+    checklist.write_text(text.replace(str(EXAMPLES / "website-bewoners.yaml"), "/dev/zero"))
+    code = main(["checklist", "check", str(checklist)])
+    assert code == 2
+    assert "/dev/zero: is not a regular file" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------- writes
+
+
+def test_a_backup_is_never_written_through_a_planted_link(tmp_path):
+    from inclusief_inkopen.base.files import atomic_write
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not touch")
+    target = tmp_path / "checklist.yaml"
+    target.write_text("version 1")
+    (tmp_path / "checklist.yaml~").symlink_to(victim)
+    atomic_write(target, "version 2", backup=True)
+    assert victim.read_text() == "do not touch"
+    backup = tmp_path / "checklist.yaml~"
+    assert not backup.is_symlink() and backup.read_text() == "version 1"
+    assert target.read_text() == "version 2"
+
+
+def test_a_new_file_gets_the_permissions_the_umask_allows(tmp_path):
+    from inclusief_inkopen.base.files import atomic_write
+
+    old = os.umask(0o002)
+    try:
+        atomic_write(tmp_path / "team.yaml", "x")
+    finally:
+        os.umask(old)
+    assert oct((tmp_path / "team.yaml").stat().st_mode & 0o777) == "0o664"
+    (tmp_path / "team.yaml").chmod(0o640)
+    atomic_write(tmp_path / "team.yaml", "y")  # an existing file keeps its own
+    assert oct((tmp_path / "team.yaml").stat().st_mode & 0o777) == "0o640"

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -145,32 +145,41 @@ def parse_json(text: str, name: str = "<input>") -> Any:
 
 
 def read_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """Read a file whole, refusing huge files, folders and missing files with a clear message."""
+    """Read a regular file whole, never more than ``max_bytes``; folders, devices, pipes and missing files are
+    refused with a clear message (``/dev/zero`` or a FIFO would otherwise be read until memory runs out)."""
     name = str(path)
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise InputError.single(name, "", f"file is {size:,} bytes; at most {max_bytes:,} are accepted")
-        return Path(path).read_bytes()
+        # Non-blocking, so that opening a FIFO with no writer returns at once and is then refused.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError.single(name, "", "file not found") from None
     except IsADirectoryError:
         raise InputError.single(name, "", "is a folder, expected a file") from None
     except PermissionError:
         raise InputError.single(name, "", "permission denied") from None
+    except OSError as exc:
+        raise InputError.single(name, "", f"cannot be read: {exc.strerror or exc}") from None
+    info = os.fstat(fd)
+    problem = None
+    if stat.S_ISDIR(info.st_mode):
+        problem = "is a folder, expected a file"
+    elif not stat.S_ISREG(info.st_mode):
+        problem = "is not a regular file (a device, pipe or socket); expected a file"
+    elif info.st_size > max_bytes:
+        problem = f"file is {info.st_size:,} bytes; at most {max_bytes:,} are accepted"
+    if problem is not None:
+        os.close(fd)
+        raise InputError.single(name, "", problem)
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew while it was read
+        raise InputError.single(name, "", f"file is over {max_bytes:,} bytes; at most {max_bytes:,} are accepted")
+    return data
 
 
 def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 text file, refusing huge files and other encodings with a clear message."""
-    name = str(path)
-    data = read_bytes(path, max_bytes)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError.single(name, f"byte {exc.start}", "not UTF-8 text; save the file as UTF-8") from None
-    if "\x00" in text:
-        raise InputError.single(name, "", "contains NUL bytes; expected a text file")
-    return text
+    return decode_text(read_bytes(path, max_bytes), str(path))
 
 
 # Notices are bigger than tender files: the SDK's own 100-lot example is 1.7 MB.
@@ -212,35 +221,85 @@ def parse_xml(data: bytes, name: str = "<input>") -> Any:
     return root
 
 
-def load_document(path: str | os.PathLike[str]) -> Any:
-    """Load a YAML or JSON file (by extension; YAML otherwise, which also reads JSON)."""
-    text = read_text(path)
-    name = str(path)
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 text (a BOM allowed), refusing other encodings and NUL bytes with a clear message."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(name, f"byte {exc.start}", "not UTF-8 text; save the file as UTF-8") from None
+    if "\x00" in text:
+        raise InputError.single(name, "", "contains NUL bytes; expected a text file")
+    return text
+
+
+def parse_document(data: bytes, name: str) -> Any:
+    """Parse the bytes of a YAML or JSON file (by the name's extension; YAML otherwise, which also reads JSON)."""
+    text = decode_text(data, name)
     if name.lower().endswith(".json"):
         return parse_json(text, name)
     return parse_yaml(text, name)
 
 
-def atomic_write(path: str | os.PathLike[str], content: str | bytes, *, backup: bool = False) -> None:
-    """Write so that readers see the old file or the new one, never a torn one.
+def load_document(path: str | os.PathLike[str]) -> Any:
+    """Load a YAML or JSON file (by extension; YAML otherwise, which also reads JSON)."""
+    return parse_document(read_bytes(path), str(path))
 
-    The new content goes to a temporary file in the same folder, is flushed to disk, and then renamed over the
-    target in one step; a crash or kill at any moment leaves the old file whole. With ``backup`` the previous
-    version is kept beside it as ``NAME~``.
-    """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux); else set and restored."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_new(directory: Path, name: str, data: bytes) -> str:
+    """A new temporary file in ``directory`` holding ``data``, flushed to disk; its path."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
     try:
-        data = content.encode("utf-8") if isinstance(content, str) else content
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def atomic_write(
+    path: str | os.PathLike[str], content: str | bytes, *, backup: bool = False, mode: int | None = None
+) -> None:
+    """Write so that readers see the old file or the new one, never a torn one.
+
+    The new content goes to a temporary file in the same folder, is flushed to disk, and then renamed over the
+    target in one step; a crash or kill at any moment leaves the old file whole. A file that exists keeps its
+    permissions; a new one gets ``mode``, else what the umask allows (as any other program's new file would, so a
+    team folder works). With ``backup`` the previous version is kept beside it as ``NAME~``, made as a new file
+    and renamed into place: a link planted at ``NAME~`` is replaced, never written through.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    tmp = _write_new(directory, target.name, data)
+    try:
+        if target.is_file():
             os.chmod(tmp, target.stat().st_mode & 0o777)
             if backup:
-                shutil.copy2(target, target.with_name(target.name + "~"))
+                old = _write_new(directory, target.name + "~", read_bytes(target, max(MAX_FILE_BYTES, len(data))))
+                try:
+                    os.chmod(old, target.stat().st_mode & 0o777)
+                    os.replace(old, target.with_name(target.name + "~"))
+                except BaseException:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(old)
+                    raise
+        else:
+            os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

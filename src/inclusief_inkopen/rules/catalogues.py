@@ -17,13 +17,12 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import stat
 import time
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from inclusief_inkopen.base.errors import CatalogueError, Problem
 from inclusief_inkopen.base.files import atomic_write
@@ -93,22 +92,28 @@ def load_catalogue(
         return kept.catalogue
 
     sha, layer_shas = hashes[0], hashes[1:]
-    entry = _cache_entry(sha, layer_shas) if run_tests else None
     catalogue = None
-    if trust_cache and entry is not None:
-        parts = _read_cache_entry(entry)
-        if parts is not None:
+    if trust_cache and run_tests:
+        entry = _cache_entry(sha, layer_shas)
+        parts = _read_cache_entry(entry) if entry is not None else None
+        # The entry must be what its key says: the same files, read and parsed, as the one being asked for.
+        if parts is not None and (parts.sha256, tuple(r.sha256 for r in parts.receipts)) == (sha, layer_shas):
             try:
-                catalogue = assemble(parts, root, sha, layer_roots)
+                catalogue = assemble(parts, root, layer_roots)
             except CatalogueError:
                 catalogue = None
     if catalogue is None:
         parts = read_parts(root, layer_roots)
-        catalogue = assemble(parts, root, sha, layer_roots)
+        catalogue = assemble(parts, root, layer_roots)
         if run_tests:
             test_catalogue(catalogue)
+            # Keyed by the bytes that were parsed, which may differ from those hashed above if a file changed.
+            entry = _cache_entry(parts.sha256, tuple(r.sha256 for r in parts.receipts))
             if entry is not None:
                 _write_cache_entry(entry, parts)
+        hashes = (
+            (parts.sha256, *(r.sha256 for r in parts.receipts)) if len(parts.receipts) == len(layer_roots) else hashes
+        )
     _KEPT[key] = _Kept(stamp, hashes, catalogue)
     return catalogue
 
@@ -171,33 +176,80 @@ def _cache_entry(sha: str, layer_shas: tuple[str, ...]) -> Path | None:
     return cache_dir() / "catalogues" / f"{key}.pickle"
 
 
+def _catalogue_classes() -> dict[tuple[str, str], Any]:
+    """Everything a cache entry may name, by module and name: the catalogue's own classes and a few plain types."""
+    from datetime import date
+
+    from inclusief_inkopen.base.parameters import Parameter, ParameterEntry
+    from inclusief_inkopen.base.text import Text
+    from inclusief_inkopen.rules import catalogue as c
+    from inclusief_inkopen.rules import conditions as cond
+
+    classes = [
+        Parts,
+        c.CatalogueInfo,
+        c.CodeList,
+        c.Criterion,
+        c.Eforms,
+        c.LayerReceipt,
+        c.LegalRef,
+        c.RuleTest,
+        c.Source,
+        c.Validity,
+        Parameter,
+        ParameterEntry,
+        Text,
+        cond.AllOf,
+        cond.AnyOf,
+        cond.ListRef,
+        cond.Not,
+        cond.ParamRef,
+        cond.Predicate,
+        date,
+        frozenset,
+        set,
+        type(Path()),
+    ]
+    return {(cls.__module__, cls.__qualname__): cls for cls in classes}
+
+
 class _CatalogueUnpickler(pickle.Unpickler):
-    """Rebuilds only our own catalogue models and a few plain types; anything else in the file is refused.
-
-    The cache lives in the user's own folder, but a file that names any other class or function (as a
-    tampered pickle would, to run code) is treated as damaged, never executed.
-    """
-
-    _PLAIN: ClassVar[set[tuple[str, str]]] = {
-        ("datetime", "date"),
-        ("builtins", "frozenset"),
-        ("builtins", "set"),
-        ("pathlib", "PosixPath"),
-        ("pathlib", "WindowsPath"),
-        ("pathlib", "PurePosixPath"),
-    }
+    """Rebuilds only the catalogue's own classes and a few plain types, found in a fixed table; anything else in
+    the file is refused, and no module is ever imported because an entry names it."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in self._PLAIN:
-            return super().find_class(module, name)
-        if module.startswith("inclusief_inkopen."):
-            found = super().find_class(module, name)
-            if isinstance(found, type) and (issubclass(found, BaseModel) or dataclasses.is_dataclass(found)):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not part of a catalogue")
+        found = _catalogue_classes().get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a catalogue")
+        return found
+
+
+def _private_folder(folder: Path) -> bool:
+    """Whether only this user can have put files in ``folder``: a real folder (not a link) that this user owns and
+    nobody else may write to. A cache anywhere else is not read, whatever it holds."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # no owners to check (Windows): only the folder we made ourselves, in the user's profile
+        return folder.is_dir() and not folder.is_symlink()
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == getuid() and not info.st_mode & 0o022
+
+
+def _private_file(path: Path) -> bool:
+    getuid = getattr(os, "getuid", None)
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    owned = getuid is None or info.st_uid == getuid()
+    return stat.S_ISREG(info.st_mode) and owned and not info.st_mode & 0o022
 
 
 def _read_cache_entry(entry: Path) -> Parts | None:
+    if not (_private_folder(entry.parent) and _private_folder(entry.parent.parent) and _private_file(entry)):
+        return None
     try:
         with entry.open("rb") as handle:
             parts = _CatalogueUnpickler(handle).load()
@@ -208,7 +260,12 @@ def _read_cache_entry(entry: Path) -> Parts | None:
 
 def _write_cache_entry(entry: Path, parts: Parts) -> None:
     try:  # a cache that cannot be written only costs time
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(entry, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
+        for folder in (entry.parent.parent, entry.parent):
+            if not folder.exists():
+                folder.mkdir(mode=0o700, parents=True)
+                folder.chmod(0o700)  # whatever the umask
+        if not (_private_folder(entry.parent.parent) and _private_folder(entry.parent)):
+            return  # a shared or foreign folder: never fill a cache that others could have filled too
+        atomic_write(entry, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
     except (OSError, pickle.PicklingError):
         pass

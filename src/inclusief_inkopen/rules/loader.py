@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from inclusief_inkopen.base.errors import CatalogueError, InputError, Problem
-from inclusief_inkopen.base.files import load_document
+from inclusief_inkopen.base.files import parse_document, read_bytes
 from inclusief_inkopen.base.parameters import Parameter
 from inclusief_inkopen.rules.catalogue import (
     Catalogue,
@@ -58,8 +58,12 @@ def builtin_catalogue_dir() -> Path:
 
 
 class _Collector:
+    """Problems found while reading, and the bytes of every file read: each file is read once, and what is
+    parsed is what is hashed."""
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.read: dict[Path, bytes] = {}
 
     def add(self, file: Path | str | None, location: str, message: str) -> None:
         self.problems.append(Problem(str(file) if file is not None else None, location, message))
@@ -71,12 +75,26 @@ class _Collector:
             self.problems.extend(problems_from_validation(exc, str(file), prefix))
             return None
 
+    def bytes_of(self, path: Path) -> bytes:
+        found = self.read.get(path)
+        if found is None:
+            found = self.read[path] = read_bytes(path)
+        return found
+
     def document(self, path: Path) -> Any:
         try:
-            return load_document(path)
+            return parse_document(self.bytes_of(path), str(path))
         except InputError as exc:
             self.problems.extend(exc.problems)
             return None
+
+    def content_hash(self, root: Path) -> str:
+        """The hash of a folder as it was read here: a file parsed is hashed from the bytes that were parsed."""
+        try:
+            return _digest(root, self.bytes_of)
+        except InputError as exc:
+            self.problems.extend(exc.problems)
+            return ""
 
 
 def yaml_files(folder: Path) -> list[Path]:
@@ -85,15 +103,19 @@ def yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def content_hash(root: Path) -> str:
-    """sha256 over every catalogue file, by sorted relative path: the same files give the same hash anywhere."""
+def _digest(root: Path, read: Callable[[Path], bytes]) -> str:
     digest = hashlib.sha256()
     for path in yaml_files(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+        digest.update(read(path).replace(b"\r\n", b"\n"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def content_hash(root: Path) -> str:
+    """sha256 over every catalogue file, by sorted relative path: the same files give the same hash anywhere."""
+    return _digest(root, read_bytes)
 
 
 def _read_sources(root: Path, out: _Collector) -> dict[str, Source]:
@@ -401,7 +423,7 @@ def _apply_layer(
     receipt = LayerReceipt(
         name=info.name,
         version=info.version,
-        sha256=content_hash(layer_root),
+        sha256=out.content_hash(layer_root),
         added=tuple(sorted(added)),
         replaced=tuple(sorted(info.replace)),
         withdrawn=tuple(sorted(info.withdraw)),
@@ -420,6 +442,9 @@ class Parts:
     code_lists: dict[str, CodeList]
     criteria: list[tuple[Criterion, Path]]
     receipts: tuple[LayerReceipt, ...]
+    # The content hash of the base folder, over the very bytes that were parsed (a file edited while it was read
+    # cannot put one version's content under the other's hash).
+    sha256: str
 
 
 def read_parts(root: Path, layer_roots: list[Path]) -> Parts:
@@ -450,18 +475,19 @@ def read_parts(root: Path, layer_roots: list[Path]) -> Parts:
             if any(r.name == receipt.name for r in receipts):
                 out.add(layer_root / "layer.yaml", "name", f"a layer named {receipt.name!r} is already applied")
             receipts.append(receipt)
+    sha = out.content_hash(root) if root.is_dir() else ""
     if info is None or out.problems:
         raise CatalogueError(out.problems or [Problem(str(root), "", "not a catalogue")])
-    return Parts(info, sources, params, code_lists, criteria, tuple(receipts))
+    return Parts(info, sources, params, code_lists, criteria, tuple(receipts), sha)
 
 
-def assemble(parts: Parts, root: Path, sha: str, layer_roots: Iterable[Path] = ()) -> Catalogue:
+def assemble(parts: Parts, root: Path, layer_roots: Iterable[Path] = ()) -> Catalogue:
     """Check the parts against each other (sources, parameters, lists, conditions, conflicts) and compile them."""
     out = _Collector()
     catalogue = _assemble(
         parts.info,
         root,
-        sha,
+        parts.sha256,
         parts.sources,
         parts.parameters,
         parts.code_lists,
@@ -484,5 +510,4 @@ def read_catalogue(
     """
     root = Path(path) if path is not None else builtin_catalogue_dir()
     layer_roots = [Path(p) for p in layers]
-    sha = content_hash(root) if root.is_dir() else ""
-    return assemble(read_parts(root, layer_roots), root, sha, layer_roots)
+    return assemble(read_parts(root, layer_roots), root, layer_roots)
