@@ -14,10 +14,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from inclusief_inkopen.base.errors import InclusiefInkopenError
+from inclusief_inkopen.base.outputs import without_controls
 from inclusief_inkopen.base.version import __version__
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def _out(text: str) -> None:
+    # Titles, ids and messages can come from notices and tender files: no terminal escape sequence gets through.
+    sys.stdout.write(without_controls(text))
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(without_controls(text))
 
 
 def _date(text: str) -> dt.date:
@@ -41,11 +52,11 @@ def cmd_advies(args: argparse.Namespace) -> int:
     tender = load_tender(args.tender)
     advice = evaluate(tender, _catalogue(args), on=args.on)
     if args.format == "json":
-        sys.stdout.write(advice.to_json(lang=args.lang) + "\n")
+        _out(advice.to_json(lang=args.lang) + "\n")
     elif args.format == "markdown":
-        sys.stdout.write(render_markdown(advice, args.lang or "nl"))
+        _out(render_markdown(advice, args.lang or "nl"))
     else:
-        sys.stdout.write(render_text(advice, args.lang or "nl", verbose=args.verbose))
+        _out(render_text(advice, args.lang or "nl", verbose=args.verbose))
     return 0
 
 
@@ -58,16 +69,14 @@ def cmd_criteria(args: argparse.Namespace) -> int:
             raise SystemExit("criteria show needs an id, e.g. 'inclusief-inkopen criteria show TOEG-DIG-01'")
         cid = args.id.upper()
         if cid not in catalogue.criteria:
-            sys.stderr.write(f"error: unknown criterion {args.id!r}; 'inclusief-inkopen criteria' lists them\n")
+            _err(f"error: unknown criterion {args.id!r}; 'inclusief-inkopen criteria' lists them\n")
             return EXIT_USAGE
-        sys.stdout.write(render_criterion(catalogue, cid, args.lang))
+        _out(render_criterion(catalogue, cid, args.lang))
         return 0
     for c in catalogue:
         if args.theme and c.theme != args.theme:
             continue
-        sys.stdout.write(
-            f"{c.id:<14} {c.status:<12} {c.kind:<20} {c.theme:<26} {current(c.title, catalogue).get(args.lang)}\n"
-        )
+        _out(f"{c.id:<14} {c.status:<12} {c.kind:<20} {c.theme:<26} {current(c.title, catalogue).get(args.lang)}\n")
     return 0
 
 
@@ -133,7 +142,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     new = load_catalogue(args.new, run_tests=False)
     folder = Path(args.tenders) if args.tenders else Path("examples")
     tenders = sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml", ".json")) if folder.is_dir() else []
-    sys.stdout.write(render_diff(diff_catalogues(old, new, tenders)))
+    _out(render_diff(diff_catalogues(old, new, tenders)))
     return 0
 
 
@@ -142,9 +151,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     all_schemas = schemas()
     if args.name not in all_schemas:
-        sys.stderr.write(f"error: unknown schema {args.name!r}; choose from {', '.join(all_schemas)}\n")
+        _err(f"error: unknown schema {args.name!r}; choose from {', '.join(all_schemas)}\n")
         return EXIT_USAGE
-    sys.stdout.write(json.dumps(all_schemas[args.name], indent=2, ensure_ascii=False) + "\n")
+    _out(json.dumps(all_schemas[args.name], indent=2, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -188,7 +197,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
     rest = list(args.rest)
     if not rest or rest[0] in ("-h", "--help"):
-        sys.stdout.write(CHECKLIST_HELP + "\n")
+        _out(CHECKLIST_HELP + "\n")
         return 0 if rest else EXIT_USAGE
     action = rest.pop(0) if rest[0] in CHECKLIST_ACTIONS else "new"
     opts = _checklist_parser(action).parse_args(rest)
@@ -197,40 +206,42 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     if action == "new":
         from pathlib import Path
 
+        _not_an_input(opts.output, opts.tender)
         if Path(opts.output).exists() and not opts.force:
-            sys.stderr.write(f"error: {opts.output} exists; use 'checklist update' to keep its decisions, or --force\n")
+            _err(f"error: {opts.output} exists; use 'checklist update' to keep its decisions, or --force\n")
             return EXIT_USAGE
         checklist = cl.create(opts.tender, catalogue, opts.on)
         cl.save(checklist, opts.output)
         done, total = checklist.progress()
-        sys.stdout.write(f"{opts.output}: {total} items to decide, {len(checklist.not_applicable)} not applicable\n")
+        _out(f"{opts.output}: {total} items to decide, {len(checklist.not_applicable)} not applicable\n")
         return 0
     if action == "check":
         problems, changed, notes = cl.check(opts.checklist, catalogue, opts.tender)
         for note in notes:
-            sys.stdout.write(f"note: {note}\n")
+            _out(f"note: {note}\n")
         for kind in ("new", "gone", "changed"):
             if changed[kind]:
-                sys.stdout.write(f"{kind}: {', '.join(changed[kind])}\n")
+                _out(f"{kind}: {', '.join(changed[kind])}\n")
         for problem in problems:
-            sys.stdout.write(f"{problem}\n")
+            _out(f"{problem}\n")
         drift = any(changed.values())
         if drift:
-            sys.stdout.write("the advice changed since this checklist was made: run 'checklist update'\n")
+            _out("the advice changed since this checklist was made: run 'checklist update'\n")
         if problems or drift:
-            sys.stdout.write(f"not complete: {len(problems)} to do\n")
+            _out(f"not complete: {len(problems)} to do\n")
             return EXIT_FAILED
-        sys.stdout.write(f"{opts.checklist}: complete and up to date\n")
+        _out(f"{opts.checklist}: complete and up to date\n")
         return 0
     if action == "update":
         merged, changed = cl.update(opts.checklist, opts.tender, catalogue, opts.on)
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in changed.items() if v) or "no changes in the advice"
         done, total = merged.progress()
-        sys.stdout.write(f"{opts.checklist}: {summary}; {done}/{total} decided (backup: {opts.checklist}~)\n")
+        _out(f"{opts.checklist}: {summary}; {done}/{total} decided (backup: {opts.checklist}~)\n")
         return 0
     if action == "render":
         from inclusief_inkopen.base.files import atomic_write
 
+        _not_an_input(opts.output, opts.checklist)
         checklist = cl.load(opts.checklist)
         if opts.format == "xlsx":
             from inclusief_inkopen.checklists.xlsx import write_xlsx
@@ -241,33 +252,42 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
             text = render_html(checklist, opts.lang) if opts.format == "html" else render_markdown(checklist, opts.lang)
             atomic_write(opts.output, text)
-        sys.stdout.write(f"{opts.output}\n")
+        _out(f"{opts.output}\n")
         return 0
     from pathlib import Path
 
-    from inclusief_inkopen.base.files import MAX_FILE_BYTES as MAX_BYTES
+    from inclusief_inkopen.base.files import read_bytes
     from inclusief_inkopen.checklists.xlsx import read_xlsx
 
     sheet = Path(opts.sheet)
-    if not sheet.is_file():
-        raise cl.ChecklistError.single(str(sheet), "", "file not found")
-    if sheet.stat().st_size > MAX_BYTES:
-        raise cl.ChecklistError.single(str(sheet), "", f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-    updated = read_xlsx(sheet.read_bytes(), cl.load(opts.into), str(sheet))
-    cl.save(updated, opts.into)
+    checklist, raw = cl.read(opts.into)
+    updated = read_xlsx(read_bytes(sheet), checklist, str(sheet))
+    cl.save(updated, opts.into, read_as=raw)
     done, total = updated.progress()
-    sys.stdout.write(f"{opts.into}: {done}/{total} decided (backup: {opts.into}~)\n")
+    _out(f"{opts.into}: {done}/{total} decided (backup: {opts.into}~)\n")
     return 0
 
 
-def _write_or_print(text: str, output: str | None, what: str) -> None:
+def _not_an_input(output: str, *inputs: str | None) -> None:
+    """No command writes over one of its own inputs (``render c.yaml -o c.yaml`` would replace the checklist)."""
+    import os
+
+    from inclusief_inkopen.base.errors import InputError
+
+    for given in inputs:
+        if given and os.path.exists(output) and os.path.exists(given) and os.path.samefile(output, given):
+            raise InputError.single(output, "", f"is also this command's input ({given}); write to another file")
+
+
+def _write_or_print(text: str, output: str | None, what: str, inputs: tuple[str | None, ...] = ()) -> None:
     if output:
+        _not_an_input(output, *inputs)
         from inclusief_inkopen.base.files import atomic_write
 
         atomic_write(output, text, backup=True)
-        sys.stderr.write(f"{what}: {output}\n")
+        _err(f"{what}: {output}\n")
     else:
-        sys.stdout.write(text)
+        _out(text)
 
 
 def _is_notice(path: str) -> bool:
@@ -289,7 +309,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     imported = import_notice(args.notice)
     text = imported.model_dump_json(indent=2) + "\n" if args.format == "json" else to_yaml(imported, args.lang)
-    _write_or_print(text, args.output, "tender profile")
+    _write_or_print(text, args.output, "tender profile", (args.notice,))
     return 0
 
 
@@ -337,7 +357,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         values = eforms.export_values(advice, lots)
         text = json.dumps([v.model_dump() for v in values], ensure_ascii=False, indent=2) + "\n"
-    _write_or_print(text, args.output, "eForms values")
+    _write_or_print(text, args.output, "eForms values", (args.tender, args.answers))
     return 0
 
 
@@ -349,9 +369,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise SystemExit("compare needs a notice (eForms XML or OCDS JSON), not a tender profile")
     comparison = compare(notice, advice)
     if args.format == "json":
-        sys.stdout.write(comparison.model_dump_json(indent=2) + "\n")
+        _out(comparison.model_dump_json(indent=2) + "\n")
     else:
-        sys.stdout.write(render_text(comparison, args.lang))
+        _out(render_text(comparison, args.lang))
     return EXIT_FAILED if args.strict and comparison.required_gaps else 0
 
 
@@ -365,6 +385,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if not files:
         raise SystemExit("scan: no .xml or .json files found in " + ", ".join(args.paths))
     out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        from inclusief_inkopen.base.errors import InputError
+
+        raise InputError.single(str(out), "", "is a file; scan -o names a folder for the report")
     out.mkdir(parents=True, exist_ok=True)
     bar = None
     if not args.quiet:
@@ -382,9 +406,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     atomic_write(out / "report.html", render_html(rows, items, args.lang))
     statuses = {s: sum(r.get("status") == s for r in rows) for s in ("ok", "gaps", "not-assessed", "error")}
     summary = ", ".join(f"{n} {s}" for s, n in statuses.items())
-    sys.stdout.write(f"{len(rows)} notices from {len(files)} files: {summary}\n")
+    _out(f"{len(rows)} notices from {len(files)} files: {summary}\n")
     for name in ("notices.csv", "indicators.csv", "report.html"):
-        sys.stdout.write(f"  {out / name}\n")
+        _out(f"  {out / name}\n")
     return 0
 
 
@@ -504,10 +528,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except InclusiefInkopenError as exc:
-        sys.stderr.write(f"error:\n{exc}\n" if "\n" in str(exc) else f"error: {exc}\n")
+        _err(f"error:\n{exc}\n" if "\n" in str(exc) else f"error: {exc}\n")
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. piped into head
         return 0
+    except KeyboardInterrupt:
+        _err("interrupted; files already written are whole, nothing was half-written\n")
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # a full disk, a read-only or missing folder, a folder where a file was expected
+        where = exc.filename if exc.filename is not None else "output"
+        _err(f"error: {where}: {exc.strerror or exc}\n")
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -36,20 +36,22 @@ def _evaluate_one(tender: Any, index: int, catalogue: Catalogue, on: dt.date | N
     return evaluate(profile, catalogue, on=on)
 
 
-def _init_worker(root: str, layers: tuple[str, ...]) -> None:
+def _init_worker(catalogue: Catalogue) -> None:
     global _worker_catalogue
-    from inclusief_inkopen.rules.catalogues import load_catalogue
-
-    _worker_catalogue = load_catalogue(root, layers, trust_cache=True)
+    _worker_catalogue = catalogue
 
 
-def _work(chunk: list[tuple[int, Any]], on: dt.date | None, as_json: bool) -> list[Any]:
+def _work(chunk: list[tuple[int, Any]], on: dt.date | None, as_json: bool) -> tuple[list[Any], TenderError | None]:
+    """The advice for a chunk, up to the first bad tender, and that tender's error."""
     assert _worker_catalogue is not None
     out = []
     for index, tender in chunk:
-        advice = _evaluate_one(tender, index, _worker_catalogue, on)
+        try:
+            advice = _evaluate_one(tender, index, _worker_catalogue, on)
+        except TenderError as exc:
+            return out, exc
         out.append(advice.to_json() if as_json else advice)
-    return out
+    return out, None
 
 
 def evaluate_many(
@@ -91,8 +93,10 @@ def _in_processes(
     numbered = enumerate(tenders)
     # Two chunks per worker in flight keeps every core busy while bounding what is held in memory.
     window = 2 * workers
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(cat.root, cat.layer_roots)) as pool:
-        pending: deque[Future[list[Any]]] = deque()
+    # The workers get this very catalogue (as it is in memory, not as its files are now), so every worker count
+    # gives the same answers.
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(cat,)) as pool:
+        pending: deque[Future[tuple[list[Any], TenderError | None]]] = deque()
 
         def submit() -> bool:
             chunk = list(islice(numbered, chunk_size))
@@ -103,6 +107,10 @@ def _in_processes(
         while len(pending) < window and submit():
             pass
         while pending:
-            results = pending.popleft().result()
+            results, error = pending.popleft().result()
+            yield from results  # what came before a bad tender is delivered, as with one worker
+            if error is not None:
+                for future in pending:
+                    future.cancel()
+                raise error
             submit()
-            yield from results

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from inclusief_inkopen.advice.evaluate import Advice
 from inclusief_inkopen.advice.model import AdviceDocument, ReasonOut
+from inclusief_inkopen.base.outputs import markdown_text, one_line
 from inclusief_inkopen.base.text import Lang, format_date
 
 HEADINGS = {
@@ -56,7 +57,7 @@ def _in(advice: Advice | AdviceDocument, lang: Lang) -> Advice | AdviceDocument:
 def render_text(advice: Advice | AdviceDocument, lang: Lang = "nl", verbose: bool = False) -> str:
     advice = _in(advice, lang)
     lines = [
-        f"{_l('advice', lang)}: {advice.tender['title']}",
+        f"{_l('advice', lang)}: {one_line(advice.tender['title'])}",
         f"{_l('on', lang)} {format_date(advice.on, lang)} · {_l('catalogue', lang)} {advice.catalogue.name} "
         f"{advice.catalogue.version} ({advice.catalogue.sha256[:12]})",
         "",
@@ -110,7 +111,7 @@ def render_text(advice: Advice | AdviceDocument, lang: Lang = "nl", verbose: boo
 def render_markdown(advice: Advice | AdviceDocument, lang: Lang = "nl") -> str:
     advice = _in(advice, lang)
     lines = [
-        f"# {_l('advice', lang)}: {advice.tender['title']}",
+        f"# {_l('advice', lang)}: {markdown_text(advice.tender['title'])}",
         "",
         f"{_l('on', lang).capitalize()}: {format_date(advice.on, lang)} · {_l('catalogue', lang)}: "
         f"{advice.catalogue.name} {advice.catalogue.version} (`{advice.catalogue.sha256[:12]}`)",

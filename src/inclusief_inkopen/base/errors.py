@@ -24,6 +24,10 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+# A message lists at most this many problems: a file with 300,000 unknown keys gets a screenful, not 36 MB.
+MAX_SHOWN = 50
+
+
 class InclusiefInkopenError(Exception):
     """Base class of every error caused by input rather than by a bug."""
 
@@ -42,7 +46,10 @@ class InputError(InclusiefInkopenError):
         return cls([Problem(file, location, message)])
 
     def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        shown = [str(p) for p in self.problems[:MAX_SHOWN]]
+        if len(self.problems) > MAX_SHOWN:
+            shown.append(f"... and {len(self.problems) - MAX_SHOWN:,} more problems (fix these first)")
+        return "\n".join(shown)
 
 
 class TenderError(InputError):

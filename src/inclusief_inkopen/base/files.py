@@ -110,6 +110,13 @@ def parse_yaml(text: str, name: str = "<input>") -> Any:
         return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise _yaml_error(name, exc) from None
+    except (ValueError, OverflowError) as exc:  # 2026-02-30, or a number of thousands of digits
+        raise InputError.single(name, "", f"a date or number that cannot be read: {_short(exc)}") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _json_depth_ok(text: str) -> bool:
@@ -139,9 +146,27 @@ def parse_json(text: str, name: str = "<input>") -> Any:
     if not _json_depth_ok(text):
         raise InputError.single(name, "", f"nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise InputError.single(name, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}") from None
+    except _DuplicateKey as exc:
+        raise InputError.single(name, "", f"not valid JSON here: duplicate key {exc.args[0]!r}") from None
+    except (ValueError, OverflowError) as exc:  # a number of thousands of digits
+        raise InputError.single(name, "", f"a number that cannot be read: {_short(exc)}") from None
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # JSON allows a key twice and keeps the last; a tender that says a thing twice is refused, as in YAML.
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
 
 
 def read_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> bytes:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from inclusief_inkopen.advice.evaluate import Advice, evaluate
 from inclusief_inkopen.advice.model import NotApplicable, Suggestion, Undetermined
 from inclusief_inkopen.base.errors import InputError, Problem
-from inclusief_inkopen.base.files import atomic_write, load_document
+from inclusief_inkopen.base.files import atomic_write, parse_document, read_bytes
 from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.rules.catalogue import Catalogue, Kind, Phase, Status, Theme
 from inclusief_inkopen.rules.catalogues import default_catalogue
@@ -180,13 +180,45 @@ def to_yaml(checklist: Checklist) -> str:
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
 
 
-def save(checklist: Checklist, path: str | os.PathLike[str]) -> None:
-    """Write via a temporary file and rename; an existing file is kept as ``NAME~``."""
+def save(checklist: Checklist, path: str | os.PathLike[str], *, read_as: bytes | None = None) -> None:
+    """Write via a temporary file and rename; an existing file is kept as ``NAME~``.
+
+    The whole checklist is validated first: a file that the next command would refuse is never written. With
+    ``read_as`` (the bytes the checklist was read from), a file that changed since then is not overwritten: two
+    commands or two people updating one checklist at once must not lose each other's decisions.
+    """
+    data = checklist.model_dump(mode="json")
+    try:
+        Checklist.model_validate(data)
+    except ValidationError as exc:
+        raise ChecklistError(_named(problems_from_validation(exc, str(path), data=data), data)) from None
+    if read_as is not None:
+        try:
+            now = read_bytes(path)
+        except InputError:
+            now = b""
+        if now != read_as:
+            raise ChecklistError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        "changed since this command read it (another command or person saved it meanwhile); "
+                        "nothing was written: run the command again",
+                    )
+                ]
+            )
     atomic_write(path, to_yaml(checklist), backup=True)
 
 
 def load(path: str | os.PathLike[str]) -> Checklist:
-    data = load_document(path)
+    return read(path)[0]
+
+
+def read(path: str | os.PathLike[str]) -> tuple[Checklist, bytes]:
+    """The checklist in a file, and the bytes it was read from (for ``save(..., read_as=...)``)."""
+    raw = read_bytes(path)
+    data = parse_document(raw, str(path))
     if not isinstance(data, dict):
         raise ChecklistError([Problem(str(path), "", "expected a checklist (a mapping with format, tender, items)")])
     if data.get("format") != CHECKLIST_FORMAT:
@@ -194,7 +226,7 @@ def load(path: str | os.PathLike[str]) -> Checklist:
             [Problem(str(path), "format", f"expected {CHECKLIST_FORMAT!r}, got {data.get('format')!r}")]
         )
     try:
-        return Checklist.model_validate(data)
+        return Checklist.model_validate(data), raw
     except ValidationError as exc:
         raise ChecklistError(_named(problems_from_validation(exc, str(path), data=data), data)) from None
 
@@ -353,8 +385,8 @@ def update(
     catalogue: Catalogue | None = None,
     on: dt.date | None = None,
 ) -> tuple[Checklist, dict[str, list[str]]]:
-    old = load(path)
+    old, raw = read(path)
     fresh, _ = current(old, path, tender_file, catalogue, on)
     merged = merge(old, fresh)
-    save(merged, path)
+    save(merged, path, read_as=raw)
     return merged, changes(old, fresh)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 from itertools import groupby
 
+from inclusief_inkopen.base.outputs import markdown_text
 from inclusief_inkopen.base.text import Lang, format_date
 from inclusief_inkopen.checklists.checklist import Checklist, Item
 from inclusief_inkopen.rules.catalogue import STATUS_ORDER
@@ -91,7 +92,7 @@ def _groups(checklist: Checklist) -> list[tuple[str, list[tuple[str, list[Item]]
 def render_markdown(checklist: Checklist, lang: Lang = "nl") -> str:
     done, total = checklist.progress()
     lines = [
-        f"# {_w('title', lang)}: {checklist.tender.get('title', '')}",
+        f"# {_w('title', lang)}: {markdown_text(checklist.tender.get('title', ''))}",
         "",
         f"- {_w('catalogue', lang)}: {checklist.catalogue['name']} {checklist.catalogue['version']}",
         f"- {_w('date', lang)}: {format_date(checklist.on, lang)}",
@@ -109,16 +110,16 @@ def render_markdown(checklist: Checklist, lang: Lang = "nl") -> str:
                 if item.applies == "unknown":
                     lines.append(f"  - _{_w('unknown', lang)}_")
                 if item.applied_as:
-                    lines.append(f"  - {_w('applied_as', lang)}: {item.applied_as}")
+                    lines.append(f"  - {_w('applied_as', lang)}: {markdown_text(item.applied_as)}")
                 if item.justification:
-                    lines.append(f"  - {_w('justification', lang)}: {item.justification}")
+                    lines.append(f"  - {_w('justification', lang)}: {markdown_text(item.justification)}")
                 if item.weight is not None:
                     lines.append(f"  - {_w('weight', lang)}: {item.weight:g} %")
                 if item.decided_by:
                     when = f", {format_date(item.decided_on, lang)}" if item.decided_on else ""
-                    lines.append(f"  - {_w('decided_by', lang)}: {item.decided_by}{when}")
+                    lines.append(f"  - {_w('decided_by', lang)}: {markdown_text(item.decided_by)}{when}")
                 if item.review:
-                    lines.append(f"  - **{_w('review', lang)}**: {item.review}")
+                    lines.append(f"  - **{_w('review', lang)}**: {markdown_text(item.review)}")
                 for reason in item.reasons:
                     lines.append(f"  - {_w('why', lang)}: {reason.get(lang)}")
             lines.append("")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from typing import Any
+import zipfile
+from typing import Any, get_args
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
@@ -20,8 +21,9 @@ from pydantic import ValidationError
 
 from inclusief_inkopen.base.errors import Problem
 from inclusief_inkopen.base.files import atomic_write
+from inclusief_inkopen.base.outputs import without_controls
 from inclusief_inkopen.base.text import Lang
-from inclusief_inkopen.checklists.checklist import USER_FIELDS, Checklist, ChecklistError, Item
+from inclusief_inkopen.checklists.checklist import USER_FIELDS, AwardBasis, Checklist, ChecklistError, Item
 
 SHEET = "Checklist"
 ABOUT = "Over"
@@ -57,8 +59,9 @@ def to_xlsx(checklist: Checklist, lang: Lang = "nl") -> bytes:
             value = getattr(item, name)
             if name in ("title", "wording"):
                 value = value.get(lang) if value is not None else None
-            row.append(value)
+            row.append(without_controls(value) if isinstance(value, str) else value)
         sheet.append(row)
+    _as_text(sheet)
     for index, (_, _, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -85,12 +88,22 @@ def to_xlsx(checklist: Checklist, lang: Lang = "nl") -> bytes:
         ("catalogue_sha256", checklist.catalogue["sha256"]),
         ("award_basis", checklist.award_basis or ""),
     ):
-        about.append([key, value])
+        about.append([key, without_controls(value)])
+    _as_text(about)
     about.column_dimensions["A"].width = 18
     about.column_dimensions["B"].width = 70
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _as_text(sheet: Any) -> None:
+    """Every text cell stays text: openpyxl would store a value starting with "=" as a formula, which the
+    spreadsheet program then runs (a title or justification is never a formula)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _column(field: str) -> int:
@@ -123,8 +136,43 @@ def _cell_value(value: Any, field: str, where: str, problems: list[Problem], fil
     return str(value) if not isinstance(value, str) else value
 
 
+# An .xlsx file is a zip package of XML parts; a checklist's sheet unpacks to well under a megabyte.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
+def _check_package(data: bytes, file: str) -> None:
+    """Refuse a package that would unpack to more than ``MAX_UNPACKED_BYTES`` (a zip bomb: small on disk, gigabytes
+    of shared strings in memory) or whose XML declares a DTD or entities (no spreadsheet needs one), before any
+    part is parsed. The sizes are the package's own declarations, which reading then holds every part to."""
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        parts = package.infolist()
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise ChecklistError.single(
+                file, "", f"unpacks to {unpacked:,} bytes; a checklist sheet is at most {MAX_UNPACKED_BYTES:,}"
+            )
+        for part in parts:
+            if part.filename.endswith((".xml", ".rels", ".vml")):
+                content = package.read(part)
+                if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
+                    raise ChecklistError.single(file, part.filename, "declares a DTD or entities; refused")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise ChecklistError.single(file, "", f"not an .xlsx workbook ({exc})") from None
+
+
 def read_xlsx(data: bytes, checklist: Checklist, file: str = "sheet.xlsx") -> Checklist:
     """The checklist with the decisions from a filled-in sheet; raises ``ChecklistError`` listing every bad cell."""
+    _check_package(data, file)
+    try:
+        return _read_xlsx(data, checklist, file)
+    except ChecklistError:
+        raise
+    except Exception as exc:  # a malformed part inside the package: openpyxl reads rows lazily
+        raise ChecklistError.single(file, "", f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+
+
+def _read_xlsx(data: bytes, checklist: Checklist, file: str) -> Checklist:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
@@ -142,6 +190,12 @@ def read_xlsx(data: bytes, checklist: Checklist, file: str = "sheet.xlsx") -> Ch
             Problem(file, f"{ABOUT}!B3", "this sheet was made from another tender or another version of it")
         )
     basis = about.get("award_basis") or None
+    if basis is not None and basis not in get_args(AwardBasis):
+        problems.append(
+            Problem(
+                file, f"{ABOUT}!B5 (award_basis)", f"expected one of {', '.join(get_args(AwardBasis))}, got {basis!r}"
+            )
+        )
     rows = book[SHEET].iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
     missing = [h for h, name, _ in COLUMNS if name in (*USER_FIELDS, "id") and h not in header]

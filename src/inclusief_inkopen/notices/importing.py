@@ -16,6 +16,7 @@ from inclusief_inkopen.advice.reasons import question
 from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.base.files import MAX_NOTICE_BYTES, read_bytes
+from inclusief_inkopen.base.outputs import one_line
 from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.notices.eforms import read_eforms
 from inclusief_inkopen.notices.notice import Duration, Notice, _Model, only_one
@@ -258,10 +259,12 @@ def to_yaml(imported: Imported, lang: Literal["nl", "en"] = "nl") -> str:
 
     n = imported.notice
     head = {"nl": "Concept-tenderprofiel uit", "en": "Draft tender profile from"}[lang]
-    lines = [f"# {head} {n.file or '?'} ({n.format}{', ' + n.id if n.id else ''})"]
+    # Every comment is one line without control characters: text from a notice (an id, a currency, a buyer type)
+    # must never become YAML of its own, such as an answer to a question the buyer has not answered.
+    lines = [f"# {one_line(head + ' ' + (n.file or '?') + ' (' + n.format + (', ' + n.id if n.id else '') + ')')}"]
     if imported.warnings:
         lines.append("# " + {"nl": "Let op:", "en": "Note:"}[lang])
-        lines += [f"#   - {w}" for w in imported.warnings]
+        lines += [f"#   - {one_line(w)}" for w in imported.warnings]
     guesses = {g.field: g for g in imported.guesses}
     if imported.questions:
         lines.append(
@@ -272,10 +275,10 @@ def to_yaml(imported: Imported, lang: Literal["nl", "en"] = "nl") -> str:
             }[lang]
         )
         for field, text in imported.questions.items():
-            lines.append(f"#   {field}: {text.get(lang)}")
+            lines.append(f"#   {field}: {one_line(text.get(lang))}")
             if field in guesses:
                 g = guesses[field]
-                lines.append(f"#     {json.dumps(g.value)}  <- {g.because.get(lang)}")
+                lines.append(f"#     {one_line(json.dumps(g.value))}  <- {one_line(g.because.get(lang))}")
     body = (
         yaml.safe_dump(imported.tender, allow_unicode=True, sort_keys=False, width=120) if imported.tender else "{}\n"
     )

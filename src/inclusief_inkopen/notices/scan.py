@@ -20,7 +20,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from inclusief_inkopen.advice.evaluate import evaluate
 from inclusief_inkopen.base.errors import InclusiefInkopenError
+from inclusief_inkopen.base.outputs import spreadsheet_cell
+from inclusief_inkopen.notices.compare import compare, expected_codes
+from inclusief_inkopen.notices.importing import read_notices, to_tender
+from inclusief_inkopen.notices.notice import Notice
 
 COLUMNS = [
     "file",
@@ -73,59 +78,72 @@ def _yes_no(value: bool | None) -> str:
 
 def scan_file(path: Path, on: dt.date | None = None) -> list[dict[str, str]]:
     """The rows for one file: one per contracting process (an OCDS package may hold several)."""
-    from inclusief_inkopen.advice.evaluate import evaluate
-    from inclusief_inkopen.notices.compare import compare, expected_codes
-    from inclusief_inkopen.notices.importing import read_notices, to_tender
-
     try:
         notices = read_notices(path)
     except InclusiefInkopenError as exc:
-        return [{"file": str(path), "status": "error", "error": str(exc).replace("\n", " | ")}]
+        return [_error_row(path, None, str(exc))]
+    except Exception as exc:  # a notice no reader foresaw: its own row, and the scan goes on
+        return [_error_row(path, None, f"could not be read ({type(exc).__name__}: {exc})")]
     rows = []
     for notice in notices:
-        imported = to_tender(notice)
-        lots = [lot for lot in notice.lots if lot.scheme == "Lot"]
-        row = {
-            "file": str(path),
-            "notice_id": notice.id or "",
-            "format": notice.format,
-            "form_type": notice.form_type or "",
-            "title": (imported.tender.get("title") or "")[:200],
-            "nature": imported.tender.get("nature", ""),
-            "estimated_value_eur": str(imported.tender.get("estimated_value_eur", "")),
-            "cpv_main": (imported.tender.get("cpv") or [""])[0],
-            "cpv_division": (imported.tender.get("cpv") or [""])[0][:2],
-            "procedure": imported.tender.get("procedure", ""),
-            "lots": str(len(lots)),
-            "declares_accessibility": _yes_no(any(lot.accessibility == "inc" for lot in lots) if lots else None),
-            "names_social_objective": _yes_no(any(lot.social_objectives for lot in lots) if lots else None),
-            "reserved": _yes_no(
-                any(c not in ("none",) for lot in notice.lots for c in lot.reserved_participation)
-                if notice.lots
-                else None
-            ),
-            "error": "; ".join(imported.warnings)[:500],
-        }
-        advice = None
-        if imported.complete:
-            try:
-                advice = evaluate(imported.tender, _catalogue(), on=on)
-            except InclusiefInkopenError as exc:
-                row["error"] = str(exc).replace("\n", " | ")
-        comparison = compare(notice, advice)
-        if advice is not None:
-            expected = expected_codes(advice)
-            row["above_threshold"] = _yes_no(comparison.above_threshold)
-            row["expects_accessibility"] = _yes_no(("accessibility", "inc") in expected)
-            row["expects_social_objective"] = _yes_no(any(k[0] == "social_objectives" for k in expected))
-            row["required_gaps"] = str(len(comparison.required_gaps))
-            row["recommended_gaps"] = str(len(comparison.gaps) - len(comparison.required_gaps))
-            row["gaps"] = "; ".join(sorted({f"{f.business_term} {f.expected} ({f.status})" for f in comparison.gaps}))
-            row["status"] = "gaps" if comparison.required_gaps else "ok"
-        else:
-            row["status"] = "not-assessed"
-        rows.append(row)
+        try:
+            rows.append(_row(path, notice, on))
+        except Exception as exc:
+            rows.append(_error_row(path, notice.id, f"could not be judged ({type(exc).__name__}: {exc})"))
     return rows
+
+
+def _error_row(path: Path, notice_id: str | None, message: str) -> dict[str, str]:
+    text = " ".join(message.split())  # one line, whatever the message held
+    return {
+        "file": str(path),
+        "notice_id": notice_id or "",
+        "status": "error",
+        "error": text if len(text) <= 500 else text[:497] + "...",
+    }
+
+
+def _row(path: Path, notice: Notice, on: dt.date | None) -> dict[str, str]:
+    imported = to_tender(notice)
+    lots = [lot for lot in notice.lots if lot.scheme == "Lot"]
+    row = {
+        "file": str(path),
+        "notice_id": notice.id or "",
+        "format": notice.format,
+        "form_type": notice.form_type or "",
+        "title": (imported.tender.get("title") or "")[:200],
+        "nature": imported.tender.get("nature", ""),
+        "estimated_value_eur": str(imported.tender.get("estimated_value_eur", "")),
+        "cpv_main": (imported.tender.get("cpv") or [""])[0],
+        "cpv_division": (imported.tender.get("cpv") or [""])[0][:2],
+        "procedure": imported.tender.get("procedure", ""),
+        "lots": str(len(lots)),
+        "declares_accessibility": _yes_no(any(lot.accessibility == "inc" for lot in lots) if lots else None),
+        "names_social_objective": _yes_no(any(lot.social_objectives for lot in lots) if lots else None),
+        "reserved": _yes_no(
+            any(c not in ("none",) for lot in notice.lots for c in lot.reserved_participation) if notice.lots else None
+        ),
+        "error": "; ".join(imported.warnings)[:500],
+    }
+    advice = None
+    if imported.complete:
+        try:
+            advice = evaluate(imported.tender, _catalogue(), on=on)
+        except InclusiefInkopenError as exc:
+            row["error"] = str(exc).replace("\n", " | ")
+    comparison = compare(notice, advice)
+    if advice is not None:
+        expected = expected_codes(advice)
+        row["above_threshold"] = _yes_no(comparison.above_threshold)
+        row["expects_accessibility"] = _yes_no(("accessibility", "inc") in expected)
+        row["expects_social_objective"] = _yes_no(any(k[0] == "social_objectives" for k in expected))
+        row["required_gaps"] = str(len(comparison.required_gaps))
+        row["recommended_gaps"] = str(len(comparison.gaps) - len(comparison.required_gaps))
+        row["gaps"] = "; ".join(sorted({f"{f.business_term} {f.expected} ({f.status})" for f in comparison.gaps}))
+        row["status"] = "gaps" if comparison.required_gaps else "ok"
+    else:
+        row["status"] = "not-assessed"
+    return row
 
 
 def _scan_one(args: tuple[Path, dt.date | None]) -> list[dict[str, str]]:
@@ -149,11 +167,22 @@ def scan(
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers or None) as pool:
-        for rows in pool.map(_scan_one, jobs, chunksize=32):
-            yield from rows
-            if progress:
-                progress(1)
+    with ProcessPoolExecutor(max_workers=workers or None, initializer=_ignore_interrupts) as pool:
+        try:
+            for rows in pool.map(_scan_one, jobs, chunksize=32):
+                yield from rows
+                if progress:
+                    progress(1)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the coordinator's to handle: a worker that died of it would print its own traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @dataclass(frozen=True)
@@ -228,7 +257,8 @@ def rows_csv(rows: Iterable[dict[str, str]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="raise", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: row.get(c, "") for c in COLUMNS})
+        # Titles, ids and errors come from notices: a cell that a spreadsheet would run as a formula is quoted.
+        writer.writerow({c: spreadsheet_cell(str(row.get(c, ""))) for c in COLUMNS})
     return buffer.getvalue()
 
 
@@ -237,8 +267,9 @@ def indicators_csv(items: Iterable[Indicator]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["group", "value", "indicator", "numerator", "denominator", "share"])
     for i in items:
+        share = "" if i.share is None else f"{i.share:.4f}"
         writer.writerow(
-            [i.group, i.value, i.indicator, i.numerator, i.denominator, "" if i.share is None else f"{i.share:.4f}"]
+            [spreadsheet_cell(str(v)) for v in (i.group, i.value, i.indicator)] + [i.numerator, i.denominator, share]
         )
     return buffer.getvalue()
 

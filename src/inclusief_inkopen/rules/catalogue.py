@@ -277,6 +277,13 @@ class Catalogue:
     def list_labels(self) -> dict[str, Text]:
         return {name: cl.description for name, cl in self.list_info.items()}
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to worker processes: what was worked out in this process (compiled functions) is made again there.
+        state = self.__dict__.copy()
+        state["plans"] = {}
+        state["wording"] = {}
+        return state
+
     def __repr__(self) -> str:
         return f"<Catalogue {self.info.name} {self.info.version} ({len(self.criteria)} criteria, {self.sha256[:12]})>"
 

@@ -199,7 +199,10 @@ def problems_from_validation(
     exc: ValidationError, file: str | None, prefix: str = "", data: Any = _MISSING
 ) -> list[Problem]:
     merged: dict[str, list[str]] = {}
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # Past a few dozen, more detail helps nobody; the count of the rest is kept.
+    rest = len(errors) - MAX_DETAILED
+    for err in errors[:MAX_DETAILED]:
         loc = _location(_input_path(tuple(err["loc"]), data) if data is not _MISSING else tuple(err["loc"]))
         if prefix:
             loc = f"{prefix}.{loc}" if loc else prefix
@@ -211,10 +214,16 @@ def problems_from_validation(
         if message not in merged.setdefault(loc, []):
             merged[loc].append(message)
     # Two union members failing the same way say one thing; failing differently they say "this or that".
-    return [
+    problems = [
         Problem(file, loc, messages[0] + "".join(f" or {m.removeprefix('Input should be ')}" for m in messages[1:]))
         for loc, messages in merged.items()
     ]
+    if rest > 0:
+        problems.append(Problem(file, prefix, f"{rest:,} more problems like these"))
+    return problems
+
+
+MAX_DETAILED = 40
 
 
 def parse_tender(data: Any, file: str | None = None) -> TenderProfile:
