@@ -437,3 +437,335 @@ def test_a_new_file_gets_the_permissions_the_umask_allows(tmp_path):
     (tmp_path / "team.yaml").chmod(0o640)
     atomic_write(tmp_path / "team.yaml", "y")  # an existing file keeps its own
     assert oct((tmp_path / "team.yaml").stat().st_mode & 0o777) == "0o640"
+
+
+# ------------------------------------------------------------------------------------- clean errors
+
+
+def _cli(capsys, *argv):
+    from inclusief_inkopen.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "t.yaml",
+            "title: t\nnature: works\nestimated_value_eur: 1\nplanned_publication: 2026-02-30\n",
+            "day is out of range",
+        ),
+        ("t.yaml", "title: t\nnature: works\nestimated_value_eur: " + "9" * 5000 + "\n", "cannot be read"),
+        ("t.json", '{"title": "t", "nature": "works", "estimated_value_eur": ' + "9" * 5000 + "}", "cannot be read"),
+        (
+            "t.json",
+            '{"title": "t", "nature": "works", "nature": "supplies", "estimated_value_eur": 1}',
+            "duplicate key",
+        ),
+    ],
+)
+def test_unreadable_values_give_one_line_and_status_2(tmp_path, capsys, name, content, message):
+    path = tmp_path / name
+    path.write_text(content)
+    code, _, err = _cli(capsys, "advies", str(path))
+    assert code == 2 and message in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1 and str(path) in err
+
+
+def test_output_paths_that_cannot_be_written_give_one_line_and_status_2(tmp_path, capsys):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    notice = str(ROOT / "tests" / "data" / "eforms" / "notices" / "cn_24_open.xml")
+    code, _, err = _cli(capsys, "import", notice, "-o", str(folder))
+    assert code == 2 and str(folder) in err and "Traceback" not in err
+    code, _, err = _cli(capsys, "import", notice, "-o", str(tmp_path / "missing" / "t.yaml"))
+    assert code == 2 and "No such file or directory" in err
+    report = tmp_path / "report.txt"
+    report.write_text("x")
+    code, _, err = _cli(capsys, "scan", notice, "-o", str(report), "-q")
+    assert code == 2 and "is a file; scan -o names a folder" in err and report.read_text() == "x"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_gives_one_line_and_status_2(tmp_path, capsys):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        code, _, err = _cli(capsys, "checklist", str(EXAMPLES / "website-bewoners.yaml"), "-o", str(folder / "c.yaml"))
+    finally:
+        folder.chmod(0o700)
+    assert code == 2 and "Permission denied" in err
+
+
+def test_ctrl_c_ends_a_scan_with_status_130_and_no_traceback(tmp_path):
+    notices = ROOT / "tests" / "data" / "eforms" / "notices"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from inclusief_inkopen.notices import scan as scan_module
+        from inclusief_inkopen.cli import main
+        calls = []
+        real = scan_module.scan_file
+        def interrupted(path, on=None):
+            calls.append(path)
+            if len(calls) == 3:
+                raise KeyboardInterrupt
+            return real(path, on)
+        scan_module.scan_file = interrupted
+        sys.exit(main(["scan", {str(notices)!r}, "-o", {str(tmp_path / "out")!r}, "-q"]))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr and "interrupted" in result.stderr
+
+
+def test_a_problem_list_is_capped_and_says_how_many_more(tmp_path, capsys):
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "title: t\nnature: works\nestimated_value_eur: 1\n" + "".join(f"k{i}: {i}\n" for i in range(20_000))
+    )
+    code, _, err = _cli(capsys, "advies", str(path))
+    assert code == 2 and len(err.splitlines()) <= 52
+    assert "19,960 more problems like these" in err
+
+
+# ------------------------------------------------------------------------------------- text into other formats
+
+
+def test_notice_text_never_becomes_yaml_in_an_imported_profile(tmp_path, capsys):
+    package = json.loads((ROOT / "tests" / "data" / "ocds" / "ocds-213czf-000-00001-02-tender.json").read_text())
+    release = package["releases"][0]
+    release["ocid"] = release["ocid"] + "\nend_users: []\ndigital: []\n#"
+    path = tmp_path / "notice.json"
+    path.write_text(json.dumps(package))
+    out = tmp_path / "tender.yaml"
+    code, _, _ = _cli(capsys, "import", str(path), "-o", str(out))
+    assert code == 0
+    data = load_document(out)
+    assert "end_users" not in data and "digital" not in data
+    assert all(
+        line.startswith("#") or not line.startswith(("end_users", "digital")) for line in out.read_text().splitlines()
+    )
+
+
+def test_text_that_a_spreadsheet_would_run_stays_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from inclusief_inkopen import checklist as cl
+    from inclusief_inkopen.checklists.xlsx import to_xlsx
+    from inclusief_inkopen.notices.scan import rows_csv
+
+    csv_text = rows_csv([{"file": "n.xml", "title": '=HYPERLINK("http://evil","klik")', "notice_id": "@SUM(A1)"}])
+    assert "'=HYPERLINK" in csv_text and "'@SUM(A1)" in csv_text
+    c = cl.create(EXAMPLES / "website-bewoners.yaml", on=ON)
+    first = c.items[0].model_copy(update={"justification": "=cmd|' /C calc'!A0", "applied_as": "tab\there\x07bell"})
+    c = c.model_copy(update={"items": [first, *c.items[1:]]})
+    book = load_workbook(__import__("io").BytesIO(to_xlsx(c)))
+    cells = [cell for row in book["Checklist"].iter_rows() for cell in row]
+    assert not any(cell.data_type == "f" for cell in cells)
+    assert any(cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s" for cell in cells)
+    assert any(cell.value == "tab\there" + "bell" for cell in cells)  # the control character is gone, no crash
+
+
+def test_markdown_and_terminal_output_show_text_as_text(tmp_path, capsys):
+    from inclusief_inkopen import checklist as cl
+    from inclusief_inkopen.checklists.render import render_markdown
+
+    hostile = "Ramen <script>alert(1)</script> [klik](javascript:alert(1))\n# Kop\x1b]0;pwned\x07"
+    path = tmp_path / "t.yaml"
+    path.write_text(json.dumps({"title": hostile, "nature": "works", "estimated_value_eur": 1000}))
+    for fmt in ("markdown", "text"):
+        code, out, _ = _cli(capsys, "advies", str(path), "--format", fmt, "--on", "2026-03-01")
+        assert code == 0 and "\x1b" not in out and "\x07" not in out and "\n# Kop" not in out
+        if fmt == "markdown":
+            assert "<script>" not in out and "](javascript:" not in out
+    c = cl.create(EXAMPLES / "website-bewoners.yaml", on=ON)
+    first = c.items[0].model_copy(update={"decision": "not-applied", "justification": hostile})
+    text = render_markdown(c.model_copy(update={"items": [first, *c.items[1:]]}))
+    assert "<script>" not in text and "&lt;script&gt;" in text and "](javascript:" not in text and "\n# Kop" not in text
+
+
+# ------------------------------------------------------------------------------------- writes that lose work
+
+
+def test_no_command_writes_over_its_own_input(tmp_path, capsys):
+    checklist = tmp_path / "c.yaml"
+    assert _cli(capsys, "checklist", str(EXAMPLES / "website-bewoners.yaml"), "-o", str(checklist))[0] == 0
+    before = checklist.read_bytes()
+    code, _, err = _cli(capsys, "checklist", "render", str(checklist), "--format", "markdown", "-o", str(checklist))
+    assert code == 2 and "is also this command's input" in err and checklist.read_bytes() == before
+    tender = tmp_path / "t.yaml"
+    tender.write_bytes((EXAMPLES / "website-bewoners.yaml").read_bytes())
+    code, _, err = _cli(capsys, "checklist", str(tender), "-o", str(tender), "--force")
+    assert code == 2 and tender.read_bytes() == (EXAMPLES / "website-bewoners.yaml").read_bytes()
+
+
+def test_a_checklist_changed_by_someone_else_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
+    from inclusief_inkopen import checklist as cl
+
+    path = tmp_path / "c.yaml"
+    cl.save(cl.create(EXAMPLES / "website-bewoners.yaml", on=ON), path)
+    real_current = cl.current
+
+    def someone_saves_meanwhile(*args, **kwargs):
+        result = real_current(*args, **kwargs)
+        other = cl.load(path)
+        first = other.items[0].model_copy(update={"decision": "applied", "applied_as": "door een collega"})
+        cl.save(other.model_copy(update={"items": [first, *other.items[1:]]}), path)
+        return result
+
+    monkeypatch.setattr(cl, "current", someone_saves_meanwhile)
+    with pytest.raises(cl.ChecklistError, match="changed since this command read it"):
+        cl.update(path)
+    assert cl.load(path).items[0].applied_as == "door een collega"  # the colleague's decision is kept
+
+
+def test_a_bad_award_basis_in_a_sheet_is_refused_with_its_cell(tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from inclusief_inkopen import checklist as cl
+    from inclusief_inkopen.checklists.xlsx import read_xlsx, to_xlsx
+
+    c = cl.create(EXAMPLES / "website-bewoners.yaml", on=ON)
+    book = load_workbook(io.BytesIO(to_xlsx(c)))
+    book["Over"]["B5"] = "goedkoopste"
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(cl.ChecklistError, match=r"Over!B5 \(award_basis\): expected one of best-price-quality"):
+        read_xlsx(out.getvalue(), c, "sheet.xlsx")
+
+
+def _xlsx_with(part: str, content: bytes) -> bytes:
+    import io
+    import zipfile
+
+    from inclusief_inkopen import checklist as cl
+    from inclusief_inkopen.checklists.xlsx import to_xlsx
+
+    source = zipfile.ZipFile(io.BytesIO(to_xlsx(cl.create(EXAMPLES / "website-bewoners.yaml", on=ON))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, content if info.filename == part else source.read(info))
+        if part not in source.namelist():
+            target.writestr(part, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'<?xml version="1.0"?><sst xmlns="x"><si><t>' + b"A" * (60 * 1024 * 1024) + b"</t></si></sst>", "unpacks to"),
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><sst>&a;</sst>', "declares a DTD"),
+        (b"<sst><si><t>not closed", "xlsx workbook"),
+    ],
+)
+def test_a_hostile_sheet_is_refused_before_or_while_it_is_read(content, message):
+    from inclusief_inkopen import checklist as cl
+    from inclusief_inkopen.checklists.xlsx import read_xlsx
+
+    part = "xl/sharedStrings.xml" if message != "xlsx workbook" else "xl/worksheets/sheet1.xml"
+    data = _xlsx_with(part, content)
+    assert len(data) < 1024 * 1024 or message != "unpacks to"  # small on disk
+    with pytest.raises(cl.ChecklistError, match=message):
+        read_xlsx(data, cl.create(EXAMPLES / "website-bewoners.yaml", on=ON), "sheet.xlsx")
+
+
+# ------------------------------------------------------------------------------------- availability
+
+
+def test_a_batch_on_workers_uses_the_catalogue_given_and_delivers_what_came_before_a_bad_tender(catalogue_copy):
+    catalogue = load_catalogue(catalogue_copy, run_tests=False)
+    theme = catalogue_copy / "themes" / "digital-accessibility.yaml"
+    theme.write_text(theme.read_text().replace("Digitale opleveringen voldoen aan", "GEWIJZIGD:", 1))
+    tenders = [
+        tender(estimated_value_eur=1000 * i, digital=["website"], end_users=["residents"]) for i in range(1, 301)
+    ]
+    tenders[150] = {"title": "zonder aard"}
+    delivered = {}
+    for workers in (1, 2):
+        got = []
+        with pytest.raises(TenderError, match="tender #150"):
+            for advice in evaluate_many(tenders, catalogue, on=ON, workers=workers, chunk_size=40, as_json=True):
+                got.append(advice)
+        delivered[workers] = got
+    assert len(delivered[1]) == len(delivered[2]) == 150 and delivered[1] == delivered[2]
+    assert "GEWIJZIGD" not in delivered[2][0]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": 123},
+        {"title": ["a", "b"]},
+        {"value": {"amount": "9" * 5000, "currency": "EUR"}},
+        {"value": {"amount": 1000, "currency": 978}},
+        {"awardCriteria": [{"type": 1}]},
+    ],
+)
+def test_one_hostile_notice_is_one_error_row_and_the_scan_goes_on(tmp_path, change):
+    from inclusief_inkopen.notices.scan import scan
+
+    package = json.loads((ROOT / "tests" / "data" / "ocds" / "ocds-213czf-000-00001-02-tender.json").read_text())
+    package["releases"][0]["tender"].update(change)
+    (tmp_path / "bad.json").write_text(json.dumps(package))
+    good = ROOT / "tests" / "data" / "eforms" / "notices" / "cn_24_open.xml"
+    (tmp_path / "good.xml").write_bytes(good.read_bytes())
+    rows = list(scan([tmp_path], on=ON))
+    by_file = {r["file"].rsplit("/", 1)[-1]: r for r in rows}
+    assert by_file["good.xml"]["status"] in ("ok", "gaps", "not-assessed")
+    assert by_file["bad.json"]["status"] in ("ok", "gaps", "not-assessed", "error")
+    assert "\n" not in by_file["bad.json"].get("error", "")
+
+
+def test_a_layer_that_replaces_a_base_list_or_source_says_so_in_the_advice(tmp_path):
+    import shutil
+
+    layer = tmp_path / "layer"
+    (layer / "lists").mkdir(parents=True)
+    (layer / "layer.yaml").write_text(
+        "name: gemeente-voorbeeld\nversion: '1'\nformat: inclusief-inkopen/v1\nbase: amsterdam-basis\n"
+        "title: {nl: Voorbeeldlaag, en: Example layer}\n"
+    )
+    shutil.copy(ROOT / "criteria" / "lists" / "article-77.yaml", layer / "lists" / "article-77.yaml")
+    sources = load_document(ROOT / "criteria" / "sources.yaml")
+    first = next(iter(sources))
+    (layer / "sources.yaml").write_text(json.dumps({first: sources[first]}, default=str))
+    catalogue = load_catalogue(layers=[layer], run_tests=False)
+    [receipt] = json.loads(evaluate(tender(), catalogue, on=ON).to_json())["catalogue"]["layers"]
+    assert receipt["replaced_lists"] == ["article-77"] and receipt["replaced_sources"] == [first]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": 123},
+        {"mainProcurementCategory": 5},
+        {"value": {"amount": 1000, "currency": 978}},
+        {"awardCriteria": {"criteria": [{"type": 1}]}},
+        {"value": {"amount": float("inf"), "currency": "EUR"}},
+    ],
+)
+def test_an_ocds_value_of_the_wrong_type_is_named_not_a_traceback(tmp_path, capsys, change):
+    package = json.loads((ROOT / "tests" / "data" / "ocds" / "ocds-213czf-000-00001-02-tender.json").read_text())
+    package["releases"][0]["tender"].update(change)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(package).replace("Infinity", "1" + "0" * 400))
+    code, _, err = _cli(capsys, "import", str(path))
+    assert code == 2 and str(path) in err and "tender." in err and "Traceback" not in err
+
+
+def test_the_doctype_check_reads_the_parsed_document():
+    from inclusief_inkopen.base.files import parse_xml
+
+    utf16 = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY x "y">]><r>&x;</r>'.encode("utf-16")
+    with pytest.raises(InputError, match="DOCTYPE or ENTITY declaration is not allowed"):
+        parse_xml(utf16, "n.xml")
+    assert parse_xml(b"<r><!-- an example: <!DOCTYPE x> --><a>1</a></r>", "n.xml").findtext("a") == "1"

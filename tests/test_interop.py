@@ -501,7 +501,7 @@ def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
         ("lots-object.json", '{"ocid": "o-1", "tender": {"lots": {"id": 1}}}', "tender.lots: expected a list"),
         ("no-ocid.json", '{"releases": [{"tender": {}}]}', "releases[0]: a release needs an ocid"),
         ("not-ocds.json", '{"title": "a tender profile"}', "expected OCDS"),
-        ("utf16.json", '{"ocid": "o-1"}'.encode("utf-16"), "neither"),
+        ("utf16.json", '{"ocid": "o-1"}'.encode("utf-16"), "not UTF-8 text; OCDS JSON is UTF-8"),
     ],
     ids=lambda v: v if isinstance(v, str) and v.endswith((".xml", ".json")) else "",
 )

@@ -322,6 +322,8 @@ def catalogue_ref(cat: Catalogue) -> CatalogueRef:
                 "replaced": list(lr.replaced),
                 "withdrawn": list(lr.withdrawn),
                 "parameters": list(lr.parameters),
+                **({"replaced_sources": list(lr.replaced_sources)} if lr.replaced_sources else {}),
+                **({"replaced_lists": list(lr.replaced_lists)} if lr.replaced_lists else {}),
             }
             for lr in cat.layers
         ],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -209,15 +210,16 @@ def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> 
 
 # Notices are bigger than tender files: the SDK's own 100-lot example is 1.7 MB.
 MAX_NOTICE_BYTES = 50 * 1024 * 1024
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
 def parse_xml(data: bytes, name: str = "<input>") -> Any:
     """Parse XML from a file we did not write, safely; returns the root element (lxml).
 
-    A notice never needs a document type declaration, so any DOCTYPE or ENTITY is refused before parsing: that
-    closes entity expansion (billion laughs) and external entities (XXE) at once. The parser itself is also set
-    not to resolve entities, not to touch the network and not to lift libxml2's limits on huge documents.
+    A notice never needs a document type declaration, so a document that has one is refused. The parser is set
+    not to load DTDs, not to substitute entities, not to touch the network and not to lift libxml2's limits on
+    huge documents, so nothing a declaration says is acted on (no entity expansion, no external entities); the
+    refusal then looks at the parsed document, whatever its encoding (a UTF-16 notice too) and not at text that
+    merely looks like a declaration (inside a comment).
 
     >>> parse_xml(b"<a><b>1</b></a>").findtext("b")
     '1'
@@ -228,10 +230,6 @@ def parse_xml(data: bytes, name: str = "<input>") -> Any:
     """
     from lxml import etree  # imported here: only notices need it, and it costs start-up time
 
-    match = _DOCTYPE.search(data)
-    if match:
-        line = data.count(b"\n", 0, match.start()) + 1
-        raise InputError.single(name, f"line {line}", "a DOCTYPE or ENTITY declaration is not allowed in a notice")
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
     )
@@ -243,6 +241,12 @@ def parse_xml(data: bytes, name: str = "<input>") -> Any:
         raise InputError.single(name, where, f"not well-formed XML: {message}") from None
     if root is None:
         raise InputError.single(name, "", "empty XML document")
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        at = data.upper().find(b"<!DOCTYPE")  # for the message only; in UTF-16 it is not found, and not needed
+        line = data.count(b"\n", 0, at) + 1
+        where = f"line {line}" if at >= 0 else ""
+        raise InputError.single(name, where, "a DOCTYPE or ENTITY declaration is not allowed in a notice")
     return root
 
 
@@ -308,6 +312,8 @@ def atomic_write(
     and renamed into place: a link planted at ``NAME~`` is replaced, never written through.
     """
     target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; expected the name of a file to write", str(target))
     directory = target.parent if str(target.parent) else Path(".")
     data = content.encode("utf-8") if isinstance(content, str) else content
     tmp = _write_new(directory, target.name, data)

@@ -6,11 +6,14 @@ guesses from CPV codes.
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import os
 from pathlib import Path
 from typing import Any, Literal
+
+from pydantic import ValidationError
 
 from inclusief_inkopen.advice.reasons import question
 from inclusief_inkopen.base import cpv as cpv_codes
@@ -21,6 +24,7 @@ from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.notices.eforms import read_eforms
 from inclusief_inkopen.notices.notice import Duration, Notice, _Model, only_one
 from inclusief_inkopen.notices.ocds import read_all
+from inclusief_inkopen.tender.profile import problems_from_validation
 
 
 class Guess(_Model):
@@ -236,10 +240,15 @@ def read_notices(path: str | os.PathLike[str]) -> list[Notice]:
     name = str(Path(path))
     data = read_bytes(path, MAX_NOTICE_BYTES)
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if start == b"<":
-        return [read_eforms(data, name)]
-    if start in (b"{", b"["):
-        return read_all(data, name)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # XML may be UTF-16; it says so by its BOM
+        start = data[:64].decode("utf-16", errors="ignore").lstrip()[:1].encode()
+    try:
+        if start == b"<":
+            return [read_eforms(data, name)]
+        if start in (b"{", b"["):
+            return read_all(data, name)
+    except ValidationError as exc:  # a value of a type no reader check foresaw: named, never a traceback
+        raise InputError(problems_from_validation(exc, name)) from None
     raise InputError.single(name, "", "expected an eForms notice (XML) or OCDS data (JSON); this is neither")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import math
 import re
 from typing import Any
 
@@ -135,14 +136,29 @@ def _list(data: dict[str, Any], key: str, file: str, where: str) -> list[Any]:
     return value
 
 
+def _str(data: Any, key: str, file: str, where: str) -> str | None:
+    """A text field as the schema types it: text, or absent; anything else is named, not passed on."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if value is None or isinstance(value, str):
+        return value
+    raise InputError.single(file, f"{where}.{key}" if where else key, f"expected text, got {value!r:.40}")
+
+
 def _money(data: dict[str, Any], file: str, where: str) -> Money | None:
     value = _obj(data, "value", file, where)
     amount = value.get("amount")
     if amount is None:
         return None
-    if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
-        raise InputError.single(file, f"{where}.value.amount", f"expected a number of zero or more, got {amount!r}")
-    return Money(amount=float(amount), currency=value.get("currency"))
+    if (
+        isinstance(amount, bool)
+        or not isinstance(amount, int | float)
+        or amount < 0
+        or not math.isfinite(float(amount) if abs(amount) < 1e300 else math.inf)
+    ):
+        raise InputError.single(
+            file, f"{where}.value.amount", f"expected a number of zero or more (and finite), got {amount!r:.40}"
+        )
+    return Money(amount=float(amount), currency=_str(value, "currency", file, f"{where}.value"))
 
 
 def _date(value: Any) -> dt.date | None:
@@ -221,8 +237,9 @@ def _declared(data: dict[str, Any], file: str, where: str) -> dict[str, Any]:
     criteria = _obj(data, "awardCriteria", file, where) if isinstance(data.get("awardCriteria"), dict) else {}
     out["award_criteria"] = [
         AwardCriterion(
-            type=c.get("type"),
-            name=c.get("name") or c.get("description"),
+            type=_str(c, "type", file, f"{where}.awardCriteria.criteria"),
+            name=_str(c, "name", file, f"{where}.awardCriteria.criteria")
+            or _str(c, "description", file, f"{where}.awardCriteria.criteria"),
             weight=next(
                 (
                     float(n["number"])
@@ -251,7 +268,7 @@ def _notice(release: dict[str, Any], file: str) -> Notice:
         lots.append(
             DeclaredLot(
                 id=lot_id,
-                title=lot.get("title"),
+                title=_str(lot, "title", file, where),
                 value=_money(lot, file, where),
                 cpv=_cpv(items, lot_id, warnings),
                 duration=_duration(_obj(lot, "contractPeriod", file, where)),
@@ -274,15 +291,17 @@ def _notice(release: dict[str, Any], file: str) -> Notice:
         for c in (_obj(party, "details", file, "parties").get("classifications") or [])
         if isinstance(c, dict) and c.get("scheme") == "eu-buyer-legal-type"
     ]
-    method = tender.get("procurementMethod")
+    method = _str(tender, "procurementMethod", file, "tender")
+    category = _str(tender, "mainProcurementCategory", file, "tender")
     tags = release.get("tag") or []
     return Notice(
         file=file,
         format="ocds",
         id=str(release.get("ocid")) if release.get("ocid") else None,
         form_type=",".join(str(t) for t in tags) if isinstance(tags, list) else str(tags),
-        title=tender.get("title") or _obj(release, "planning", file, "").get("rationale"),
-        nature=NATURES.get(str(tender.get("mainProcurementCategory")), tender.get("mainProcurementCategory")),
+        title=_str(tender, "title", file, "tender")
+        or _str(_obj(release, "planning", file, ""), "rationale", file, "planning"),
+        nature=NATURES.get(category, category) if category else None,
         value=_money(tender, file, "tender"),
         cpv=_cpv(items, None, warnings) if not _list(tender, "lots", file, "tender") else [],
         procedure=f"ocds:{method}" if method else None,

@@ -236,6 +236,9 @@ class LayerReceipt:
     replaced: tuple[str, ...] = ()
     withdrawn: tuple[str, ...] = ()
     parameters: tuple[str, ...] = ()
+    # What the layer put in place of the base's own: a source (a law's link) or a code list (Annex XIV).
+    replaced_sources: tuple[str, ...] = ()
+    replaced_lists: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -384,7 +384,9 @@ def _apply_layer(
         return None, criteria
     if info.base != base_name:
         out.add(info_path, "base", f"this layer goes over {info.base!r}, not over {base_name!r}")
-    sources.update(_read_sources(layer_root, out))
+    layer_sources = _read_sources(layer_root, out)
+    replaced_sources = sorted(set(layer_sources) & set(sources))
+    sources.update(layer_sources)
     layer_params = _read_parameters(layer_root, out)
     for name, p in layer_params.items():
         if name in params:
@@ -393,7 +395,9 @@ def _apply_layer(
             params[name] = p.model_copy(update={"values": dict(sorted(merged.items()))})
         else:
             params[name] = p
-    code_lists.update(_read_lists(layer_root, out))
+    layer_lists = _read_lists(layer_root, out)
+    replaced_lists = sorted(set(layer_lists) & set(code_lists))
+    code_lists.update(layer_lists)
 
     by_id = {c.id: (c, path) for c, path in criteria}
     for i, cid in enumerate(info.withdraw):
@@ -428,6 +432,8 @@ def _apply_layer(
         replaced=tuple(sorted(info.replace)),
         withdrawn=tuple(sorted(info.withdraw)),
         parameters=tuple(sorted(layer_params)),
+        replaced_sources=tuple(replaced_sources),
+        replaced_lists=tuple(replaced_lists),
     )
     return receipt, list(by_id.values())
 
