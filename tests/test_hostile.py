@@ -664,18 +664,31 @@ def _xlsx_with(part: str, content: bytes) -> bytes:
     [
         (b'<?xml version="1.0"?><sst xmlns="x"><si><t>' + b"A" * (60 * 1024 * 1024) + b"</t></si></sst>", "unpacks to"),
         (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><sst>&a;</sst>', "declares a DTD"),
-        (b"<sst><si><t>not closed", "xlsx workbook"),
     ],
 )
 def test_a_hostile_sheet_is_refused_before_or_while_it_is_read(content, message):
     from inclusief_inkopen import checklist as cl
     from inclusief_inkopen.checklists.xlsx import read_xlsx
 
-    part = "xl/sharedStrings.xml" if message != "xlsx workbook" else "xl/worksheets/sheet1.xml"
-    data = _xlsx_with(part, content)
+    data = _xlsx_with("xl/sharedStrings.xml", content)
     assert len(data) < 1024 * 1024 or message != "unpacks to"  # small on disk
     with pytest.raises(cl.ChecklistError, match=message):
         read_xlsx(data, cl.create(EXAMPLES / "website-bewoners.yaml", on=ON), "sheet.xlsx")
+
+
+def test_a_sheet_whose_rows_break_off_midway_gets_a_clean_error():
+    # openpyxl reads a read-only sheet's rows lazily: the broken XML is met while the rows are read, not on opening.
+    import io
+    import zipfile
+
+    from inclusief_inkopen import checklist as cl
+    from inclusief_inkopen.checklists.xlsx import read_xlsx, to_xlsx
+
+    c = cl.create(EXAMPLES / "website-bewoners.yaml", on=ON)
+    sheet = zipfile.ZipFile(io.BytesIO(to_xlsx(c))).read("xl/worksheets/sheet1.xml")
+    cut = sheet[: sheet.index(b'<row r="5"')] + b'<row r="5"><c r="A5" t="inlineStr"><is><t>broken'
+    with pytest.raises(cl.ChecklistError, match="xlsx workbook"):
+        read_xlsx(_xlsx_with("xl/worksheets/sheet1.xml", cut), c, "sheet.xlsx")
 
 
 # ------------------------------------------------------------------------------------- availability
@@ -705,9 +718,9 @@ def test_a_batch_on_workers_uses_the_catalogue_given_and_delivers_what_came_befo
     [
         {"title": 123},
         {"title": ["a", "b"]},
-        {"value": {"amount": "9" * 5000, "currency": "EUR"}},
+        {"value": {"amount": "HUGE", "currency": "EUR"}},
         {"value": {"amount": 1000, "currency": 978}},
-        {"awardCriteria": [{"type": 1}]},
+        {"awardCriteria": {"criteria": [{"type": 1}]}},
     ],
 )
 def test_one_hostile_notice_is_one_error_row_and_the_scan_goes_on(tmp_path, change):
@@ -715,7 +728,12 @@ def test_one_hostile_notice_is_one_error_row_and_the_scan_goes_on(tmp_path, chan
 
     package = json.loads((ROOT / "tests" / "data" / "ocds" / "ocds-213czf-000-00001-02-tender.json").read_text())
     package["releases"][0]["tender"].update(change)
-    (tmp_path / "bad.json").write_text(json.dumps(package))
+    (tmp_path / "bad.json").write_text(json.dumps(package).replace('"HUGE"', "9" * 5000))
+    open_notice = (ROOT / "tests" / "data" / "eforms" / "notices" / "cn_24_open.xml").read_text()
+    forever = '<cbc:DurationMeasure unitCode="YEAR">1e308</cbc:DurationMeasure>'
+    (tmp_path / "forever.xml").write_text(
+        open_notice.replace('<cbc:DurationMeasure unitCode="MONTH">36</cbc:DurationMeasure>', forever, 1)
+    )
     good = ROOT / "tests" / "data" / "eforms" / "notices" / "cn_24_open.xml"
     (tmp_path / "good.xml").write_bytes(good.read_bytes())
     rows = list(scan([tmp_path], on=ON))
@@ -723,6 +741,7 @@ def test_one_hostile_notice_is_one_error_row_and_the_scan_goes_on(tmp_path, chan
     assert by_file["good.xml"]["status"] in ("ok", "gaps", "not-assessed")
     assert by_file["bad.json"]["status"] in ("ok", "gaps", "not-assessed", "error")
     assert "\n" not in by_file["bad.json"].get("error", "")
+    assert by_file["forever.xml"]["status"] in ("ok", "gaps", "not-assessed")  # the duration is simply unknown
 
 
 def test_a_layer_that_replaces_a_base_list_or_source_says_so_in_the_advice(tmp_path):
@@ -769,3 +788,34 @@ def test_the_doctype_check_reads_the_parsed_document():
     with pytest.raises(InputError, match="DOCTYPE or ENTITY declaration is not allowed"):
         parse_xml(utf16, "n.xml")
     assert parse_xml(b"<r><!-- an example: <!DOCTYPE x> --><a>1</a></r>", "n.xml").findtext("a") == "1"
+
+
+def test_a_full_disk_gives_one_line_and_leaves_the_old_file_whole(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from inclusief_inkopen.base import files
+
+    out = tmp_path / "tender.yaml"
+    out.write_text("the buyer's own answers\n")
+
+    def full(directory, name, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(directory / name))
+
+    monkeypatch.setattr(files, "_write_new", full)
+    notice = str(ROOT / "tests" / "data" / "eforms" / "notices" / "cn_24_open.xml")
+    code, _, err = _cli(capsys, "import", notice, "-o", str(out))
+    assert code == 2 and "No space left on device" in err and len(err.splitlines()) == 1
+    assert out.read_text() == "the buyer's own answers\n"
+
+
+def test_a_checklist_that_the_next_command_would_refuse_is_never_saved(tmp_path):
+    from inclusief_inkopen import checklist as cl
+
+    path = tmp_path / "c.yaml"
+    good = cl.create(EXAMPLES / "website-bewoners.yaml", on=ON)
+    cl.save(good, path)
+    before = path.read_bytes()
+    bad = good.model_copy(update={"award_basis": "goedkoopste"})  # model_copy does not validate
+    with pytest.raises(cl.ChecklistError, match="award_basis"):
+        cl.save(bad, path)
+    assert path.read_bytes() == before

@@ -114,7 +114,13 @@ def _months(duration: Duration | None) -> int | None:
     factor = {"DAY": 1 / _MONTH_DAYS, "WEEK": 7 / _MONTH_DAYS, "MONTH": 1, "YEAR": 12}.get(duration.unit or "")
     if factor is None:
         return None
-    return max(1, math.ceil(round(duration.value * factor, 6)))
+    months = duration.value * factor
+    if not math.isfinite(months) or months > _MAX_MONTHS:  # "1e308 years" is no duration a contract can have
+        return None
+    return max(1, math.ceil(round(months, 6)))
+
+
+_MAX_MONTHS = 12 * 1000
 
 
 def _number(amount: float) -> int | float:
