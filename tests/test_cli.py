@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -110,3 +111,100 @@ def test_advies_json_in_one_language_when_one_is_asked_for(capsys):
     only = json.loads(english)["suggestions"][0]
     assert set(first["title"]) == {"nl", "en"} and set(only["title"]) == {"en"}
     assert only["title"]["en"] == first["title"]["en"] and len(english) < len(both)
+
+
+def test_version_names_the_engine_and_the_built_in_catalogue(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("inclusief-inkopen 0.1.0 (catalogus amsterdam-basis ") and out.rstrip().endswith(")")
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_checklist_help_lists_every_action(capsys, flag):
+    code, out, _ = run(capsys, "checklist", flag)
+    assert code == 0
+    for action in (
+        "checklist [new] TENDER_FILE",
+        "checklist check",
+        "checklist update",
+        "checklist render",
+        "import-xlsx",
+    ):
+        assert action in out
+
+
+def test_schema_help_lists_the_schema_names_it_accepts(capsys):
+    from inclusief_inkopen.authoring.schema import schemas
+    from inclusief_inkopen.cli import SCHEMA_NAMES
+
+    assert tuple(schemas()) == SCHEMA_NAMES
+    with pytest.raises(SystemExit):
+        main(["schema", "--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in SCHEMA_NAMES)
+
+
+def test_criteria_search_finds_words_in_either_language_and_filters_combine(capsys):
+    code, dutch, _ = run(capsys, "criteria", "--search", "gebarentolk")
+    code_en, english, _ = run(capsys, "criteria", "--search", "sign language")
+    assert code == code_en == 0 and dutch.split()[0] == english.split()[0]
+    code, out, _ = run(capsys, "criteria", "--status", "mandatory", "--kind", "requirement")
+    rows = out.splitlines()
+    assert code == 0 and rows and all(" mandatory " in r and " requirement " in r for r in rows)
+    code, out, err = run(capsys, "criteria", "--search", "onvindbaarwoord")
+    assert code == 1 and out == "" and "geen criteria gevonden" in err
+
+
+def test_text_advice_says_kind_theme_and_phase_in_words_with_underlines_as_long_as_headings(capsys):
+    for lang, words in (("nl", "eis · Digitale toegankelijkheid"), ("en", "requirement · Digital accessibility")):
+        code, out, _ = run(capsys, "advies", str(EXAMPLES / "website-bewoners.yaml"), "--lang", lang)
+        assert code == 0 and words in out
+        assert "digital-accessibility" not in out and " · specification" not in out
+        lines = out.splitlines()
+        for heading, underline in itertools.pairwise(lines):
+            if underline and set(underline) == {"="}:
+                assert len(underline) == len(heading), heading
+
+
+def test_bt754_below_the_threshold_says_why_there_is_no_code(tmp_path, capsys):
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "title: Kleine levering\nnature: supplies\nestimated_value_eur: 20000\nend_users: [staff]\ndigital: []\n"
+        "physical: []\npeople_facing: false\nstaffing: false\nsupply_chain_risk: []\ncpv: ['30192000']\n"
+        "labour_share: 0.1\nprocedure: single-quotation\neaa_services: []\nlots: 1\nduration_months: 12\n"
+    )
+    for lang, words in (("nl", "onder de Europese drempel"), ("en", "below the EU threshold")):
+        code, out, _ = run(capsys, "advies", str(path), "--on", "2026-03-01", "--lang", lang)
+        line = next(line for line in out.splitlines() if line.strip().startswith("BT-754"))
+        assert code == 0 and words in line and "?" not in line
+
+
+def test_check_of_a_decided_checklist_whose_tender_changed_says_it_is_out_of_date(tmp_path, capsys):
+    import datetime as dt
+
+    from inclusief_inkopen import checklist as cl
+
+    tender = tmp_path / "t.yaml"
+    tender.write_bytes((EXAMPLES / "website-bewoners.yaml").read_bytes())
+    path = tmp_path / "c.yaml"
+    assert run(capsys, "checklist", str(tender), "-o", str(path), "--on", "2026-03-01")[0] == 0
+    c = cl.load(path)
+    decided = [
+        i.model_copy(
+            update={
+                "decision": "not-applied",
+                "justification": "Niet passend bij deze opdracht.",
+                "decided_by": "Categoriemanager",
+                "decided_on": dt.date(2026, 3, 2),
+            }
+        )
+        for i in c.items
+    ]
+    cl.save(c.model_copy(update={"items": decided, "award_basis": "best-price-quality"}), path)
+    code, out, _ = run(capsys, "checklist", "check", str(path))
+    assert code == 0, out
+    tender.write_text(tender.read_text().replace("residents", "staff"))
+    code, out, _ = run(capsys, "checklist", "check", str(path))
+    assert code == 1 and "out of date" in out and "checklist update" in out and "0 to do" not in out

@@ -369,8 +369,12 @@ def test_evaluating_decides_and_words_come_when_read(catalogue, monkeypatch):
     assert advice.document == "document" and made == [("nl", "en")]
 
 
-def test_an_advice_travels_between_processes_as_its_words(catalogue):
+def test_an_advice_travels_between_processes_as_its_words(catalogue, monkeypatch):
     import pickle
+
+    from inclusief_inkopen.advice import batch
+
+    monkeypatch.setattr(batch, "MIN_PER_WORKER", 0)  # spread even this small batch over processes
 
     from inclusief_inkopen import evaluate_many
 
@@ -381,3 +385,16 @@ def test_an_advice_travels_between_processes_as_its_words(catalogue):
     assert back.suggestion_ids() == here[0].suggestion_ids() and back == here[0]
     spread = list(evaluate_many(tenders, catalogue, on=ON, workers=2, chunk_size=3))
     assert [a.to_json() for a in spread] == [a.to_json() for a in here]
+
+
+def test_a_batch_too_small_to_gain_from_processes_starts_none(catalogue, monkeypatch):
+    from inclusief_inkopen import evaluate_many
+    from inclusief_inkopen.advice import batch
+
+    def no_processes(*args, **kwargs):
+        raise AssertionError("started processes for a small batch")
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", no_processes)
+    tenders = [tender(estimated_value_eur=1000 * i) for i in range(1, 50)]
+    got = list(evaluate_many(tenders, catalogue, on=ON, workers=0, as_json=True))
+    assert got == [evaluate(t, catalogue, on=ON).to_json() for t in tenders]

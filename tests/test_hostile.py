@@ -268,7 +268,10 @@ def test_the_same_tender_gives_byte_identical_json_across_processes(tmp_path):
     assert len(outputs) == 1 and len(next(iter(outputs))) > 1000
 
 
-def test_batch_evaluation_gives_the_same_advice_in_order_on_one_core_and_on_two(catalogue):
+def test_batch_evaluation_gives_the_same_advice_in_order_on_one_core_and_on_two(catalogue, monkeypatch):
+    from inclusief_inkopen.advice import batch
+
+    monkeypatch.setattr(batch, "MIN_PER_WORKER", 0)
     tenders = [tender(estimated_value_eur=v, staffing=v % 2 == 0) for v in range(10_000, 1_500_000, 37_000)]
     single = [a.to_json() for a in evaluate_many(tenders, catalogue, on=ON)]
     assert single == [evaluate(t, catalogue, on=ON).to_json() for t in tenders]
@@ -694,7 +697,12 @@ def test_a_sheet_whose_rows_break_off_midway_gets_a_clean_error():
 # ------------------------------------------------------------------------------------- availability
 
 
-def test_a_batch_on_workers_uses_the_catalogue_given_and_delivers_what_came_before_a_bad_tender(catalogue_copy):
+def test_a_batch_on_workers_uses_the_catalogue_given_and_delivers_what_came_before_a_bad_tender(
+    catalogue_copy, monkeypatch
+):
+    from inclusief_inkopen.advice import batch
+
+    monkeypatch.setattr(batch, "MIN_PER_WORKER", 0)
     catalogue = load_catalogue(catalogue_copy, run_tests=False)
     theme = catalogue_copy / "themes" / "digital-accessibility.yaml"
     theme.write_text(theme.read_text().replace("Digitale opleveringen voldoen aan", "GEWIJZIGD:", 1))

@@ -73,10 +73,20 @@ def cmd_criteria(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         _out(render_criterion(catalogue, cid, args.lang))
         return 0
+    words = (args.search or "").casefold().split()
+    found = 0
     for c in catalogue:
-        if args.theme and c.theme != args.theme:
+        chosen = {"theme": c.theme, "kind": c.kind, "status": c.status, "phase": c.phase, "ambition": c.ambition}
+        if any(getattr(args, name) is not None and getattr(args, name) != value for name, value in chosen.items()):
             continue
+        text = " ".join([c.id, c.title.nl, c.title.en, c.text.nl, c.text.en]).casefold()
+        if not all(word in text for word in words):
+            continue
+        found += 1
         _out(f"{c.id:<14} {c.status:<12} {c.kind:<20} {c.theme:<26} {current(c.title, catalogue).get(args.lang)}\n")
+    if not found:
+        _err({"nl": "geen criteria gevonden\n", "en": "no criteria found\n"}[args.lang])
+        return EXIT_FAILED
     return 0
 
 
@@ -158,7 +168,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 CHECKLIST_ACTIONS = ("check", "update", "render", "import-xlsx")
-CHECKLIST_HELP = """checklist TENDER_FILE -o CHECKLIST.yaml     a new checklist, every item open
+CHECKLIST_HELP = """checklist [new] TENDER_FILE -o CHECKLIST.yaml [--force]  a new checklist, every item open
 checklist check CHECKLIST.yaml                what is still to do, and what changed since
 checklist update CHECKLIST.yaml [--tender F]  re-evaluate and merge, keeping every decision
 checklist render CHECKLIST.yaml --format html|markdown|xlsx -o FILE [--lang en]
@@ -227,8 +237,11 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         drift = any(changed.values())
         if drift:
             _out("the advice changed since this checklist was made: run 'checklist update'\n")
-        if problems or drift:
-            _out(f"not complete: {len(problems)} to do\n")
+        if problems:
+            _out(f"not complete: {len(problems)} to do" + (", and out of date" if drift else "") + "\n")
+            return EXIT_FAILED
+        if drift:
+            _out(f"out of date: every item is decided, but run 'checklist update {opts.checklist}' first\n")
             return EXIT_FAILED
         _out(f"{opts.checklist}: complete and up to date\n")
         return 0
@@ -412,12 +425,46 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Version(argparse.Action):
+    """``--version`` names the built-in catalogue too: advice depends on both."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from inclusief_inkopen.base.files import load_document
+        from inclusief_inkopen.rules.loader import builtin_catalogue_dir
+
+        info = load_document(builtin_catalogue_dir() / "catalogue.yaml")
+        _out(f"inclusief-inkopen {__version__} (catalogus {info.get('name')} {info.get('version')})\n")
+        parser.exit()
+
+
+# The published schemas by name (tests hold this to authoring.schema.schemas()); listed here so that the help
+# shows them without building any.
+SCHEMA_NAMES = (
+    "tender-profile",
+    "criterion",
+    "theme-file",
+    "parameter",
+    "sources",
+    "code-list",
+    "checklist",
+    "catalogue",
+    "layer",
+    "advice",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from typing import get_args
+
+    from inclusief_inkopen.rules.catalogue import Kind, Phase, Status, Theme
+
     parser = argparse.ArgumentParser(
         prog="inclusief-inkopen",
         description="Inclusie, diversiteit en toegankelijkheid in inkoop en aanbesteding: advies per opdracht.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="the engine's version and the built-in catalogue's, and exit"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def catalogue_options(p: argparse.ArgumentParser) -> None:
@@ -438,7 +485,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("criteria", help="list the catalogue, or 'criteria show ID'")
     p.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     p.add_argument("id", nargs="?")
-    p.add_argument("--theme")
+    p.add_argument("--search", metavar="WORDS", help="words in the title or wording, Dutch or English (all must occur)")
+    p.add_argument("--theme", choices=get_args(Theme))
+    p.add_argument("--kind", choices=get_args(Kind))
+    p.add_argument("--status", choices=get_args(Status))
+    p.add_argument("--phase", choices=get_args(Phase))
+    p.add_argument("--ambition", type=int, choices=[1, 2, 3])
     p.add_argument("--lang", choices=["nl", "en"], default="nl")
     catalogue_options(p)
     p.set_defaults(func=cmd_criteria)
@@ -516,12 +568,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("schema", help="print a published JSON Schema (tender, criterion, advice …)")
-    p.add_argument("name")
+    p.add_argument("name", choices=SCHEMA_NAMES, metavar="NAME", help=f"one of: {', '.join(SCHEMA_NAMES)}")
     p.set_defaults(func=cmd_schema)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["checklist"] and argv[1:2] in (["-h"], ["--help"]):  # argparse keeps these from the sub-actions
+        _out(CHECKLIST_HELP + "\n")
+        return 0
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

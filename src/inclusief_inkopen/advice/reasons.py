@@ -37,6 +37,13 @@ def value_label(value: Any, lang: Lang) -> str:
     return label[lang] if label else str(value)
 
 
+def term_label(group: str, code: str, lang: Lang) -> str:
+    """A theme, kind, phase or status of the catalogue as people read it (``themes``, ``kinds``, ``phases``,
+    ``statuses`` in ``data/vocabulary.yaml``); the code itself where a layer brings one without a label."""
+    label = _data("vocabulary")[group].get(code)
+    return str(label[lang]) if label else code
+
+
 def question(field: str) -> Text:
     vocabulary = _data("vocabulary")
     asked = vocabulary["ask_instead"].get(field, field)

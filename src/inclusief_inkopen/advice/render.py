@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from inclusief_inkopen.advice.evaluate import Advice
-from inclusief_inkopen.advice.model import AdviceDocument, ReasonOut
+from inclusief_inkopen.advice.model import AdviceDocument, ReasonOut, Suggestion
+from inclusief_inkopen.advice.reasons import term_label
 from inclusief_inkopen.base.outputs import markdown_text, one_line
 from inclusief_inkopen.base.text import Lang, format_date
 
@@ -11,13 +12,6 @@ HEADINGS = {
     "mandatory": {"nl": "Verplicht (wet)", "en": "Mandatory (law)"},
     "policy": {"nl": "Amsterdams beleid (pas toe of leg uit)", "en": "Amsterdam policy (comply or explain)"},
     "recommended": {"nl": "Aanbevolen", "en": "Recommended"},
-}
-KINDS = {
-    "requirement": {"nl": "eis", "en": "requirement"},
-    "award-criterion": {"nl": "gunningscriterium", "en": "award criterion"},
-    "contract-clause": {"nl": "contractbepaling", "en": "contract clause"},
-    "selection-criterion": {"nl": "selectiecriterium", "en": "selection criterion"},
-    "procedure": {"nl": "procedurekeuze", "en": "procedure choice"},
 }
 LABELS = {
     "advice": {"nl": "Advies inclusief inkopen", "en": "Inclusive procurement advice"},
@@ -41,6 +35,31 @@ LABELS = {
 
 def _l(key: str, lang: Lang) -> str:
     return LABELS[key][lang]
+
+
+def _bt754(advice: Advice | AdviceDocument, lang: Lang) -> str:
+    """The accessibility code, or why there is none yet."""
+    code = advice.eforms.accessibility
+    if code:
+        return code
+    if advice.questions:
+        return {"nl": "? (hangt af van de vragen hierboven)", "en": "? (depends on the questions above)"}[lang]
+    above = advice.derived.get("above_eu_threshold")
+    if above is not None and above.value is False:
+        return {
+            "nl": "— (onder de Europese drempel: geen Europese aankondiging verplicht, dus geen BT-754)",
+            "en": "— (below the EU threshold: no European notice required, so no BT-754)",
+        }[lang]
+    return "?"
+
+
+def _terms(s: Suggestion, lang: Lang) -> str:
+    """Kind, theme, ambition and phase in words: "eis · Inclusief ontwerp · ambitie 1 · fase Specificatie"."""
+    phase = {"nl": "fase", "en": "phase"}[lang]
+    return (
+        f"{term_label('kinds', s.kind, lang)} · {term_label('themes', s.theme, lang)} · "
+        f"{_l('ambition', lang)} {s.ambition} · {phase} {term_label('phases', s.phase, lang)}"
+    )
 
 
 def _why(reasons: list[ReasonOut], lang: Lang) -> str:
@@ -68,10 +87,11 @@ def render_text(advice: Advice | AdviceDocument, lang: Lang = "nl", verbose: boo
         items = [s for s in advice.suggestions if s.status == status]
         if not items:
             continue
-        lines += ["", f"{HEADINGS[status][lang]} ({len(items)})", "=" * len(HEADINGS[status][lang])]
+        heading = f"{HEADINGS[status][lang]} ({len(items)})"
+        lines += ["", heading, "=" * len(heading)]
         for s in items:
             lines.append(f"[{s.id}] {s.title.get(lang)}")
-            lines.append(f"    {KINDS[s.kind][lang]} · {s.theme} · {_l('ambition', lang)} {s.ambition} · {s.phase}")
+            lines.append(f"    {_terms(s, lang)}")
             lines.append(f"    {_l('why', lang)}: {_why(s.reasons, lang)}")
             lines.append(f"    {_l('basis', lang)}: " + "; ".join(b.title.get(lang) for b in s.legal_basis))
             if verbose:
@@ -80,7 +100,8 @@ def render_text(advice: Advice | AdviceDocument, lang: Lang = "nl", verbose: boo
                 if s.notes:
                     lines.append(f"    {_l('note', lang)}: {s.notes.get(lang)}")
     if advice.questions:
-        lines += ["", f"{_l('questions', lang)} ({len(advice.questions)})", "=" * len(_l("questions", lang))]
+        heading = f"{_l('questions', lang)} ({len(advice.questions)})"
+        lines += ["", heading, "=" * len(heading)]
         for q in advice.questions:
             lines.append(f"? {q.text.get(lang)}  [{q.field} → {', '.join(q.criteria)}]")
     if advice.undetermined:
@@ -100,7 +121,7 @@ def render_text(advice: Advice | AdviceDocument, lang: Lang = "nl", verbose: boo
     lines += [
         "",
         f"{_l('eforms', lang)}:",
-        f"  BT-754 accessibility: {e.accessibility or '?'}",
+        f"  BT-754 accessibility: {_bt754(advice, lang)}",
         f"  BT-06 strategic procurement: {', '.join(e.strategic_procurement) or _l('none', lang)}",
         f"  BT-775 social objectives: {', '.join(e.social_objectives) or _l('none', lang)}",
         f"  BT-71 reserved participation: {e.reserved_participation}",
@@ -129,7 +150,7 @@ def render_markdown(advice: Advice | AdviceDocument, lang: Lang = "nl") -> str:
             lines += [
                 f"### {s.id}: {s.title.get(lang)}",
                 "",
-                f"*{KINDS[s.kind][lang]} · {s.theme} · {_l('ambition', lang)} {s.ambition} · {s.phase}*",
+                f"*{_terms(s, lang)}*",
                 "",
                 f"> {s.text.get(lang)}",
                 "",
@@ -154,7 +175,7 @@ def render_markdown(advice: Advice | AdviceDocument, lang: Lang = "nl") -> str:
         "",
         "| BT | " + ("waarde" if lang == "nl" else "value") + " |",
         "|---|---|",
-        f"| BT-754 | {e.accessibility or '?'} |",
+        f"| BT-754 | {_bt754(advice, lang)} |",
         f"| BT-06 | {', '.join(e.strategic_procurement) or '-'} |",
         f"| BT-775 | {', '.join(e.social_objectives) or '-'} |",
         f"| BT-71 | {e.reserved_participation} |",

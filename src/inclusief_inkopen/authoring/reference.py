@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from inclusief_inkopen.advice.reasons import term_label
 from inclusief_inkopen.base.errors import EvaluationError
 from inclusief_inkopen.base.text import Lang, Text
-from inclusief_inkopen.rules.catalogue import Catalogue
+from inclusief_inkopen.rules.catalogue import Catalogue, Criterion
 from inclusief_inkopen.rules.conditions import AllOf, AnyOf, ListRef, Node, Not, ParamRef, Predicate
 
 LABELS = {
@@ -103,29 +104,6 @@ PHRASES = {
         "not": "not:",
     },
 }
-THEME_TITLES = {
-    "digital-accessibility": {"nl": "Digitale toegankelijkheid", "en": "Digital accessibility"},
-    "product-accessibility": {
-        "nl": "Toegankelijke producten (Europese toegankelijkheidsakte)",
-        "en": "Accessible products (European Accessibility Act)",
-    },
-    "physical-accessibility": {"nl": "Fysieke toegankelijkheid", "en": "Physical accessibility"},
-    "accessible-communication": {
-        "nl": "Toegankelijke communicatie en dienstverlening",
-        "en": "Accessible communication and service",
-    },
-    "inclusive-design": {"nl": "Inclusief ontwerp", "en": "Inclusive design"},
-    "social-return": {"nl": "Social return", "en": "Social return"},
-    "workforce-diversity": {"nl": "Diversiteit van het personeel", "en": "Workforce diversity"},
-    "non-discrimination": {"nl": "Non-discriminatie", "en": "Non-discrimination"},
-    "supply-chain-conditions": {
-        "nl": "Sociale voorwaarden in de keten (ISV)",
-        "en": "Social conditions in the supply chain (ISV)",
-    },
-    "reserved-contract": {"nl": "Voorbehouden opdrachten", "en": "Reserved contracts"},
-    "inclusive-tender-process": {"nl": "Inclusief aanbestedingsproces", "en": "Inclusive tender process"},
-    "lots-and-sme": {"nl": "Percelen, mkb en marktconsultatie", "en": "Lots, SMEs and market consultation"},
-}
 
 
 def describe(node: Node, catalogue: Catalogue, lang: Lang = "nl", depth: int = 0) -> list[str]:
@@ -204,14 +182,14 @@ def catalogue_documents(catalogue: Catalogue, lang: Lang = "nl") -> dict[str, st
     themes: dict[str, list[str]] = {}
     for c in catalogue:
         themes.setdefault(c.theme, []).append(c.id)
-    order = list(THEME_TITLES)
+    order = list(Criterion.model_fields["theme"].annotation.__args__)  # type: ignore[union-attr]
     docs: dict[str, str] = {}
     index = [f"# {catalogue.info.title.get(lang)}", "", f"{catalogue.info.name} {catalogue.info.version}. {intro}", ""]
     for theme in sorted(themes, key=order.index):
-        body = [f"## {THEME_TITLES[theme][lang]} (`{theme}`)", ""]
+        body = [f"## {term_label('themes', theme, lang)} (`{theme}`)", ""]
         for cid in themes[theme]:
             body += _criterion_markdown(catalogue, cid, lang)
-        docs[f"catalogue/{theme}.md"] = "\n".join([f"# {THEME_TITLES[theme][lang]}", "", intro, "", *body[2:]])
+        docs[f"catalogue/{theme}.md"] = "\n".join([f"# {term_label('themes', theme, lang)}", "", intro, "", *body[2:]])
         index += body
     sources = ["## Bronnen" if lang == "nl" else "## Sources", ""]
     for sid, source in catalogue.sources.items():

@@ -10,21 +10,15 @@ from __future__ import annotations
 
 from html import escape
 from itertools import groupby
+from typing import get_args
 
+from inclusief_inkopen.advice.reasons import term_label
 from inclusief_inkopen.base.outputs import markdown_text
 from inclusief_inkopen.base.text import Lang, format_date
 from inclusief_inkopen.checklists.checklist import Checklist, Item
-from inclusief_inkopen.rules.catalogue import STATUS_ORDER
+from inclusief_inkopen.rules.catalogue import STATUS_ORDER, Phase
 
-PHASES = (
-    "preparation",
-    "market-consultation",
-    "specification",
-    "selection",
-    "award",
-    "contract",
-    "contract-management",
-)
+PHASES: tuple[str, ...] = get_args(Phase)
 
 WORDS: dict[str, dict[Lang, str]] = {
     "title": {"nl": "Checklist inclusief inkopen", "en": "Inclusive procurement checklist"},
@@ -49,20 +43,6 @@ WORDS: dict[str, dict[Lang, str]] = {
     "overridden": {"nl": "vervangen door", "en": "replaced by"},
     "removed": {"nl": "Vervallen na een wijziging (met het besluit)", "en": "Gone after a change (with the decision)"},
     "none": {"nl": "—", "en": "—"},
-}
-PHASE_WORDS: dict[str, dict[Lang, str]] = {
-    "preparation": {"nl": "Voorbereiding", "en": "Preparation"},
-    "market-consultation": {"nl": "Marktconsultatie", "en": "Market consultation"},
-    "specification": {"nl": "Specificatie", "en": "Specification"},
-    "selection": {"nl": "Selectie", "en": "Selection"},
-    "award": {"nl": "Gunning", "en": "Award"},
-    "contract": {"nl": "Contract", "en": "Contract"},
-    "contract-management": {"nl": "Contractmanagement", "en": "Contract management"},
-}
-STATUS_WORDS: dict[str, dict[Lang, str]] = {
-    "mandatory": {"nl": "Verplicht (wet)", "en": "Mandatory (law)"},
-    "policy": {"nl": "Beleid: pas toe of leg uit", "en": "Policy: comply or explain"},
-    "recommended": {"nl": "Aanbevolen", "en": "Recommended"},
 }
 DECISION_WORDS: dict[str, dict[Lang, str]] = {
     "open": {"nl": "Open", "en": "Open"},
@@ -101,9 +81,9 @@ def render_markdown(checklist: Checklist, lang: Lang = "nl") -> str:
         "",
     ]
     for phase, statuses in _groups(checklist):
-        lines += [f"## {PHASE_WORDS.get(phase, {}).get(lang, phase)}", ""]
+        lines += [f"## {term_label('phases', phase, lang)}", ""]
         for status, items in statuses:
-            lines += [f"### {STATUS_WORDS[status][lang]}", ""]
+            lines += [f"### {term_label('statuses', status, lang)}", ""]
             for item in items:
                 mark = "x" if item.decision != "open" else " "
                 lines.append(f"- [{mark}] **{item.id}** {item.title.get(lang)} — {DECISION_WORDS[item.decision][lang]}")
@@ -231,14 +211,16 @@ def render_html(checklist: Checklist, lang: Lang = "nl") -> str:
     ]
     for phase, statuses in _groups(checklist):
         phase_id = f"phase-{phase}"
-        body.append(f'<section aria-labelledby="{phase_id}"><h2 id="{phase_id}">{e(PHASE_WORDS[phase][lang])}</h2>')
+        body.append(
+            f'<section aria-labelledby="{phase_id}"><h2 id="{phase_id}">{e(term_label("phases", phase, lang))}</h2>'
+        )
         for status, items in statuses:
-            body.append(f"<h3>{e(STATUS_WORDS[status][lang])}</h3>")
+            body.append(f"<h3>{e(term_label('statuses', status, lang))}</h3>")
             body.extend(_item_html(item, lang) for item in items)
         body.append("</section>")
     if checklist.not_applicable:
         rows = "".join(
-            f"<tr><td>{e(r.id)}</td><td>{e(r.title.get(lang))}</td><td>{e(STATUS_WORDS[r.status][lang])}</td>"
+            f"<tr><td>{e(r.id)}</td><td>{e(r.title.get(lang))}</td><td>{e(term_label('statuses', r.status, lang))}</td>"
             f"<td>{e('; '.join(x.get(lang) for x in r.reasons))}"
             + (f" ({_w('overridden', lang)} {e(r.overridden_by)})" if r.overridden_by else "")
             + "</td></tr>"
