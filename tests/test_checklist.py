@@ -211,7 +211,7 @@ def test_the_cli_runs_every_checklist_command_with_clear_exit_codes(workdir, cap
     (workdir / "bad.yaml").write_text("format: inclusief-inkopen/checklist/v1\ntender: {}\nitems: [{id: X}]\n")
     assert main(["checklist", "check", str(workdir / "bad.yaml")]) == 2
     err = capsys.readouterr().err
-    assert "bad.yaml: tender_sha256: Field required" in err and "items[0] (X).title" in err
+    assert "bad.yaml: tender_sha256: verplicht veld ontbreekt" in err and "items[0] (X).title" in err
 
 
 def test_a_checklist_file_satisfies_the_published_schema(workdir, catalogue):

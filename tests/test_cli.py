@@ -208,3 +208,18 @@ def test_check_of_a_decided_checklist_whose_tender_changed_says_it_is_out_of_dat
     tender.write_text(tender.read_text().replace("residents", "staff"))
     code, out, _ = run(capsys, "checklist", "check", str(path))
     assert code == 1 and "out of date" in out and "checklist update" in out and "0 to do" not in out
+
+
+def test_questions_say_how_to_answer_and_cpv_guesses_are_shown_as_suggestions(tmp_path, capsys):
+    path = tmp_path / "t.yaml"
+    path.write_text("title: Website\nnature: services\nestimated_value_eur: 90000\ncpv: ['72413000']\n")
+    code, out, _ = run(capsys, "advies", str(path), "--on", "2026-03-01")
+    assert code == 0
+    assert "antwoord: end_users: [...] met residents (inwoners), staff (medewerkers), businesses (bedrijven)" in out
+    assert "antwoord: people_facing: true (ja) of false (nee)" in out
+    assert "antwoord: labour_share: een getal, zoals 0.4" in out
+    assert '~ digital: ["website"]' in out and "72413000" in out
+    undetermined = out.split("Nog niet te bepalen:")[1].split("Niet van toepassing")[0]
+    assert "for_natural_persons" not in undetermined and "end_users" in undetermined
+    code, out, _ = run(capsys, "advies", str(path), "--on", "2026-03-01", "--lang", "en")
+    assert "answer: people_facing: true or false" in out and "Suggested by the CPV codes" in out

@@ -588,7 +588,7 @@ def test_a_json_file_that_is_not_utf8_is_a_row_with_its_error_in_a_scan(tmp_path
 
 
 def test_a_guess_from_a_cpv_code_names_the_code_with_its_label() -> None:
-    from inclusief_inkopen.notices.importing import _guesses
+    from inclusief_inkopen.notices.importing import guesses_from_cpv as _guesses
 
     (guess,) = _guesses(["72413000"])
     assert guess.field == "digital" and guess.value == ["website"]

@@ -36,10 +36,13 @@ def test_errors_name_the_file_the_field_and_the_expectation(tmp_path):
     with pytest.raises(TenderError) as info:
         load_tender(path)
     text = str(info.value)
-    assert f"{path}: nature: Input should be 'works', 'supplies' or 'services', got 'dienst'" in text
-    assert f"{path}: estimated_value_eur: Input should be greater than or equal to 0" in text
-    assert f"{path}: end_users[0]:" in text
-    assert f"{path}: kleur: unknown field" in text
+    assert (
+        f"{path}: nature: verwacht een van: works (werken), supplies (leveringen), services (diensten), "
+        "gegeven: 'dienst'; bedoelt u 'services'?"
+    ) in text
+    assert f"{path}: estimated_value_eur: moet ten minste 0 zijn, gegeven: -5" in text
+    assert f"{path}: end_users[0]: verwacht een van: residents (inwoners)" in text
+    assert f"{path}: kleur: onbekend veld" in text
 
 
 def test_a_missing_field_stays_unknown_and_an_empty_list_means_none():
@@ -94,3 +97,76 @@ def test_atomic_write_replaces_whole_files(tmp_path):
     atomic_write(path, "new")
     assert path.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+BUYER_MISTAKES = (
+    'title: x\nnature: dienst\nestimated_value_eur: "€ 180.000"\nend_users: [inwoners]\npeople_facing: ja\n'
+    "planned_publication: 10-06-2026\nestimted_value: 3\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "nl",
+            [
+                "nature: verwacht een van: works (werken), supplies (leveringen), services (diensten), "
+                "gegeven: 'dienst'; bedoelt u 'services'?",
+                "estimated_value_eur: verwacht een getal zonder €-teken, punten of spaties, zoals 180000, "
+                "gegeven: '€ 180.000'; bedoelt u '180000'?",
+                "end_users[0]: verwacht een van: residents (inwoners), staff (medewerkers), businesses (bedrijven), "
+                "gegeven: 'inwoners'; bedoelt u 'residents'?",
+                "people_facing: verwacht true (ja) of false (nee), gegeven: 'ja'; bedoelt u 'true'?",
+                "planned_publication: verwacht een datum als JJJJ-MM-DD, zoals 2026-06-10, gegeven: '10-06-2026'; "
+                "bedoelt u '2026-06-10'?",
+                "estimted_value: onbekend veld; bedoelt u 'estimated_value_eur'?",
+            ],
+        ),
+        (
+            "en",
+            [
+                "nature: expected one of: works, supplies, services, given: 'dienst'; do you mean 'services'?",
+                "estimated_value_eur: expected a number without € sign, thousands separators or spaces, such as "
+                "180000, given: '€ 180.000'; do you mean '180000'?",
+                "end_users[0]: expected one of: residents, staff, businesses, given: 'inwoners'; "
+                "do you mean 'residents'?",
+                "people_facing: expected true or false, given: 'ja'; do you mean 'true'?",
+                "planned_publication: expected a date as YYYY-MM-DD, such as 2026-06-10, given: '10-06-2026'; "
+                "do you mean '2026-06-10'?",
+                "estimted_value: unknown field; do you mean 'estimated_value_eur'?",
+            ],
+        ),
+    ],
+)
+def test_a_buyers_mistakes_are_told_in_their_language_with_the_value_and_how_to_write_it(
+    tmp_path, capsys, lang, expected
+):
+    from inclusief_inkopen.cli import main
+
+    path = tmp_path / "t.yaml"
+    path.write_text(BUYER_MISTAKES)
+    assert main(["advies", str(path), "--lang", lang]) == 2
+    err = capsys.readouterr().err
+    for line in expected:
+        assert f"{path}: {line}" in err, line
+
+
+@pytest.mark.parametrize(
+    ("environment", "lang"),
+    [
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "nl_NL.UTF-8"}, "nl"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "nl_NL.UTF-8"}, "en"),
+        ({}, "nl"),
+        ({"INCLUSIEF_INKOPEN_LANG": "en", "LANG": "nl_NL.UTF-8"}, "en"),
+    ],
+)
+def test_messages_follow_the_locale_unless_a_language_is_asked_for(monkeypatch, environment, lang):
+    from inclusief_inkopen.base.messages import message_language
+
+    for name in ("INCLUSIEF_INKOPEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert message_language() == lang

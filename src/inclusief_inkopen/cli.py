@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -56,7 +57,11 @@ def cmd_advies(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         _out(render_markdown(advice, args.lang or "nl"))
     else:
-        _out(render_text(advice, args.lang or "nl", verbose=args.verbose))
+        from inclusief_inkopen.notices.importing import guesses_from_cpv
+
+        # What the CPV codes make likely for the facts the tender leaves out, shown beside the questions.
+        guesses = [g for g in guesses_from_cpv(tender.cpv or []) if getattr(tender, g.field, None) is None]
+        _out(render_text(advice, args.lang or "nl", verbose=args.verbose, guesses=guesses))
     return 0
 
 
@@ -580,6 +585,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     parser = build_parser()
     args = parser.parse_args(argv)
+    # --lang given on the command line is the language of the messages too (base.messages); else the locale's.
+    asked = getattr(args, "lang", None) if any(a == "--lang" or a.startswith("--lang=") for a in argv) else None
+    before = os.environ.get("INCLUSIEF_INKOPEN_LANG")
+    if asked:
+        os.environ["INCLUSIEF_INKOPEN_LANG"] = asked
     try:
         code: int = args.func(args)
         return code
@@ -595,6 +605,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = exc.filename if exc.filename is not None else "output"
         _err(f"error: {where}: {exc.strerror or exc}\n")
         return EXIT_USAGE
+    finally:
+        if asked:
+            if before is None:
+                os.environ.pop("INCLUSIEF_INKOPEN_LANG", None)
+            else:
+                os.environ["INCLUSIEF_INKOPEN_LANG"] = before
 
 
 if __name__ == "__main__":  # pragma: no cover

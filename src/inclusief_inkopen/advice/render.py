@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from typing import Any
+
 from inclusief_inkopen.advice.evaluate import Advice
 from inclusief_inkopen.advice.model import AdviceDocument, ReasonOut, Suggestion
-from inclusief_inkopen.advice.reasons import term_label
+from inclusief_inkopen.advice.reasons import asked_field, term_label, value_label
 from inclusief_inkopen.base.outputs import markdown_text, one_line
 from inclusief_inkopen.base.text import Lang, format_date
+from inclusief_inkopen.tender.facts import FIELDS
 
 HEADINGS = {
     "mandatory": {"nl": "Verplicht (wet)", "en": "Mandatory (law)"},
@@ -35,6 +40,11 @@ LABELS = {
 
 def _l(key: str, lang: Lang) -> str:
     return LABELS[key][lang]
+
+
+def _asked(missing: Sequence[str]) -> list[str]:
+    """The profile fields a buyer fills in for these missing facts (a derived fact is never asked for)."""
+    return sorted({asked_field(m) for m in missing})
 
 
 def _bt754(advice: Advice | AdviceDocument, lang: Lang) -> str:
@@ -73,7 +83,35 @@ def _in(advice: Advice | AdviceDocument, lang: Lang) -> Advice | AdviceDocument:
     return advice
 
 
-def render_text(advice: Advice | AdviceDocument, lang: Lang = "nl", verbose: bool = False) -> str:
+_EXAMPLES = {"labour_share": "0.4", "lots": "2", "duration_months": "24", "estimated_value_eur": "180000"}
+_SUGGESTED = {"nl": "Suggesties uit de CPV-codes (controleer ze):", "en": "Suggested by the CPV codes (check them):"}
+
+
+def _how_to_answer(field: str, lang: Lang) -> str:
+    """How the answer to a question is written in the tender file: the codes, with their labels."""
+    spec = FIELDS.get(field)
+    if spec is None:
+        return ""
+    listed = ", ".join(f"{v} ({value_label(v, lang)})" if value_label(v, lang) != v else v for v in spec.values)
+    none = {"nl": "of [] voor geen", "en": "or [] for none"}[lang]
+    example = _EXAMPLES.get(field, "12")
+    return {
+        "enum": {"nl": f"{field}: een van {listed}", "en": f"{field}: one of {listed}"},
+        "enum_list": {"nl": f"{field}: [...] met {listed}; {none}", "en": f"{field}: [...] with {listed}; {none}"},
+        "bool": {"nl": f"{field}: true (ja) of false (nee)", "en": f"{field}: true or false"},
+        "number": {"nl": f"{field}: een getal, zoals {example}", "en": f"{field}: a number, such as {example}"},
+        "cpv_list": {
+            "nl": f"{field}: [CPV-codes], zoals [72413000]",
+            "en": f"{field}: [CPV codes], such as [72413000]",
+        },
+    }.get(spec.type, {}).get(lang, "")
+
+
+def render_text(
+    advice: Advice | AdviceDocument, lang: Lang = "nl", verbose: bool = False, guesses: Sequence[Any] = ()
+) -> str:
+    """The advice as plain text. ``guesses`` (from ``notices.importing.guesses_from_cpv``) are shown beside the
+    questions as suggestions to check, never as answers."""
     advice = _in(advice, lang)
     lines = [
         f"{_l('advice', lang)}: {one_line(advice.tender['title'])}",
@@ -102,12 +140,25 @@ def render_text(advice: Advice | AdviceDocument, lang: Lang = "nl", verbose: boo
     if advice.questions:
         heading = f"{_l('questions', lang)} ({len(advice.questions)})"
         lines += ["", heading, "=" * len(heading)]
+        answer = {"nl": "antwoord", "en": "answer"}[lang]
         for q in advice.questions:
             lines.append(f"? {q.text.get(lang)}  [{q.field} → {', '.join(q.criteria)}]")
+            how = _how_to_answer(q.field, lang)
+            if how:
+                lines.append(f"    {answer}: {how}")
+        if guesses:
+            lines += [
+                "",
+                {
+                    "nl": "Suggesties uit de CPV-codes (controleer ze):",
+                    "en": "Suggested by the CPV codes (check them):",
+                }[lang],
+            ]
+            lines += [f"  ~ {g.field}: {json.dumps(g.value)}  ({g.because.get(lang)})" for g in guesses]
     if advice.undetermined:
         lines += ["", f"{_l('undetermined', lang)}:"]
         lines += [
-            f"  - [{u.id}] {u.title.get(lang)} ({_l('missing', lang)}: {', '.join(u.missing)})"
+            f"  - [{u.id}] {u.title.get(lang)} ({_l('missing', lang)}: {', '.join(_asked(u.missing))})"
             for u in advice.undetermined
         ]
     lines += ["", f"{_l('not_applicable', lang)}:"]

@@ -165,7 +165,8 @@ def _cpv(notice: Notice, warnings: list[str]) -> list[str]:
     return codes
 
 
-def _guesses(codes: list[str]) -> list[Guess]:
+def guesses_from_cpv(codes: list[str]) -> list[Guess]:
+    """What the CPV codes make likely for the facts a notice never tells (marked as guesses, never as facts)."""
     found: dict[tuple[str, str], list[str]] = {}
     for code in codes:
         for prefix, field, value in CPV_GUESSES:
@@ -235,7 +236,7 @@ def to_tender(notice: Notice) -> Imported:
         notice=notice,
         tender=tender,
         questions={field: question(field) for field in asked},
-        guesses=_guesses(codes),
+        guesses=guesses_from_cpv(codes),
         warnings=warnings,
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.errors import Problem, TenderError
 from inclusief_inkopen.base.files import load_document
+from inclusief_inkopen.base.messages import say_error, say_unknown_field, value_labels
 
 Nature = Literal["works", "supplies", "services"]
 Authority = Literal["sub-central", "central"]
@@ -196,8 +198,15 @@ _MISSING = object()
 
 
 def problems_from_validation(
-    exc: ValidationError, file: str | None, prefix: str = "", data: Any = _MISSING
+    exc: ValidationError,
+    file: str | None,
+    prefix: str = "",
+    data: Any = _MISSING,
+    known_fields: Iterable[str] = (),
 ) -> list[Problem]:
+    """Each problem in words for the person who wrote the file (``base.messages``): the value given, how to write
+    it, and the closest field or value for a misspelling; ``known_fields`` are the fields a misspelt one is
+    matched against."""
     merged: dict[str, list[str]] = {}
     errors = exc.errors(include_url=False)
     # Past a few dozen, more detail helps nobody; the count of the rest is kept.
@@ -208,16 +217,13 @@ def problems_from_validation(
             loc = f"{prefix}.{loc}" if loc else prefix
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            message = "unknown field; check the spelling against the tender profile schema"
-        elif err["type"] == "literal_error":
-            message = f"{message}, got {err.get('input')!r}"
+            message = say_unknown_field(str(err["loc"][-1]), known_fields)
+        else:
+            message = say_error(err["type"], err.get("input"), err.get("ctx") or {}, value_labels()) or message
         if message not in merged.setdefault(loc, []):
             merged[loc].append(message)
     # Two union members failing the same way say one thing; failing differently they say "this or that".
-    problems = [
-        Problem(file, loc, messages[0] + "".join(f" or {m.removeprefix('Input should be ')}" for m in messages[1:]))
-        for loc, messages in merged.items()
-    ]
+    problems = [Problem(file, loc, messages[0]) for loc, messages in merged.items()]
     if rest > 0:
         problems.append(Problem(file, prefix, f"{rest:,} more problems like these"))
     return problems
@@ -235,7 +241,9 @@ def parse_tender(data: Any, file: str | None = None) -> TenderProfile:
     try:
         return TenderProfile.model_validate(data)
     except ValidationError as exc:
-        raise TenderError(problems_from_validation(exc, file, data=data)) from None
+        raise TenderError(
+            problems_from_validation(exc, file, data=data, known_fields=TenderProfile.model_fields)
+        ) from None
 
 
 def load_tender(path: str | os.PathLike[str]) -> TenderProfile:
