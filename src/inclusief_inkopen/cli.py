@@ -106,7 +106,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     errors = [f for f in findings if f.level == "error"]
     tests = sum(len(c.tests) for c in catalogue)
     print(
-        f"{catalogue.info.name} {catalogue.info.version} (sha256 {catalogue.sha256}): {len(catalogue)} criteria, "
+        f"{catalogue.title} (sha256 {catalogue.identity}): {len(catalogue)} criteria, "
         f"{len(catalogue.parameters)} parameters, {len(catalogue.sources)} sources, {tests} rule tests passed; "
         + (f"{len(errors)} freshness errors." if errors else "valid.")
     )

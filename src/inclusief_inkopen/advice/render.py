@@ -11,6 +11,7 @@ from inclusief_inkopen.advice.model import AdviceDocument, ReasonOut, Suggestion
 from inclusief_inkopen.advice.reasons import asked_field, term_label, value_label
 from inclusief_inkopen.base.outputs import markdown_text, one_line
 from inclusief_inkopen.base.text import Lang, format_date
+from inclusief_inkopen.rules.catalogue import catalogue_identity
 from inclusief_inkopen.tender.facts import FIELDS
 
 HEADINGS = {
@@ -40,6 +41,15 @@ LABELS = {
 
 def _l(key: str, lang: Lang) -> str:
     return LABELS[key][lang]
+
+
+def _layers(advice: Advice | AdviceDocument) -> str:
+    """ " + gemeente-voorbeeld 1" for each organisation layer over the base catalogue."""
+    return "".join(f" + {layer['name']} {layer['version']}" for layer in advice.catalogue.layers)
+
+
+def _identity(advice: Advice | AdviceDocument) -> str:
+    return catalogue_identity(advice.catalogue.sha256, [layer["sha256"] for layer in advice.catalogue.layers])
 
 
 def _asked(missing: Sequence[str]) -> list[str]:
@@ -116,7 +126,7 @@ def render_text(
     lines = [
         f"{_l('advice', lang)}: {one_line(advice.tender['title'])}",
         f"{_l('on', lang)} {format_date(advice.on, lang)} · {_l('catalogue', lang)} {advice.catalogue.name} "
-        f"{advice.catalogue.version} ({advice.catalogue.sha256[:12]})",
+        f"{advice.catalogue.version}{_layers(advice)} ({_identity(advice)[:12]})",
         "",
         f"{_l('facts', lang)}:",
     ]
@@ -186,7 +196,7 @@ def render_markdown(advice: Advice | AdviceDocument, lang: Lang = "nl") -> str:
         f"# {_l('advice', lang)}: {markdown_text(advice.tender['title'])}",
         "",
         f"{_l('on', lang).capitalize()}: {format_date(advice.on, lang)} · {_l('catalogue', lang)}: "
-        f"{advice.catalogue.name} {advice.catalogue.version} (`{advice.catalogue.sha256[:12]}`)",
+        f"{advice.catalogue.name} {advice.catalogue.version}{_layers(advice)} (`{_identity(advice)[:12]}`)",
         "",
         f"## {_l('facts', lang)}",
         "",

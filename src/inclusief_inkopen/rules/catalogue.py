@@ -287,8 +287,26 @@ class Catalogue:
         state["wording"] = {}
         return state
 
+    def parameter_file(self, name: str) -> str:
+        """The file a parameter's metadata comes from: the last layer that gives it, else the base."""
+        for receipt, root in reversed(list(zip(self.layers, self.layer_roots, strict=False))):
+            if name in receipt.parameters:
+                return f"{root}/parameters/{name}.yaml"
+        return f"{self.root}/parameters/{name}.yaml"
+
+    @property
+    def identity(self) -> str:
+        """What the advice was made with: the base's hash alone, or with layers a hash over it and every layer's,
+        so the same base under another layer is another catalogue."""
+        return catalogue_identity(self.sha256, [layer.sha256 for layer in self.layers])
+
+    @property
+    def title(self) -> str:
+        """Name and version, with each layer's: "amsterdam-basis 2026.4 + gemeente-voorbeeld 1"."""
+        return " + ".join([f"{self.info.name} {self.info.version}", *(f"{r.name} {r.version}" for r in self.layers)])
+
     def __repr__(self) -> str:
-        return f"<Catalogue {self.info.name} {self.info.version} ({len(self.criteria)} criteria, {self.sha256[:12]})>"
+        return f"<Catalogue {self.title} ({len(self.criteria)} criteria, {self.identity[:12]})>"
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(c.criterion for c in self.criteria.values())
@@ -298,6 +316,14 @@ class Catalogue:
 
     def get(self, criterion_id: str) -> Criterion:
         return self.criteria[criterion_id].criterion
+
+
+def catalogue_identity(base_sha256: str, layer_sha256s: list[str]) -> str:
+    if not layer_sha256s:
+        return base_sha256
+    import hashlib
+
+    return hashlib.sha256("\0".join([base_sha256, *layer_sha256s]).encode()).hexdigest()
 
 
 def _link_conditions(schema: Any) -> Any:

@@ -31,9 +31,8 @@ class Finding:
 def check_freshness(catalogue: Catalogue, on: dt.date, today: dt.date | None = None) -> list[Finding]:
     today = today or dt.date.today()
     findings: list[Finding] = []
-    root = catalogue.root
     for name, param in sorted(catalogue.parameters.items()):
-        file = f"{root}/parameters/{name}.yaml"
+        file = catalogue.parameter_file(name)
         newest = max(param.values)
         if param.last_reviewed is None:
             findings.append(Finding("warning", file, "last_reviewed", "no review date"))
