@@ -136,7 +136,8 @@ def test_the_spreadsheet_round_trips_without_losing_a_word(workdir, catalogue):
     data = to_xlsx(checklist)
     sheet = load_workbook(io.BytesIO(data))["Checklist"]
     assert sheet.freeze_panes == "B2"
-    assert any("not-applied" in str(v.formula1) for v in sheet.data_validations.dataValidation)
+    assert any("niet toegepast" in str(v.formula1) for v in sheet.data_validations.dataValidation)
+    assert sheet["G1"].value == "besluit" and sheet["N1"].value == "waarom (niet invullen)"
     back = read_xlsx(
         data,
         checklist.model_copy(update={"items": [i.model_copy(update={"decision": "open"}) for i in checklist.items]}),
@@ -228,3 +229,46 @@ def test_a_checklist_file_satisfies_the_published_schema(workdir, catalogue):
     data["items"][0]["decision"] = "misschien"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)
+
+
+def test_the_sheet_speaks_the_chosen_language_and_reads_back_either(workdir, catalogue):
+    checklist = _decide_all(_new(workdir, catalogue))
+    english = load_workbook(io.BytesIO(to_xlsx(checklist, "en")))
+    sheet, about = english["Checklist"], english["Over"]
+    assert [c.value for c in sheet[1]][:8] == [
+        "id",
+        "title",
+        "status",
+        "kind",
+        "phase",
+        "applies",
+        "decision",
+        "applied as",
+    ]
+    assert sheet["G2"].value == "applied" and about["A5"].value == "award basis"
+    assert about["B5"].value == "best price-quality ratio"
+    assert any("lowest price" in str(v.formula1) for v in about.data_validations.dataValidation)
+    dutch = load_workbook(io.BytesIO(to_xlsx(checklist, "nl")))
+    assert (
+        dutch["Checklist"]["G2"].value == "toegepast" and dutch["Over"]["B5"].value == "beste prijs-kwaliteitverhouding"
+    )
+    assert dutch["Checklist"]["N2"].value  # the reasons, to read
+    opened = checklist.model_copy(
+        update={"items": [i.model_copy(update={"decision": "open"}) for i in checklist.items]}
+    )
+    for lang in ("nl", "en"):
+        assert read_xlsx(to_xlsx(checklist, lang), opened) == checklist
+
+
+def test_only_an_award_criterion_takes_a_weight_in_the_sheet(workdir, catalogue):
+    checklist = _new(workdir, catalogue)
+    row = next(n for n, item in enumerate(checklist.items, start=2) if item.kind != "award-criterion")
+    with pytest.raises(cl.ChecklistError, match=rf"Checklist!J{row} \(weight\): only an award criterion has a weight"):
+        read_xlsx(_edited(to_xlsx(checklist), f"J{row}", 20), checklist, "sheet.xlsx")
+
+
+def test_cli_renders_the_sheet_in_english_when_asked(workdir, capsys):
+    c = str(workdir / "c.yaml")
+    assert main(["checklist", str(workdir / "tender.yaml"), "-o", c]) == 0
+    assert main(["checklist", "render", c, "--format", "xlsx", "--lang", "en", "-o", str(workdir / "c.xlsx")]) == 0
+    assert load_workbook(workdir / "c.xlsx")["Checklist"]["G1"].value == "decision"

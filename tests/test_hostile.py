@@ -641,7 +641,9 @@ def test_a_bad_award_basis_in_a_sheet_is_refused_with_its_cell(tmp_path):
     book["Over"]["B5"] = "goedkoopste"
     out = io.BytesIO()
     book.save(out)
-    with pytest.raises(cl.ChecklistError, match=r"Over!B5 \(award_basis\): expected one of best-price-quality"):
+    with pytest.raises(
+        cl.ChecklistError, match=r"Over!B5 \(award_basis\): expected one of beste prijs-kwaliteitverhouding"
+    ):
         read_xlsx(out.getvalue(), c, "sheet.xlsx")
 
 

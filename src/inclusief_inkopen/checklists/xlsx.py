@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
+from inclusief_inkopen.advice.reasons import term_label
 from inclusief_inkopen.base.errors import Problem
 from inclusief_inkopen.base.files import atomic_write
 from inclusief_inkopen.base.outputs import without_controls
@@ -27,42 +28,100 @@ from inclusief_inkopen.checklists.checklist import USER_FIELDS, AwardBasis, Chec
 
 SHEET = "Checklist"
 ABOUT = "Over"
-# (column header, item field, width); the user fills in the columns of USER_FIELDS.
-COLUMNS: list[tuple[str, str, int]] = [
-    ("id", "id", 14),
-    ("titel", "title", 48),
-    ("status", "status", 12),
-    ("soort", "kind", 16),
-    ("fase", "phase", 16),
-    ("van toepassing", "applies", 12),
-    ("decision", "decision", 14),
-    ("applied_as", "applied_as", 40),
-    ("justification", "justification", 48),
-    ("weight", "weight", 9),
-    ("decided_by", "decided_by", 18),
-    ("decided_on", "decided_on", 12),
-    ("voorgestelde tekst", "wording", 60),
+# (item field, header in Dutch, header in English, width); the user fills in the columns of USER_FIELDS. The last
+# two columns are there to read, not to fill in. A sheet is read back by its headers, in either language (and by
+# the field names that older sheets used as headers).
+COLUMNS: list[tuple[str, str, str, int]] = [
+    ("id", "id", "id", 14),
+    ("title", "titel", "title", 48),
+    ("status", "status", "status", 18),
+    ("kind", "soort", "kind", 18),
+    ("phase", "fase", "phase", 16),
+    ("applies", "van toepassing", "applies", 14),
+    ("decision", "besluit", "decision", 16),
+    ("applied_as", "toegepast als", "applied as", 40),
+    ("justification", "motivering (leg uit)", "justification (explain)", 48),
+    ("weight", "weging (%)", "weight (%)", 11),
+    ("decided_by", "besloten door", "decided by", 18),
+    ("decided_on", "besloten op (JJJJ-MM-DD)", "decided on (YYYY-MM-DD)", 14),
+    ("wording", "voorgestelde tekst", "suggested wording", 60),
+    ("reasons", "waarom (niet invullen)", "why (do not fill in)", 48),
+    ("legal_basis", "grondslag (niet invullen)", "legal basis (do not fill in)", 48),
 ]
+HEADERS: dict[str, str] = {header.casefold(): field for field, nl, en, _ in COLUMNS for header in (field, nl, en)} | {
+    "voorgestelde tekst": "wording"
+}
+DECISIONS: dict[Lang, dict[str, str]] = {
+    "nl": {"open": "open", "applied": "toegepast", "not-applied": "niet toegepast"},
+    "en": {"open": "open", "applied": "applied", "not-applied": "not applied"},
+}
+AWARD_BASES: dict[Lang, dict[str, str]] = {
+    "nl": {
+        "best-price-quality": "beste prijs-kwaliteitverhouding",
+        "lowest-price": "laagste prijs",
+        "lowest-cost": "laagste kosten",
+    },
+    "en": {
+        "best-price-quality": "best price-quality ratio",
+        "lowest-price": "lowest price",
+        "lowest-cost": "lowest cost",
+    },
+}
+APPLIES: dict[Lang, dict[str, str]] = {
+    "nl": {"yes": "ja", "unknown": "mogelijk"},
+    "en": {"yes": "yes", "unknown": "may apply"},
+}
+ABOUT_LABELS: dict[str, dict[Lang, str]] = {
+    "format": {"nl": "format", "en": "format"},
+    "tender": {"nl": "opdracht", "en": "tender"},
+    "tender_sha256": {"nl": "tender_sha256", "en": "tender_sha256"},
+    "catalogue_sha256": {"nl": "catalogue_sha256", "en": "catalogue_sha256"},
+    "award_basis": {"nl": "gunningsgrondslag", "en": "award basis"},
+}
+
+
+def _code(value: Any, codes: dict[Lang, dict[str, str]]) -> str | None:
+    """The code for a value written as the code or as its label in either language."""
+    text = str(value).strip().casefold()
+    for labels in codes.values():
+        for code, label in labels.items():
+            if text in (code.casefold(), label.casefold()):
+                return code
+    return None
+
+
 MAX_ROWS = 5000
+
+
+def _shown(item: Item, name: str, lang: Lang) -> Any:
+    value = getattr(item, name)
+    if name in ("title", "wording"):
+        return value.get(lang) if value is not None else None
+    if name == "reasons":
+        return "; ".join(r.get(lang) for r in value) or None
+    if name == "legal_basis":
+        return "; ".join(value) or None
+    if name in ("status", "kind", "phase"):
+        return term_label({"status": "statuses", "kind": "kinds", "phase": "phases"}[name], value, lang)
+    if name == "decision":
+        return DECISIONS[lang][value]
+    if name == "applies":
+        return APPLIES[lang][value]
+    return value
 
 
 def to_xlsx(checklist: Checklist, lang: Lang = "nl") -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet.append([header for header, _, _ in COLUMNS])
+    sheet.append([nl if lang == "nl" else en for _, nl, en, _ in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for item in checklist.items:
-        row: list[Any] = []
-        for _, name, _ in COLUMNS:
-            value = getattr(item, name)
-            if name in ("title", "wording"):
-                value = value.get(lang) if value is not None else None
-            row.append(without_controls(value) if isinstance(value, str) else value)
-        sheet.append(row)
+        row = [_shown(item, name, lang) for name, _, _, _ in COLUMNS]
+        sheet.append([without_controls(v) if isinstance(v, str) else v for v in row])
     _as_text(sheet)
-    for index, (_, _, width) in enumerate(COLUMNS, start=1):
+    for index, (_, _, _, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in sheet.iter_rows(min_row=2):
@@ -70,26 +129,39 @@ def to_xlsx(checklist: Checklist, lang: Lang = "nl") -> bytes:
             cell.alignment = wrap
     sheet.freeze_panes = "B2"
     decision_col = get_column_letter(_column("decision"))
-    valid = DataValidation(type="list", formula1='"open,applied,not-applied"', allow_blank=False)
-    valid.error = "Kies open, applied of not-applied"
-    valid.errorTitle = "Besluit"
+    choices = list(DECISIONS[lang].values())
+    valid = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=False)
+    valid.error = {"nl": "Kies ", "en": "Choose "}[lang] + ", ".join(choices)
+    valid.errorTitle = {"nl": "Besluit", "en": "Decision"}[lang]
     sheet.add_data_validation(valid)
     valid.add(f"{decision_col}2:{decision_col}{max(len(checklist.items) + 1, 2)}")
+    # A weight belongs to an award criterion only: only those rows take one.
     weight_col = get_column_letter(_column("weight"))
     weights = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
+    no_weight = DataValidation(type="textLength", operator="equal", formula1="0", allow_blank=True)
+    no_weight.error = {
+        "nl": "Alleen een gunningscriterium krijgt een weging",
+        "en": "Only an award criterion has a weight",
+    }[lang]
     sheet.add_data_validation(weights)
-    weights.add(f"{weight_col}2:{weight_col}{max(len(checklist.items) + 1, 2)}")
+    sheet.add_data_validation(no_weight)
+    for number, item in enumerate(checklist.items, start=2):
+        (weights if item.kind == "award-criterion" else no_weight).add(f"{weight_col}{number}")
 
     about = book.create_sheet(ABOUT)
+    basis = AWARD_BASES[lang].get(checklist.award_basis or "", "")
     for key, value in (
         ("format", checklist.format),
         ("tender", checklist.tender.get("title", "")),
         ("tender_sha256", checklist.tender_sha256),
         ("catalogue_sha256", checklist.catalogue["sha256"]),
-        ("award_basis", checklist.award_basis or ""),
+        ("award_basis", basis),
     ):
-        about.append([key, without_controls(value)])
+        about.append([ABOUT_LABELS[key][lang], without_controls(value)])
     _as_text(about)
+    bases = DataValidation(type="list", formula1='"' + ",".join(AWARD_BASES[lang].values()) + '"', allow_blank=True)
+    about.add_data_validation(bases)
+    bases.add("B5")
     about.column_dimensions["A"].width = 18
     about.column_dimensions["B"].width = 70
     out = io.BytesIO()
@@ -107,7 +179,7 @@ def _as_text(sheet: Any) -> None:
 
 
 def _column(field: str) -> int:
-    return next(i for i, (_, name, _) in enumerate(COLUMNS, start=1) if name == field)
+    return next(i for i, (name, _, _, _) in enumerate(COLUMNS, start=1) if name == field)
 
 
 def _cell_value(value: Any, field: str, where: str, problems: list[Problem], file: str) -> Any:
@@ -115,6 +187,13 @@ def _cell_value(value: Any, field: str, where: str, problems: list[Problem], fil
         value = value.strip() or None
     if value is None:
         return "open" if field == "decision" else None
+    if field == "decision":
+        code = _code(value, DECISIONS)
+        if code is None:
+            choices = ", ".join(DECISIONS["nl"].values())
+            problems.append(Problem(file, where, f"expected one of {choices} (or in English), got {value!r}"))
+            return "open"
+        return code
     if field == "decided_on":
         if isinstance(value, dt.datetime):
             return value.date()
@@ -180,8 +259,13 @@ def _read_xlsx(data: bytes, checklist: Checklist, file: str) -> Checklist:
     problems: list[Problem] = []
     if SHEET not in book.sheetnames:
         raise ChecklistError([Problem(file, "", f"no sheet named {SHEET!r}; was it made by 'checklist render'?")])
+    labels = {label.casefold(): key for key, by_lang in ABOUT_LABELS.items() for label in (key, *by_lang.values())}
     about = (
-        {str(r[0]): r[1] for r in book[ABOUT].iter_rows(values_only=True) if r and r[0]}
+        {
+            labels.get(str(r[0]).strip().casefold(), str(r[0])): r[1]
+            for r in book[ABOUT].iter_rows(values_only=True)
+            if r and r[0]
+        }
         if ABOUT in book.sheetnames
         else {}
     )
@@ -189,19 +273,17 @@ def _read_xlsx(data: bytes, checklist: Checklist, file: str) -> Checklist:
         problems.append(
             Problem(file, f"{ABOUT}!B3", "this sheet was made from another tender or another version of it")
         )
-    basis = about.get("award_basis") or None
-    if basis is not None and basis not in get_args(AwardBasis):
-        problems.append(
-            Problem(
-                file, f"{ABOUT}!B5 (award_basis)", f"expected one of {', '.join(get_args(AwardBasis))}, got {basis!r}"
-            )
-        )
+    given = about.get("award_basis") or None
+    basis = _code(given, AWARD_BASES) if given is not None else None
+    if given is not None and basis not in get_args(AwardBasis):
+        expected = ", ".join(AWARD_BASES["nl"].values())
+        problems.append(Problem(file, f"{ABOUT}!B5 (award_basis)", f"expected one of {expected}, got {given!r}"))
     rows = book[SHEET].iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-    missing = [h for h, name, _ in COLUMNS if name in (*USER_FIELDS, "id") and h not in header]
+    header = [HEADERS.get(str(h).strip().casefold(), "") if h is not None else "" for h in next(rows, [])]
+    missing = [nl for name, nl, _, _ in COLUMNS if name in (*USER_FIELDS, "id") and name not in header]
     if missing:
         raise ChecklistError([Problem(file, f"{SHEET}!1", f"missing columns: {', '.join(missing)}")])
-    position = {h: header.index(h) for h, _, _ in COLUMNS if h in header}
+    position = {name: header.index(name) for name, _, _, _ in COLUMNS if name in header}
     by_id = {item.id: item for item in checklist.items}
     seen: dict[str, int] = {}
     updated: dict[str, Item] = {}
@@ -221,19 +303,22 @@ def _read_xlsx(data: bytes, checklist: Checklist, file: str) -> Checklist:
             continue
         seen[cid] = number
         changes: dict[str, Any] = {}
-        for header_name, name, _ in COLUMNS:
+        for name, _, _, _ in COLUMNS:
             if name not in USER_FIELDS:
                 continue
-            col = position[header_name]
+            col = position[name]
             where = f"{SHEET}!{get_column_letter(col + 1)}{number} ({name})"
             raw = row[col] if col < len(row) else None
             changes[name] = _cell_value(raw, name, where, problems, file)
+        if changes.get("weight") is not None and by_id[cid].kind != "award-criterion":
+            where = f"{SHEET}!{get_column_letter(position['weight'] + 1)}{number} (weight)"
+            problems.append(Problem(file, where, "only an award criterion has a weight; leave this cell empty"))
         try:
             updated[cid] = Item.model_validate({**by_id[cid].model_dump(), **changes})
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 name = str(err["loc"][0]) if err["loc"] else ""
-                col = next((position[h] for h, n, _ in COLUMNS if n == name and h in position), 0)
+                col = position.get(name, 0)
                 problems.append(Problem(file, f"{SHEET}!{get_column_letter(col + 1)}{number} ({name})", err["msg"]))
     absent = sorted(by_id.keys() - seen.keys())
     if absent:
