@@ -54,7 +54,10 @@ def test_a_new_checklist_has_an_open_item_per_suggestion_and_the_rest_for_the_re
 def test_check_lists_every_open_item_and_missing_justification_weight_and_basis(workdir, catalogue):
     checklist = _new(workdir, catalogue)
     problems = cl.completeness(checklist, "c.yaml")
-    assert len([p for p in problems if p.location.endswith(".decision")]) == len(checklist.items)
+    waiting = {cid for q in checklist.questions for cid in q.criteria}
+    asked = [i for i in checklist.items if not (i.applies == "unknown" and i.id in waiting)]
+    assert len([p for p in problems if p.location.endswith(".decision")]) == len(asked)
+    assert len([p for p in problems if p.location.endswith(".answer")]) == len(checklist.questions) > 0
 
     done = _decide_all(checklist)
     assert cl.completeness(done) == []
@@ -272,3 +275,39 @@ def test_cli_renders_the_sheet_in_english_when_asked(workdir, capsys):
     assert main(["checklist", str(workdir / "tender.yaml"), "-o", c]) == 0
     assert main(["checklist", "render", c, "--format", "xlsx", "--lang", "en", "-o", str(workdir / "c.xlsx")]) == 0
     assert load_workbook(workdir / "c.xlsx")["Checklist"]["G1"].value == "decision"
+
+
+def test_a_checklist_for_an_unfinished_tender_asks_the_question_once_and_its_answer_decides(tmp_path):
+    tender = tmp_path / "tender.yaml"
+    tender.write_text(
+        "title: Klantportaal\nnature: services\nestimated_value_eur: 400000\ndigital: [website]\ncpv: ['72413000']\n"
+        "physical: []\npeople_facing: false\nstaffing: false\nsupply_chain_risk: []\n"
+    )
+    path = tmp_path / "c.yaml"
+    cl.save(cl.create(tender, on=ON), path)
+    checklist = cl.load(path)
+    [users] = [q for q in checklist.questions if q.field == "end_users"]
+    assert {"TOEG-NINC-01", "ONTW-ALG-01"} <= set(users.criteria)  # two that exclude each other wait for one answer
+    problems = cl.completeness(checklist, "c.yaml")
+    decisions = {p.location.split("(")[1].split(")")[0] for p in problems if p.location.endswith(".decision")}
+    assert not decisions & {"TOEG-NINC-01", "ONTW-ALG-01"}
+    assert any(p.location.startswith("questions[") and "ONTW-ALG-01" in p.message for p in problems)
+    assert "Open vragen over de opdracht" in render_markdown(checklist)
+
+    answered = checklist.model_copy(
+        update={
+            "questions": [
+                q.model_copy(update={"answer": ["residents"]}) if q is users else q for q in checklist.questions
+            ]
+        }
+    )
+    cl.save(answered, path)
+    before = tender.read_bytes()
+    merged, _ = cl.update(path)
+    assert tender.read_bytes() == before  # the answer lives in the checklist, not in the buyer's file
+    applies = {i.id: i.applies for i in merged.items}
+    assert applies.get("ONTW-ALG-01") == "yes" and "TOEG-NINC-01" not in applies
+    assert [q.answer for q in merged.questions if q.field == "end_users"] == [["residents"]]
+    assert all(q.field != "end_users" or q.answer for q in merged.questions)
+    problems = cl.completeness(merged, "c.yaml")
+    assert not any("end_users" in p.location for p in problems)

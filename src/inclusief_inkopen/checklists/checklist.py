@@ -80,6 +80,19 @@ class RecordItem(_Model):
     overridden_by: str | None = None
 
 
+class OpenQuestion(_Model):
+    """A fact the tender leaves out, carried over from the advice: the items in ``criteria`` wait for it.
+
+    The category manager writes the ``answer`` here (as the tender file would: a code, a list, true or false, a
+    number); ``checklist update`` evaluates the tender with it, which decides those items at once.
+    """
+
+    field: str
+    text: Text
+    criteria: list[str]
+    answer: Annotated[Any, Field(description="The answer, written as in the tender file")] = None
+
+
 class Checklist(_Model):
     format: Literal["inclusief-inkopen/checklist/v1"] = CHECKLIST_FORMAT
     tender_file: str | None = None
@@ -91,6 +104,9 @@ class Checklist(_Model):
     items: list[Item]
     not_applicable: list[RecordItem] = []
     removed: Annotated[list[Item], Field(description="Items gone after an update, kept with their decision")] = []
+    questions: Annotated[
+        list[OpenQuestion], Field(description="Facts the tender leaves out; answered here, applied by update")
+    ] = []
 
     def progress(self) -> tuple[int, int]:
         """(decided, total)"""
@@ -156,6 +172,7 @@ def from_advice(advice: Advice, tender_file: str | None = None, catalogue: Catal
         on=advice.on,
         items=items,
         not_applicable=[_record(n) for n in advice.not_applicable],
+        questions=[OpenQuestion(field=q.field, text=q.text, criteria=q.criteria) for q in advice.questions],
     )
 
 
@@ -251,10 +268,30 @@ def _named(problems: list[Problem], data: dict[str, Any]) -> list[Problem]:
 def completeness(checklist: Checklist, file: str | None = None) -> list[Problem]:
     """What is still to do before the checklist is complete."""
     problems = []
+    # Items that wait for an open question are decided by its answer, not one by one (two that exclude each
+    # other, such as "no accessibility criteria" and "accessibility in the specifications", wait for one answer).
+    # A question is a to-do while an item it decides is still open; decided by hand, it needs no answer.
+    undecided = {i.id for i in checklist.items if i.applies == "unknown" and i.decision == "open"}
+    waiting = {cid for q in checklist.questions if q.answer is None for cid in q.criteria}
+    for index, q in enumerate(checklist.questions):
+        where = f"questions[{index}] ({q.field})"
+        pending = sorted(set(q.criteria) & undecided)
+        if not pending:
+            continue
+        if q.answer is None:
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}.answer",
+                    f"{q.text.nl} — answer it here, then run 'checklist update'; it decides {', '.join(pending)}",
+                )
+            )
+        elif checklist.tender.get(q.field) != q.answer:  # not yet applied to the advice this checklist holds
+            problems.append(Problem(file, f"{where}.answer", "answered: run 'checklist update' to apply the answer"))
     award_applied = False
     for index, item in enumerate(checklist.items):
         where = f"items[{index}] ({item.id})"
-        if item.decision == "open":
+        if item.decision == "open" and not (item.applies == "unknown" and item.id in waiting):
             problems.append(Problem(file, f"{where}.decision", "not decided yet: applied or not-applied"))
         if (
             item.decision == "not-applied"
@@ -331,17 +368,26 @@ def current(
     notes = []
     path = _tender_path(checklist, checklist_path, tender_file)
     if path is not None and path.exists():
-        tender: TenderProfile = load_tender(path)
+        tender: TenderProfile = _answered(load_tender(path), checklist, checklist_path)
         if _sha(tender.model_dump(mode="json")) != checklist.tender_sha256:
             notes.append(f"the tender file {path} changed since the checklist was made")
     else:
-        tender = parse_tender(checklist.tender, str(checklist_path))
+        tender = _answered(parse_tender(checklist.tender, str(checklist_path)), checklist, checklist_path)
         if path is not None:
             notes.append(f"tender file {path} not found; checked against the tender saved in the checklist")
     fresh = from_advice(evaluate(tender, catalogue, on=on or checklist.on), str(path) if path else None, catalogue)
     if fresh.catalogue["sha256"] != checklist.catalogue["sha256"]:
         notes.append(f"the catalogue changed: {checklist.catalogue['version']} → {fresh.catalogue['version']}")
     return fresh, notes
+
+
+def _answered(tender: TenderProfile, checklist: Checklist, checklist_path: str | os.PathLike[str]) -> TenderProfile:
+    """The tender with the answers given in the checklist to its questions (the tender file itself is not written)."""
+    answers = {q.field: q.answer for q in checklist.questions if q.answer is not None}
+    if not answers:
+        return tender
+    given = {k: v for k, v in tender.model_dump(mode="json").items() if v is not None}
+    return parse_tender(given | answers, f"{checklist_path} (questions)")
 
 
 def check(
@@ -376,7 +422,17 @@ def merge(old: Checklist, fresh: Checklist) -> Checklist:
             review = f"{', '.join(what) or 'rule'} changed on {dt.date.today().isoformat()}"
         items.append(item.model_copy(update={**kept, "review": review}))
     removed = list(old.removed) + [i for i in old.items if i.id in before]
-    return fresh.model_copy(update={"items": items, "removed": removed, "award_basis": old.award_basis})
+    # An answer is kept, with the question it answered; questions still open come from the fresh advice.
+    answered = [q for q in old.questions if q.answer is not None]
+    still_open = [q for q in fresh.questions if q.field not in {a.field for a in answered}]
+    return fresh.model_copy(
+        update={
+            "items": items,
+            "removed": removed,
+            "award_basis": old.award_basis,
+            "questions": answered + still_open,
+        }
+    )
 
 
 def update(

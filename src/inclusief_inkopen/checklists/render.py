@@ -8,6 +8,7 @@ checks it with axe-core in headless Chromium (``tests/a11y/``).
 
 from __future__ import annotations
 
+import json
 from html import escape
 from itertools import groupby
 from typing import get_args
@@ -43,6 +44,9 @@ WORDS: dict[str, dict[Lang, str]] = {
     "overridden": {"nl": "vervangen door", "en": "replaced by"},
     "removed": {"nl": "Vervallen na een wijziging (met het besluit)", "en": "Gone after a change (with the decision)"},
     "none": {"nl": "—", "en": "—"},
+    "questions": {"nl": "Open vragen over de opdracht", "en": "Open questions about the tender"},
+    "decides": {"nl": "bepaalt", "en": "decides"},
+    "answer": {"nl": "antwoord", "en": "answer"},
 }
 DECISION_WORDS: dict[str, dict[Lang, str]] = {
     "open": {"nl": "Open", "en": "Open"},
@@ -80,6 +84,15 @@ def render_markdown(checklist: Checklist, lang: Lang = "nl") -> str:
         f"- {_w('progress', lang)}: {_w('decided', lang).format(done=done, total=total)}",
         "",
     ]
+    if checklist.questions:
+        lines += [f"## {_w('questions', lang)}", ""]
+        for q in checklist.questions:
+            answer = markdown_text(json.dumps(q.answer, ensure_ascii=False)) if q.answer is not None else "—"
+            lines.append(
+                f"- {q.text.get(lang)} (`{q.field}`; {_w('decides', lang)} {', '.join(q.criteria)}): "
+                f"**{_w('answer', lang)}:** {answer}"
+            )
+        lines.append("")
     for phase, statuses in _groups(checklist):
         lines += [f"## {term_label('phases', phase, lang)}", ""]
         for status, items in statuses:
@@ -209,6 +222,15 @@ def render_html(checklist: Checklist, lang: Lang = "nl") -> str:
         "</header>",
         '<main id="items" tabindex="-1">',
     ]
+    if checklist.questions:
+        body.append(f'<section aria-labelledby="questions"><h2 id="questions">{_w("questions", lang)}</h2><ul>')
+        for q in checklist.questions:
+            answer = json.dumps(q.answer, ensure_ascii=False) if q.answer is not None else "—"
+            body.append(
+                f"<li>{e(q.text.get(lang))} (<code>{e(q.field)}</code>; {_w('decides', lang)} "
+                f"{e(', '.join(q.criteria))}): <strong>{_w('answer', lang)}:</strong> {e(answer)}</li>"
+            )
+        body.append("</ul></section>")
     for phase, statuses in _groups(checklist):
         phase_id = f"phase-{phase}"
         body.append(
