@@ -105,7 +105,8 @@ def test_a_mandatory_criterion_without_a_law_source_is_refused(catalogue_copy):
     _edit(
         path,
         '      - {source: aw2012, article: "2.75 lid 4"}\n'
-        '      - {source: aw2012, article: "2.39 lid 2 (paragraaf 2.3.3.1 geldt ook in het verlichte regime)"}\n'
+        '      - {source: aw2012, article: {nl: "2.39 lid 2 (paragraaf 2.3.3.1 geldt ook in het verlichte regime)", '
+        'en: "2.39 para. 2 (section 2.3.3.1 also applies in the light regime)"}}\n'
         '      - {source: dir-2014-24, article: "42 lid 1"}',
         "      - {source: rijk-handreiking-di}",
     )

@@ -223,3 +223,35 @@ def test_questions_say_how_to_answer_and_cpv_guesses_are_shown_as_suggestions(tm
     assert "for_natural_persons" not in undetermined and "end_users" in undetermined
     code, out, _ = run(capsys, "advies", str(path), "--on", "2026-03-01", "--lang", "en")
     assert "answer: people_facing: true or false" in out and "Suggested by the CPV codes" in out
+
+
+def test_legal_references_are_english_in_english_advice_and_unchanged_in_dutch(capsys):
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        _, english, _ = run(capsys, "advies", str(example), "--lang", "en", "--on", "2026-03-01")
+        basis = [line for line in english.splitlines() if line.strip().startswith("legal basis:")]
+        assert basis, example
+        for line in basis:
+            for dutch in (
+                " lid ",
+                " onder ",
+                " tot en met ",
+                "bijlage",
+                "geldt",
+                "verlichte",
+                "toegankelijkheidsverklaring",
+            ):
+                assert dutch not in line, (example.name, line)
+        _, dutch, _ = run(capsys, "advies", str(example), "--on", "2026-03-01")
+        assert "lid" in dutch
+
+
+def test_an_article_reference_in_english():
+    from inclusief_inkopen.base.text import Text
+    from inclusief_inkopen.rules.catalogue import LegalRef
+
+    plain = LegalRef(source="aw2012", article="2.115 lid 2 onder c en d")
+    assert plain.article_in("nl") == "2.115 lid 2 onder c en d"
+    assert plain.article_in("en") == "2.115 para. 2 point c and d"
+    assert LegalRef(source="x", article="4.21 tot en met 4.28").article_in("en") == "4.21 to 4.28"
+    both = LegalRef(source="aw2012", article=Text(nl="2.76 (of gelijkwaardig)", en="2.76 (or equivalent)"))
+    assert (both.article_in("nl"), both.article_in("en")) == ("2.76 (of gelijkwaardig)", "2.76 (or equivalent)")

@@ -136,13 +136,13 @@ def _legal_basis(criterion: Criterion, catalogue: Catalogue, langs: Langs) -> li
         source = catalogue.sources[ref.source]
         title = source.title
         if ref.article:
-            title = _text(langs, lambda lang, t=title, a=ref.article: f"{t.get(lang)}, art. {a}")
+            title = _text(langs, lambda lang, t=title, r=ref: f"{t.get(lang)}, art. {r.article_in(lang)}")
         out.append(
             _make(
                 LegalBasisOut,
                 source=ref.source,
                 kind=source.kind,
-                article=ref.article,
+                article=ref.article_in("nl"),
                 title=_pick(title, langs),
                 url=ref.url or source.url,
             )

@@ -159,7 +159,7 @@ def _criterion_markdown(catalogue: Catalogue, cid: str, lang: Lang) -> list[str]
     ]
     for ref in c.legal_basis:
         source = catalogue.sources[ref.source]
-        art = f", art. {ref.article}" if ref.article else ""
+        art = f", art. {ref.article_in(lang)}" if ref.article else ""
         lines.append(f"- [{source.title.get(lang)}{art}]({ref.url or source.url}) ({source.kind})")
     if c.eforms:
         lines += ["", f"**{label['eforms']}:** `{c.eforms.model_dump(exclude_defaults=True)}`"]

@@ -13,6 +13,7 @@ The built-in catalogue lives in the repository's ``criteria/`` folder and ships 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -92,13 +93,46 @@ class Source(BaseModel):
     note: Text | None = None
 
 
+# The words of a Dutch article reference, in English (longest first).
+_ARTICLE_WORDS = (
+    ("tot en met", "to"),
+    ("lid", "para."),
+    ("onder", "point"),
+    ("en", "and"),
+    ("bijlage", "Annex"),
+    ("hoofdstuk", "chapter"),
+    ("afdeling", "section"),
+    ("paragraaf", "section"),
+    ("artikel", "Article"),
+)
+
+
 class LegalRef(BaseModel):
     """A pinpoint reference: which source and which article."""
 
     model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     source: SourceId
-    article: Annotated[str | None, Field(description="Article, paragraph, section, e.g. '2.75 lid 4'")] = None
+    article: Annotated[
+        str | Text | None,
+        Field(
+            description="Article, paragraph, section, e.g. '2.75 lid 4'; as {nl, en} when it says more than numbers "
+            "and the words lid, onder, en, tot en met, bijlage, hoofdstuk, afdeling"
+        ),
+    ] = None
+
+    def article_in(self, lang: str) -> str | None:
+        """The article reference in a language: as written in {nl, en}, or, for a plain reference in Dutch, with
+        its few structural words in English ('2.75 lid 4 en 5' is '2.75 para. 4 and 5')."""
+        if self.article is None or (isinstance(self.article, str) and lang == "nl"):
+            return self.article
+        if isinstance(self.article, Text):
+            return self.article.get(lang)  # type: ignore[arg-type]
+        text = self.article
+        for dutch, english in _ARTICLE_WORDS:
+            text = re.sub(rf"\b{dutch}\b", english, text)
+        return text
+
     url: Annotated[str | None, Field(pattern=r"^https?://", description="Deep link, if sharper than the source's")] = (
         None
     )
