@@ -215,7 +215,7 @@ def test_the_cli_runs_every_checklist_command_with_clear_exit_codes(workdir, cap
     (workdir / "bad.yaml").write_text("format: inclusief-inkopen/checklist/v1\ntender: {}\nitems: [{id: X}]\n")
     assert main(["checklist", "check", str(workdir / "bad.yaml")]) == 2
     err = capsys.readouterr().err
-    assert "bad.yaml: tender_sha256: verplicht veld ontbreekt" in err and "items[0] (X).title" in err
+    assert "bad.yaml: tender_sha256: required field is missing" in err and "items[0] (X).title" in err
 
 
 def test_a_checklist_file_satisfies_the_published_schema(workdir, catalogue):
@@ -311,3 +311,20 @@ def test_a_checklist_for_an_unfinished_tender_asks_the_question_once_and_its_ans
     assert all(q.field != "end_users" or q.answer for q in merged.questions)
     problems = cl.completeness(merged, "c.yaml")
     assert not any("end_users" in p.location for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("lang", "made", "todo", "decision"),
+    [
+        ("nl", "items te besluiten", "niet compleet: nog", "nog niet besloten: toegepast of niet toegepast"),
+        ("en", "items to decide", "not complete:", "not decided yet: applied or not-applied"),
+    ],
+)
+def test_checklist_messages_in_the_language_asked_for(workdir, capsys, monkeypatch, lang, made, todo, decision):
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_LANG", lang)
+    c = str(workdir / "c.yaml")
+    assert main(["checklist", str(workdir / "tender.yaml"), "-o", c]) == 0
+    assert made in capsys.readouterr().out
+    assert main(["checklist", "check", c]) == 1
+    out = capsys.readouterr().out
+    assert todo in out and decision in out

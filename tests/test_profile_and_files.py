@@ -30,7 +30,10 @@ def test_cpv_codes_are_normalised_and_a_wrong_check_digit_is_refused():
         validate("7241300")
 
 
-def test_errors_name_the_file_the_field_and_the_expectation(tmp_path):
+def test_errors_name_the_file_the_field_and_the_expectation(tmp_path, monkeypatch):
+    monkeypatch.delenv("INCLUSIEF_INKOPEN_LANG")  # the default: Dutch, whatever else the suite reads
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
     path = tmp_path / "t.yaml"
     path.write_text("title: x\nnature: dienst\nestimated_value_eur: -5\nend_users: [inwoners]\nkleur: rood\n")
     with pytest.raises(TenderError) as info:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from inclusief_inkopen.base.errors import InclusiefInkopenError
+from inclusief_inkopen.base.messages import say
 from inclusief_inkopen.base.outputs import without_controls
 from inclusief_inkopen.base.version import __version__
 
@@ -228,12 +229,12 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         checklist = cl.create(opts.tender, catalogue, opts.on)
         cl.save(checklist, opts.output)
         done, total = checklist.progress()
-        _out(f"{opts.output}: {total} items to decide, {len(checklist.not_applicable)} not applicable\n")
+        _out(say("made", file=opts.output, total=total, skipped=len(checklist.not_applicable)) + "\n")
         return 0
     if action == "check":
         problems, changed, notes = cl.check(opts.checklist, catalogue, opts.tender)
         for note in notes:
-            _out(f"note: {note}\n")
+            _out(say("note", note=note) + "\n")
         for kind in ("new", "gone", "changed"):
             if changed[kind]:
                 _out(f"{kind}: {', '.join(changed[kind])}\n")
@@ -241,20 +242,20 @@ def cmd_checklist(args: argparse.Namespace) -> int:
             _out(f"{problem}\n")
         drift = any(changed.values())
         if drift:
-            _out("the advice changed since this checklist was made: run 'checklist update'\n")
+            _out(say("advice_changed") + "\n")
         if problems:
-            _out(f"not complete: {len(problems)} to do" + (", and out of date" if drift else "") + "\n")
+            _out(say("not_complete", count=len(problems)) + (say("and_out_of_date") if drift else "") + "\n")
             return EXIT_FAILED
         if drift:
-            _out(f"out of date: every item is decided, but run 'checklist update {opts.checklist}' first\n")
+            _out(say("out_of_date", file=opts.checklist) + "\n")
             return EXIT_FAILED
-        _out(f"{opts.checklist}: complete and up to date\n")
+        _out(say("complete", file=opts.checklist) + "\n")
         return 0
     if action == "update":
         merged, changed = cl.update(opts.checklist, opts.tender, catalogue, opts.on)
-        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in changed.items() if v) or "no changes in the advice"
+        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in changed.items() if v) or say("no_changes")
         done, total = merged.progress()
-        _out(f"{opts.checklist}: {summary}; {done}/{total} decided (backup: {opts.checklist}~)\n")
+        _out(say("updated", file=opts.checklist, summary=summary, done=done, total=total) + "\n")
         return 0
     if action == "render":
         from inclusief_inkopen.base.files import atomic_write
@@ -282,7 +283,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     updated = read_xlsx(read_bytes(sheet), checklist, str(sheet))
     cl.save(updated, opts.into, read_as=raw)
     done, total = updated.progress()
-    _out(f"{opts.into}: {done}/{total} decided (backup: {opts.into}~)\n")
+    _out(say("updated", file=opts.into, summary="import-xlsx", done=done, total=total) + "\n")
     return 0
 
 

@@ -186,3 +186,65 @@ def say_error(kind: str, given: Any, context: Mapping[str, Any], labels: Mapping
 def say_unknown_field(name: str, known: Iterable[str]) -> str:
     lang = message_language()
     return TEXTS["unknown"][lang] + did_you_mean(name, known, lang)
+
+
+# Messages of the checklist and of the command line, by key: what a category manager reads most.
+SAYINGS: dict[str, dict[Lang, str]] = {
+    "not_decided": {
+        "nl": "nog niet besloten: toegepast of niet toegepast",
+        "en": "not decided yet: applied or not-applied",
+    },
+    "needs_justification": {
+        "nl": "een item met status {status} dat niet wordt toegepast, heeft een motivering nodig (pas toe of leg uit)",
+        "en": "a {status} item that is not applied needs a justification (pas toe of leg uit)",
+    },
+    "needs_weight": {
+        "nl": "een toegepast gunningscriterium heeft een weging in % nodig",
+        "en": "an applied award criterion needs its weight in %",
+    },
+    "who_decided": {"nl": "vul in wie besloot", "en": "say who decided"},
+    "review": {
+        "nl": "besloten vóór een wijziging: {review}; bekijk het opnieuw en haal 'review' weg",
+        "en": "decided before a change: {review}; look again and remove 'review'",
+    },
+    "award_basis": {
+        "nl": "er zijn gunningscriteria toegepast, dus de gunningsgrondslag is best-price-quality "
+        "(beste prijs-kwaliteitverhouding), niet {basis!r}",
+        "en": "award criteria are applied, so the award basis must be best-price-quality "
+        "(beste prijs-kwaliteitverhouding), not {basis!r}",
+    },
+    "answer_it": {
+        "nl": "{question} — beantwoord het hier en voer dan 'checklist update' uit; het antwoord bepaalt {items}",
+        "en": "{question} — answer it here, then run 'checklist update'; it decides {items}",
+    },
+    "apply_answer": {
+        "nl": "beantwoord: voer 'checklist update' uit om het antwoord toe te passen",
+        "en": "answered: run 'checklist update' to apply the answer",
+    },
+    "made": {
+        "nl": "{file}: {total} items te besluiten, {skipped} niet van toepassing",
+        "en": "{file}: {total} items to decide, {skipped} not applicable",
+    },
+    "note": {"nl": "let op: {note}", "en": "note: {note}"},
+    "advice_changed": {
+        "nl": "het advies is veranderd sinds deze checklist is gemaakt: voer 'checklist update' uit",
+        "en": "the advice changed since this checklist was made: run 'checklist update'",
+    },
+    "not_complete": {"nl": "niet compleet: nog {count} te doen", "en": "not complete: {count} to do"},
+    "and_out_of_date": {"nl": ", en verouderd", "en": ", and out of date"},
+    "out_of_date": {
+        "nl": "verouderd: alles is besloten, maar voer eerst 'checklist update {file}' uit",
+        "en": "out of date: every item is decided, but run 'checklist update {file}' first",
+    },
+    "complete": {"nl": "{file}: compleet en bijgewerkt", "en": "{file}: complete and up to date"},
+    "updated": {
+        "nl": "{file}: {summary}; {done}/{total} besloten (reservekopie: {file}~)",
+        "en": "{file}: {summary}; {done}/{total} decided (backup: {file}~)",
+    },
+    "no_changes": {"nl": "geen wijzigingen in het advies", "en": "no changes in the advice"},
+}
+
+
+def say(key: str, **values: Any) -> str:
+    """A message of the checklist or the command line in the language of the messages."""
+    return SAYINGS[key][message_language()].format(**values)

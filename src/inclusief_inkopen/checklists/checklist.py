@@ -23,6 +23,7 @@ from inclusief_inkopen.advice.evaluate import Advice, evaluate
 from inclusief_inkopen.advice.model import NotApplicable, Suggestion, Undetermined
 from inclusief_inkopen.base.errors import InputError, Problem
 from inclusief_inkopen.base.files import atomic_write, parse_document, read_bytes
+from inclusief_inkopen.base.messages import message_language, say
 from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.rules.catalogue import Catalogue, Kind, Phase, Status, Theme
 from inclusief_inkopen.rules.catalogues import default_catalogue
@@ -283,16 +284,16 @@ def completeness(checklist: Checklist, file: str | None = None) -> list[Problem]
                 Problem(
                     file,
                     f"{where}.answer",
-                    f"{q.text.nl} — answer it here, then run 'checklist update'; it decides {', '.join(pending)}",
+                    say("answer_it", question=q.text.get(message_language()), items=", ".join(pending)),
                 )
             )
         elif checklist.tender.get(q.field) != q.answer:  # not yet applied to the advice this checklist holds
-            problems.append(Problem(file, f"{where}.answer", "answered: run 'checklist update' to apply the answer"))
+            problems.append(Problem(file, f"{where}.answer", say("apply_answer")))
     award_applied = False
     for index, item in enumerate(checklist.items):
         where = f"items[{index}] ({item.id})"
         if item.decision == "open" and not (item.applies == "unknown" and item.id in waiting):
-            problems.append(Problem(file, f"{where}.decision", "not decided yet: applied or not-applied"))
+            problems.append(Problem(file, f"{where}.decision", say("not_decided")))
         if (
             item.decision == "not-applied"
             and item.status in NEEDS_JUSTIFICATION
@@ -302,28 +303,23 @@ def completeness(checklist: Checklist, file: str | None = None) -> list[Problem]
                 Problem(
                     file,
                     f"{where}.justification",
-                    f"a {item.status} item that is not applied needs a justification (pas toe of leg uit)",
+                    say("needs_justification", status=item.status),
                 )
             )
         if item.decision == "applied" and item.kind == "award-criterion":
             award_applied = True
             if item.weight is None:
-                problems.append(Problem(file, f"{where}.weight", "an applied award criterion needs its weight in %"))
+                problems.append(Problem(file, f"{where}.weight", say("needs_weight")))
         if item.decision != "open" and not (item.decided_by or "").strip():
-            problems.append(Problem(file, f"{where}.decided_by", "say who decided"))
+            problems.append(Problem(file, f"{where}.decided_by", say("who_decided")))
         if item.review:
-            problems.append(
-                Problem(
-                    file, f"{where}.review", f"decided before a change: {item.review}; look again and remove 'review'"
-                )
-            )
+            problems.append(Problem(file, f"{where}.review", say("review", review=item.review)))
     if award_applied and checklist.award_basis != "best-price-quality":
         problems.append(
             Problem(
                 file,
                 "award_basis",
-                "award criteria are applied, so the award basis must be best-price-quality "
-                f"(beste prijs-kwaliteitverhouding), not {checklist.award_basis!r}",
+                say("award_basis", basis=checklist.award_basis),
             )
         )
     return problems
