@@ -13,9 +13,6 @@ from inclusief_inkopen.rules.loader import builtin_catalogue_dir
 
 # The tests keep their "rule tests passed" markers to themselves.
 os.environ["INCLUSIEF_INKOPEN_CACHE"] = tempfile.mkdtemp(prefix="inclusief-inkopen-cache-")
-# Messages are Dutch unless the locale is English. The suite reads them in English, whatever the machine's locale;
-# the tests of the messages themselves set the language they check (and one checks that Dutch is the default).
-os.environ["INCLUSIEF_INKOPEN_LANG"] = "en"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -173,3 +173,22 @@ def test_messages_follow_the_locale_unless_a_language_is_asked_for(monkeypatch, 
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert message_language() == lang
+
+
+@pytest.mark.parametrize(
+    ("lang", "missing", "yaml_error", "label"),
+    [
+        ("nl", "bestand niet gevonden", "geen geldige YAML", "fout:"),
+        ("en", "file not found", "not valid YAML", "error:"),
+    ],
+)
+def test_file_errors_in_the_language_asked_for(tmp_path, capsys, monkeypatch, lang, missing, yaml_error, label):
+    from inclusief_inkopen.cli import main
+
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_LANG", lang)
+    assert main(["advies", str(tmp_path / "nergens.yaml")]) == 2
+    assert capsys.readouterr().err == f"{label} {tmp_path / 'nergens.yaml'}: {missing}\n"
+    broken = tmp_path / "kapot.yaml"
+    broken.write_text("a: [\n")
+    assert main(["advies", str(broken)]) == 2
+    assert yaml_error in capsys.readouterr().err

@@ -595,7 +595,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except InclusiefInkopenError as exc:
-        _err(f"error:\n{exc}\n" if "\n" in str(exc) else f"error: {exc}\n")
+        label = say("error")
+        _err(f"{label}:\n{exc}\n" if "\n" in str(exc) else f"{label}: {exc}\n")
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. piped into head
         return 0
@@ -604,7 +605,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except OSError as exc:  # a full disk, a read-only or missing folder, a folder where a file was expected
         where = exc.filename if exc.filename is not None else "output"
-        _err(f"error: {where}: {exc.strerror or exc}\n")
+        _err(f"{say('error')}: {where}: {exc.strerror or exc}\n")
         return EXIT_USAGE
     finally:
         if asked:

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from inclusief_inkopen.base.errors import InputError
+from inclusief_inkopen.base.messages import say
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -93,7 +94,7 @@ def _yaml_error(name: str, exc: yaml.YAMLError) -> InputError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
     problem = getattr(exc, "problem", None) or str(exc)
-    return InputError.single(name, where, f"not valid YAML: {problem}")
+    return InputError.single(name, where, say("bad_yaml", problem=problem))
 
 
 def parse_yaml(text: str, name: str = "<input>") -> Any:
@@ -112,7 +113,7 @@ def parse_yaml(text: str, name: str = "<input>") -> Any:
     except yaml.YAMLError as exc:
         raise _yaml_error(name, exc) from None
     except (ValueError, OverflowError) as exc:  # 2026-02-30, or a number of thousands of digits
-        raise InputError.single(name, "", f"a date or number that cannot be read: {_short(exc)}") from None
+        raise InputError.single(name, "", say("unreadable_value", problem=_short(exc))) from None
 
 
 def _short(exc: BaseException) -> str:
@@ -149,7 +150,9 @@ def parse_json(text: str, name: str = "<input>") -> Any:
     try:
         return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
-        raise InputError.single(name, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}") from None
+        raise InputError.single(
+            name, f"line {exc.lineno}, column {exc.colno}", say("bad_json", problem=exc.msg)
+        ) from None
     except _DuplicateKey as exc:
         raise InputError.single(name, "", f"not valid JSON here: duplicate key {exc.args[0]!r}") from None
     except (ValueError, OverflowError) as exc:  # a number of thousands of digits
@@ -178,21 +181,21 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) ->
         # Non-blocking, so that opening a FIFO with no writer returns at once and is then refused.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise InputError.single(name, "", "file not found") from None
+        raise InputError.single(name, "", say("file_not_found")) from None
     except IsADirectoryError:
-        raise InputError.single(name, "", "is a folder, expected a file") from None
+        raise InputError.single(name, "", say("is_folder")) from None
     except PermissionError:
-        raise InputError.single(name, "", "permission denied") from None
+        raise InputError.single(name, "", say("permission")) from None
     except OSError as exc:
         raise InputError.single(name, "", f"cannot be read: {exc.strerror or exc}") from None
     info = os.fstat(fd)
     problem = None
     if stat.S_ISDIR(info.st_mode):
-        problem = "is a folder, expected a file"
+        problem = say("is_folder")
     elif not stat.S_ISREG(info.st_mode):
-        problem = "is not a regular file (a device, pipe or socket); expected a file"
+        problem = say("not_regular")
     elif info.st_size > max_bytes:
-        problem = f"file is {info.st_size:,} bytes; at most {max_bytes:,} are accepted"
+        problem = say("too_big", size=info.st_size, limit=max_bytes)
     if problem is not None:
         os.close(fd)
         raise InputError.single(name, "", problem)
@@ -255,9 +258,9 @@ def decode_text(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError.single(name, f"byte {exc.start}", "not UTF-8 text; save the file as UTF-8") from None
+        raise InputError.single(name, f"byte {exc.start}", say("not_utf8")) from None
     if "\x00" in text:
-        raise InputError.single(name, "", "contains NUL bytes; expected a text file")
+        raise InputError.single(name, "", say("nul_bytes"))
     return text
 
 

@@ -4,7 +4,7 @@ A validation error says what was given, how to write it, and, for a misspelt fie
 language is English when ``INCLUSIEF_INKOPEN_LANG`` is ``en`` (``--lang en`` sets it), or when it is unset and
 the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) is English; Dutch otherwise.
 
->>> import os; os.environ["INCLUSIEF_INKOPEN_LANG"] = "nl"
+>>> import os; before = os.environ.get("INCLUSIEF_INKOPEN_LANG"); os.environ["INCLUSIEF_INKOPEN_LANG"] = "nl"
 >>> say_error("bool_parsing", "ja", {})
 "verwacht true (ja) of false (nee), gegeven: 'ja'; bedoelt u 'true'?"
 >>> say_error("literal_error", "dienst", {"expected": "'works', 'supplies' or 'services'"}, {"services": "diensten"})
@@ -12,7 +12,8 @@ the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) is English; Dutch otherwise.
 >>> os.environ["INCLUSIEF_INKOPEN_LANG"] = "en"
 >>> say_error("date_from_datetime_parsing", "10-06-2026", {})
 "expected a date as YYYY-MM-DD, such as 2026-06-10, given: '10-06-2026'; do you mean '2026-06-10'?"
->>> del os.environ["INCLUSIEF_INKOPEN_LANG"]
+>>> _ = os.environ.pop("INCLUSIEF_INKOPEN_LANG")
+>>> os.environ.update({"INCLUSIEF_INKOPEN_LANG": before} if before else {})
 """
 
 from __future__ import annotations
@@ -25,17 +26,16 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from inclusief_inkopen.base.files import parse_yaml
 from inclusief_inkopen.base.text import Lang
 
 
 @cache
 def _vocabulary_values() -> dict[str, dict[str, str]]:
-    data = parse_yaml(
-        resources.files("inclusief_inkopen").joinpath("data/vocabulary.yaml").read_text("utf-8"),
-        "inclusief_inkopen/data/vocabulary.yaml",
-    )
-    return dict(data["values"])
+    # Our own packaged data, read with the safe loader (base.files uses these messages, so not through it).
+    import yaml
+
+    text = resources.files("inclusief_inkopen").joinpath("data/vocabulary.yaml").read_text("utf-8")
+    return dict(yaml.safe_load(text)["values"])
 
 
 def _all_labels(code: str) -> list[str]:
@@ -242,6 +242,30 @@ SAYINGS: dict[str, dict[Lang, str]] = {
         "en": "{file}: {summary}; {done}/{total} decided (backup: {file}~)",
     },
     "no_changes": {"nl": "geen wijzigingen in het advies", "en": "no changes in the advice"},
+    "error": {"nl": "fout", "en": "error"},
+    # Reading files
+    "file_not_found": {"nl": "bestand niet gevonden", "en": "file not found"},
+    "is_folder": {"nl": "is een map; verwacht een bestand", "en": "is a folder, expected a file"},
+    "permission": {"nl": "geen toegang (permission denied)", "en": "permission denied"},
+    "not_regular": {
+        "nl": "is geen gewoon bestand (een apparaat, pipe of socket); verwacht een bestand",
+        "en": "is not a regular file (a device, pipe or socket); expected a file",
+    },
+    "too_big": {
+        "nl": "bestand is {size:,} bytes; ten hoogste {limit:,} worden gelezen",
+        "en": "file is {size:,} bytes; at most {limit:,} are accepted",
+    },
+    "not_utf8": {
+        "nl": "geen UTF-8-tekst; sla het bestand op als UTF-8",
+        "en": "not UTF-8 text; save the file as UTF-8",
+    },
+    "nul_bytes": {"nl": "bevat NUL-bytes; verwacht een tekstbestand", "en": "contains NUL bytes; expected a text file"},
+    "bad_yaml": {"nl": "geen geldige YAML: {problem}", "en": "not valid YAML: {problem}"},
+    "bad_json": {"nl": "geen geldige JSON: {problem}", "en": "not valid JSON: {problem}"},
+    "unreadable_value": {
+        "nl": "een datum of getal dat niet te lezen is: {problem}",
+        "en": "a date or number that cannot be read: {problem}",
+    },
 }
 
 
