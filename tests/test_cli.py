@@ -223,6 +223,8 @@ def test_questions_say_how_to_answer_and_cpv_guesses_are_shown_as_suggestions(tm
     assert "for_natural_persons" not in undetermined and "end_users" in undetermined
     code, out, _ = run(capsys, "advies", str(path), "--on", "2026-03-01", "--lang", "en")
     assert "answer: people_facing: true or false" in out and "Suggested by the CPV codes" in out
+    code, out, _ = run(capsys, "advies", str(path), "--on", "2026-03-01", "--format", "markdown")
+    assert "antwoord: `end_users: [...] met residents (inwoners)" in out
 
 
 def test_legal_references_are_english_in_english_advice_and_unchanged_in_dutch(capsys):

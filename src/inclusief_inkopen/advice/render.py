@@ -224,7 +224,12 @@ def render_markdown(advice: Advice | AdviceDocument, lang: Lang = "nl") -> str:
             lines.append("")
     if advice.questions:
         lines += [f"## {_l('questions', lang)}", ""]
-        lines += [f"- {q.text.get(lang)} (`{q.field}`: {', '.join(q.criteria)})" for q in advice.questions]
+        answer = {"nl": "antwoord", "en": "answer"}[lang]
+        for q in advice.questions:
+            how = _how_to_answer(q.field, lang)
+            lines.append(f"- {q.text.get(lang)} (`{q.field}`: {', '.join(q.criteria)})")
+            if how:
+                lines.append(f"  - {answer}: `{how}`")
         lines.append("")
     if advice.not_applicable:
         lines += [f"## {_l('not_applicable', lang)}", ""]
