@@ -83,3 +83,21 @@ def test_a_finding_about_a_layers_parameter_names_the_layers_file(tmp_path):
     [finding] = [f for f in check_freshness(catalogue, ON) if "social-return/percentage" in f.file]
     assert finding.file == f"{layer}/parameters/social-return/percentage.yaml"
     assert finding.location == "last_reviewed" and finding.message == "no review date"
+
+
+def test_a_layer_mistake_names_the_layer_file_and_a_failing_layer_rule_test_exits_2(tmp_path, capsys):
+    layer = tmp_path / "gemeente-voorbeeld"
+    _write_documented_layer(layer)
+    header = layer / "layer.yaml"
+    header.write_text(header.read_text().replace("ND-01: {status: policy}", "ND-01: {statsu: policy}"))
+    example = str(ROOT / "examples" / "website-bewoners.yaml")
+    assert main(["advies", example, "--layer", str(layer)]) == 2
+    err = capsys.readouterr().err
+    assert f"{layer}/layer.yaml: replace.ND-01.statsu: unknown field" in err and "tender profile" not in err
+
+    _write_documented_layer(layer)  # a clean layer again, now with a rule test that fails
+    theme = layer / "themes" / "lots-and-sme.yaml"
+    theme.write_text(theme.read_text().replace("expect: not_applicable", "expect: applies"))
+    assert main(["advies", example, "--layer", str(layer)]) == 2
+    assert "VB-MKB-01.tests[1]" in capsys.readouterr().err
+    assert main(["test-rules", "--layer", str(layer)]) == 1  # the one command that reports failing tests with 1
