@@ -588,9 +588,18 @@ def test_a_json_file_that_is_not_utf8_is_a_row_with_its_error_in_a_scan(tmp_path
 
 
 def test_a_guess_from_a_cpv_code_names_the_code_with_its_label() -> None:
-    from inclusief_inkopen.notices.importing import guesses_from_cpv as _guesses
+    from inclusief_inkopen.notices.guesses import guesses_from_cpv as _guesses
 
     (guess,) = _guesses(["72413000"])
     assert guess.field == "digital" and guess.value == ["website"]
     assert guess.because.nl == "gok op grond van CPV 72413000 Diensten voor het ontwerpen van websites; controleer dit"
     assert guess.because.en == "guess from CPV 72413000 World wide web (www) site design services; please check"
+
+
+def test_every_cpv_guess_is_a_value_the_tender_profile_accepts() -> None:
+    from inclusief_inkopen.notices.guesses import CPV_GUESSES
+    from inclusief_inkopen.tender.facts import FIELDS
+
+    for prefix, field, value in CPV_GUESSES:
+        spec = FIELDS[field]
+        assert value == "true" if spec.type == "bool" else value in spec.values, (prefix, field, value)

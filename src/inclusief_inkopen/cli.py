@@ -58,7 +58,7 @@ def cmd_advies(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         _out(render_markdown(advice, args.lang or "nl"))
     else:
-        from inclusief_inkopen.notices.importing import guesses_from_cpv
+        from inclusief_inkopen.notices.guesses import guesses_from_cpv
 
         # What the CPV codes make likely for the facts the tender leaves out, shown beside the questions.
         guesses = [g for g in guesses_from_cpv(tender.cpv or []) if getattr(tender, g.field, None) is None]

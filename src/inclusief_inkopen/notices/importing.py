@@ -22,15 +22,10 @@ from inclusief_inkopen.base.files import MAX_NOTICE_BYTES, read_bytes
 from inclusief_inkopen.base.outputs import one_line
 from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.notices.eforms import read_eforms
+from inclusief_inkopen.notices.guesses import Guess, guesses_from_cpv
 from inclusief_inkopen.notices.notice import Duration, Notice, _Model, only_one
 from inclusief_inkopen.notices.ocds import read_all
 from inclusief_inkopen.tender.profile import problems_from_validation
-
-
-class Guess(_Model):
-    field: str
-    value: Any
-    because: Text
 
 
 class Imported(_Model):
@@ -83,29 +78,6 @@ ASK_ALWAYS = ("end_users", "digital", "physical", "people_facing", "staffing", "
 
 # Sound guesses from the CPV code's significant digits: (prefix, field, value). Own mapping, from the labels of
 # the CPV 2008 codes named; a guess is shown to the buyer, never written into the profile as a fact.
-CPV_GUESSES: tuple[tuple[str, str, str], ...] = (
-    ("72413", "digital", "website"),
-    ("72212", "digital", "software"),
-    ("48", "digital", "software"),
-    ("302", "digital", "hardware"),
-    ("3021", "supply_chain_risk", "workplace-ict"),
-    ("322", "digital", "telecom"),
-    ("642", "digital", "telecom"),
-    ("642", "supply_chain_risk", "connectivity"),
-    ("4521", "physical", "building"),
-    ("45233", "physical", "public-space"),
-    ("45112711", "physical", "public-space"),
-    ("391", "physical", "furniture"),
-    ("341", "physical", "vehicles"),
-    ("79952", "physical", "events"),
-    ("181", "supply_chain_risk", "workwear"),
-    ("555", "supply_chain_risk", "catering"),
-    ("093", "supply_chain_risk", "energy"),
-    ("3019", "supply_chain_risk", "office-supplies"),
-    ("301976", "supply_chain_risk", "paper-and-print"),
-    ("798", "supply_chain_risk", "paper-and-print"),
-    ("796", "staffing", "true"),
-)
 
 
 def _months(duration: Duration | None) -> int | None:
@@ -163,35 +135,6 @@ def _cpv(notice: Notice, warnings: list[str]) -> list[str]:
         if code not in codes:
             codes.append(code)
     return codes
-
-
-def guesses_from_cpv(codes: list[str]) -> list[Guess]:
-    """What the CPV codes make likely for the facts a notice never tells (marked as guesses, never as facts)."""
-    found: dict[tuple[str, str], list[str]] = {}
-    for code in codes:
-        for prefix, field, value in CPV_GUESSES:
-            if code.startswith(prefix):
-                found.setdefault((field, value), []).append(code)
-    by_field: dict[str, list[tuple[str, list[str]]]] = {}
-    for (field, value), sources in found.items():
-        by_field.setdefault(field, []).append((value, sources))
-    guesses = []
-    for field, values in sorted(by_field.items()):
-        sources = sorted({c for _, cs in values for c in cs})
-        value: Any = True if field == "staffing" else sorted(v for v, _ in values)
-        listed_nl = ", ".join(cpv_codes.describe(c, "nl") for c in sources)
-        listed_en = ", ".join(cpv_codes.describe(c, "en") for c in sources)
-        guesses.append(
-            Guess(
-                field=field,
-                value=value,
-                because=Text(
-                    nl=f"gok op grond van CPV {listed_nl}; controleer dit",
-                    en=f"guess from CPV {listed_en}; please check",
-                ),
-            )
-        )
-    return guesses
 
 
 def to_tender(notice: Notice) -> Imported:
