@@ -603,3 +603,83 @@ def test_every_cpv_guess_is_a_value_the_tender_profile_accepts() -> None:
     for prefix, field, value in CPV_GUESSES:
         spec = FIELDS[field]
         assert value == "true" if spec.type == "bool" else value in spec.values, (prefix, field, value)
+
+
+def _ocds_release(tender: dict, ocid: str = "ocds-xyz-1") -> dict:
+    return {"ocid": ocid, "id": f"{ocid}-tender", "date": "2026-03-01T00:00:00Z", "tag": ["tender"], "tender": tender}
+
+
+def test_ocds_main_cpv_is_the_tenders_classification_then_its_additional_ones(tmp_path: Path) -> None:
+    release = _ocds_release(
+        {
+            "id": "t",
+            "title": "Leerlingenvervoer",
+            "classification": {"scheme": "CPV", "id": "60130000"},
+            "additionalClassifications": [{"scheme": "CPV", "id": "60140000"}],
+            "items": [{"id": "1", "classification": {"scheme": "CPV", "id": "34121000"}}],
+            "lots": [{"id": "L1"}, {"id": "L2"}],
+        }
+    )
+    path = _write(tmp_path, "uk.json", json.dumps(release))
+    imported = import_notice(path)
+    assert imported.notice.cpv[:2] == ["60130000", "60140000"]
+    assert imported.tender["cpv"][0] == "60130000"
+    assert all(lot.cpv[0] == "60130000" for lot in imported.notice.lots)  # lots without items of their own
+
+
+def test_ocds_tender_level_declarations_hold_for_lots_that_do_not_say_otherwise(tmp_path: Path) -> None:
+    release = _ocds_release(
+        {
+            "id": "t",
+            "title": "Sociale werkplaats",
+            "otherRequirements": {"reservedParticipation": ["shelteredWorkshop"]},
+            "hasAccessibilityCriteria": True,
+            "awardCriteria": {"criteria": [{"type": "quality", "description": "Inclusieplan"}]},
+            "lots": [{"id": "L1"}, {"id": "L2", "hasAccessibilityCriteria": False}],
+        }
+    )
+    notice = read_notice(_write(tmp_path, "reserved.json", json.dumps(release)))
+    first, second = notice.lots
+    assert first.reserved_participation == second.reserved_participation == ["res-ws"]
+    assert first.accessibility == "inc" and second.accessibility == "n-inc"
+    assert [c.type for c in first.award_criteria] == ["quality"]
+
+
+def test_ocds_json_lines_are_read_and_versioned_or_linked_records_are_named(tmp_path: Path) -> None:
+    lines = "\n".join(
+        json.dumps(_ocds_release({"id": "t", "title": f"Opdracht {i}"}, ocid=f"ocds-xyz-{i}")) for i in range(3)
+    )
+    from inclusief_inkopen.notices.importing import read_notices
+
+    notices = read_notices(_write(tmp_path, "releases.jsonl", lines + "\n"))
+    assert [n.title for n in notices] == ["Opdracht 0", "Opdracht 1", "Opdracht 2"]
+    versioned = {"records": [{"ocid": "ocds-xyz-9", "versionedRelease": {"ocid": "ocds-xyz-9"}}]}
+    with pytest.raises(InputError, match="versionedRelease only: versioned releases are not read"):
+        read_notices(_write(tmp_path, "versioned.json", json.dumps(versioned)))
+    linked = {
+        "records": [{"ocid": "ocds-xyz-9", "releases": [{"url": "https://example.org/r.json", "tag": ["tender"]}]}]
+    }
+    with pytest.raises(InputError, match="releases are links"):
+        read_notices(_write(tmp_path, "linked.json", json.dumps(linked)))
+
+
+def test_an_ocds_award_criterion_whose_description_is_a_number_has_that_weight_not_that_name(tmp_path: Path) -> None:
+    release = _ocds_release(
+        {
+            "id": "t",
+            "title": "Schoonmaak",
+            "awardCriteria": {
+                "criteria": [
+                    {"type": "price", "description": "50"},
+                    {"type": "quality", "description": "40 %"},
+                    {"type": "quality", "name": "Social return", "numbers": [{"number": 10}]},
+                ]
+            },
+        }
+    )
+    [lot] = read_notice(_write(tmp_path, "weights.json", json.dumps(release))).lots
+    assert [(c.type, c.name, c.weight) for c in lot.award_criteria] == [
+        ("price", None, 50.0),
+        ("quality", None, 40.0),
+        ("quality", "Social return", 10.0),
+    ]

@@ -115,6 +115,20 @@ def _from_record(record: Any, file: str, where: str) -> dict[str, Any]:
     releases = [r for r in record.get("releases") or [] if isinstance(r, dict) and "tag" in r and "url" not in r]
     if releases:
         return _compile(releases)
+    if "versionedRelease" in record:
+        raise InputError.single(
+            file,
+            where,
+            "a record with a versionedRelease only: versioned releases are not read; "
+            "publish the compiledRelease (or the releases) with it",
+        )
+    if any(isinstance(r, dict) and "url" in r for r in record.get("releases") or []):
+        raise InputError.single(
+            file,
+            where,
+            "a record whose releases are links (url) only: they are not fetched; "
+            "give the compiledRelease or embed the releases",
+        )
     raise InputError.single(file, where, "a record needs a compiledRelease or embedded releases")
 
 
@@ -235,30 +249,52 @@ def _declared(data: dict[str, Any], file: str, where: str) -> dict[str, Any]:
     elif "reservedParticipation" in requirements:
         out["reserved_participation"] = ["none"]
     criteria = _obj(data, "awardCriteria", file, where) if isinstance(data.get("awardCriteria"), dict) else {}
-    out["award_criteria"] = [
-        AwardCriterion(
-            type=_str(c, "type", file, f"{where}.awardCriteria.criteria"),
-            name=_str(c, "name", file, f"{where}.awardCriteria.criteria")
-            or _str(c, "description", file, f"{where}.awardCriteria.criteria"),
-            weight=next(
-                (
-                    float(n["number"])
-                    for n in c.get("numbers") or []
-                    if isinstance(n, dict) and isinstance(n.get("number"), int | float)
-                ),
-                None,
-            ),
-        )
-        for c in _list(criteria, "criteria", file, f"{where}.awardCriteria")
-        if isinstance(c, dict)
-    ]
+    listed = [c for c in _list(criteria, "criteria", file, f"{where}.awardCriteria") if isinstance(c, dict)]
+    if listed or "criteria" in criteria:
+        out["award_criteria"] = [_award_criterion(c, file, f"{where}.awardCriteria.criteria") for c in listed]
     return out
+
+
+_NUMBER = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*%?\s*$")
+
+
+def _award_criterion(c: dict[str, Any], file: str, where: str) -> AwardCriterion:
+    """One award criterion. Its weight is in ``numbers``; publishers that put a bare number ("50", "50 %") in the
+    description mean the weight, not a name."""
+    name = _str(c, "name", file, where) or _str(c, "description", file, where)
+    weight = next(
+        (
+            float(n["number"])
+            for n in c.get("numbers") or []
+            if isinstance(n, dict) and isinstance(n.get("number"), int | float)
+        ),
+        None,
+    )
+    bare = _NUMBER.match(name) if name else None
+    if bare:
+        name = None
+        if weight is None:
+            weight = float(bare.group(1).replace(",", "."))
+    return AwardCriterion(type=_str(c, "type", file, where), name=name, weight=weight)
+
+
+def _classified(tender: dict[str, Any], warnings: list[str]) -> list[str]:
+    """The tender's own CPV codes: ``classification`` (the main one) first, then ``additionalClassifications``."""
+    return (
+        _cpv([tender], None, warnings)
+        if tender.get("classification") or tender.get("additionalClassifications")
+        else []
+    )
 
 
 def _notice(release: dict[str, Any], file: str) -> Notice:
     warnings: list[str] = []
     tender = _obj(release, "tender", file, "")
     items = _list(tender, "items", file, "tender")
+    main_codes = _classified(tender, warnings)
+    item_codes = _cpv(items, None, warnings)
+    # What the tender declares holds for every lot that does not say otherwise (OCDS lots extension).
+    inherited = _declared(tender, file, "tender")
     lots: list[DeclaredLot] = []
     for i, lot in enumerate(_list(tender, "lots", file, "tender")):
         if not isinstance(lot, dict):
@@ -270,9 +306,9 @@ def _notice(release: dict[str, Any], file: str) -> Notice:
                 id=lot_id,
                 title=_str(lot, "title", file, where),
                 value=_money(lot, file, where),
-                cpv=_cpv(items, lot_id, warnings),
+                cpv=_cpv(items, lot_id, warnings) or main_codes,
                 duration=_duration(_obj(lot, "contractPeriod", file, where)),
-                **_declared(lot, file, where),
+                **(inherited | _declared(lot, file, where)),
             )
         )
     if not lots and tender:
@@ -281,7 +317,7 @@ def _notice(release: dict[str, Any], file: str) -> Notice:
                 id=str(tender.get("id", "tender")),
                 implicit=True,
                 duration=_duration(_obj(tender, "contractPeriod", file, "tender")),
-                **_declared(tender, file, "tender"),
+                **inherited,
             )
         )
     legal_types = [
@@ -303,7 +339,7 @@ def _notice(release: dict[str, Any], file: str) -> Notice:
         or _str(_obj(release, "planning", file, ""), "rationale", file, "planning"),
         nature=NATURES.get(category, category) if category else None,
         value=_money(tender, file, "tender"),
-        cpv=_cpv(items, None, warnings) if not _list(tender, "lots", file, "tender") else [],
+        cpv=list(dict.fromkeys(main_codes + (item_codes if not _list(tender, "lots", file, "tender") else []))),
         procedure=f"ocds:{method}" if method else None,
         buyer_legal_types=list(dict.fromkeys(legal_types)),
         lots=lots,
@@ -317,6 +353,15 @@ def read_all(data: bytes | str, file: str = "<input>") -> list[Notice]:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError as exc:
         raise InputError.single(file, f"byte {exc.start}", "not UTF-8 text; OCDS JSON is UTF-8") from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and all(line.lstrip().startswith("{") and line.rstrip().endswith("}") for line in lines):
+        # JSON Lines, as OCDS tools write them: one release, record or package per line.
+        processes = [
+            p
+            for number, line in enumerate(lines, start=1)
+            for p in _processes(parse_json(line, f"{file}:{number}"), f"{file}:{number}")
+        ]
+        return [_notice(release, file) for release in processes]
     return [_notice(release, file) for release in _processes(parse_json(text, file), file)]
 
 
