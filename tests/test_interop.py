@@ -683,3 +683,35 @@ def test_an_ocds_award_criterion_whose_description_is_a_number_has_that_weight_n
         ("quality", None, 40.0),
         ("quality", "Social return", 10.0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "months"),
+    [("CALENDAR_DAY", "365", 12), ("DAY", "90", 3), ("WEEK", "26", 6), ("YEAR", "4", 48), ("WORKING_DAY", "260", 12)],
+)
+def test_eforms_durations_in_any_unit_become_months(tmp_path: Path, unit: str, value: str, months: int) -> None:
+    data = OPEN.replace(
+        b'<cbc:DurationMeasure unitCode="MONTH">36</cbc:DurationMeasure>',
+        f'<cbc:DurationMeasure unitCode="{unit}">{value}</cbc:DurationMeasure>'.encode(),
+        1,
+    )
+    imported = import_notice(_write(tmp_path, "duration.xml", data))
+    assert imported.tender["duration_months"] == months
+
+
+def test_an_unreadable_duration_is_said_not_dropped(tmp_path: Path) -> None:
+    data = OPEN.replace(
+        b'<cbc:DurationMeasure unitCode="MONTH">36</cbc:DurationMeasure>',
+        b'<cbc:DurationMeasure unitCode="FORTNIGHT">3</cbc:DurationMeasure>',
+        1,
+    )
+    imported = import_notice(_write(tmp_path, "duration.xml", data))
+    assert any("FORTNIGHT" in w and "duration_months" in w for w in imported.warnings)
+
+
+def test_cpv_codes_written_by_import_are_quoted_strings(tmp_path: Path) -> None:
+    from inclusief_inkopen.notices.importing import to_yaml
+
+    data = OPEN.replace(b">71630000<", b">09121200<", 1)
+    text = to_yaml(import_notice(_write(tmp_path, "gas.xml", data)))
+    assert "- '09121200'" in text  # a YAML 1.2 reader would make an unquoted 09121200 the number 9121200

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import ValidationError
 
 from inclusief_inkopen.advice.reasons import question
@@ -83,7 +84,7 @@ ASK_ALWAYS = ("end_users", "digital", "physical", "people_facing", "staffing", "
 def _months(duration: Duration | None) -> int | None:
     if duration is None or duration.value <= 0:
         return None
-    factor = {"DAY": 1 / _MONTH_DAYS, "WEEK": 7 / _MONTH_DAYS, "MONTH": 1, "YEAR": 12}.get(duration.unit or "")
+    factor = _MONTHS_PER_UNIT.get((duration.unit or "").upper())
     if factor is None:
         return None
     months = duration.value * factor
@@ -93,6 +94,18 @@ def _months(duration: Duration | None) -> int | None:
 
 
 _MAX_MONTHS = 12 * 1000
+# Duration units as notices write them: the eForms SDK's codes, and the variants real notices use.
+_MONTHS_PER_UNIT = {
+    "DAY": 1 / _MONTH_DAYS,
+    "CALENDAR_DAY": 1 / _MONTH_DAYS,
+    "D": 1 / _MONTH_DAYS,
+    "WORKING_DAY": 7 / 5 / _MONTH_DAYS,  # five working days to a calendar week
+    "WEEK": 7 / _MONTH_DAYS,
+    "MONTH": 1,
+    "MON": 1,
+    "YEAR": 12,
+    "ANN": 12,
+}
 
 
 def _number(amount: float) -> int | float:
@@ -167,6 +180,12 @@ def to_tender(notice: Notice) -> Imported:
     elif notice.procedure:
         warnings.append(f"procedure {notice.procedure!r} has no counterpart in the tender profile")
     months = [m for m in (_months(lot.duration) for lot in notice.lots) if m is not None]
+    for lot in notice.lots:  # a duration that could not be read is said, never dropped silently
+        if lot.duration is not None and _months(lot.duration) is None and lot.duration.value > 0:
+            warnings.append(
+                f"lot {lot.id}: duration {lot.duration.value:g} {lot.duration.unit or '(no unit)'} "
+                "could not be read as months; answer duration_months"
+            )
     if months:
         tender["duration_months"] = min(max(months), 1200)
     lots = [lot for lot in notice.lots if lot.scheme == "Lot" and not lot.implicit]
@@ -212,10 +231,21 @@ def import_notice(path: str | os.PathLike[str]) -> Imported:
     return to_tender(read_notice(path))
 
 
+class _QuotingDumper(yaml.SafeDumper):
+    """Quotes every text that is only digits: PyYAML leaves 09121200 bare (not a YAML 1.1 number), but a YAML 1.2
+    reader would take it for the number 9121200 and lose a CPV code's leading zero."""
+
+
+def _text_node(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "'" if value.isdigit() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_QuotingDumper.add_representer(str, _text_node)
+
+
 def to_yaml(imported: Imported, lang: Literal["nl", "en"] = "nl") -> str:
     """The draft tender profile as YAML, with the questions, guesses and warnings as comments above it."""
-    import yaml
-
     n = imported.notice
     head = {"nl": "Concept-tenderprofiel uit", "en": "Draft tender profile from"}[lang]
     # Every comment is one line without control characters: text from a notice (an id, a currency, a buyer type)
@@ -239,6 +269,8 @@ def to_yaml(imported: Imported, lang: Literal["nl", "en"] = "nl") -> str:
                 g = guesses[field]
                 lines.append(f"#     {one_line(json.dumps(g.value))}  <- {one_line(g.because.get(lang))}")
     body = (
-        yaml.safe_dump(imported.tender, allow_unicode=True, sort_keys=False, width=120) if imported.tender else "{}\n"
+        yaml.dump(imported.tender, Dumper=_QuotingDumper, allow_unicode=True, sort_keys=False, width=120)
+        if imported.tender
+        else "{}\n"
     )
     return "\n".join(lines) + "\n" + body
