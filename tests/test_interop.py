@@ -715,3 +715,37 @@ def test_cpv_codes_written_by_import_are_quoted_strings(tmp_path: Path) -> None:
     data = OPEN.replace(b">71630000<", b">09121200<", 1)
     text = to_yaml(import_notice(_write(tmp_path, "gas.xml", data)))
     assert "- '09121200'" in text  # a YAML 1.2 reader would make an unquoted 09121200 the number 9121200
+
+
+def test_a_social_objective_without_bt06_reads_the_same_from_eforms_and_from_ocds(tmp_path: Path) -> None:
+    from inclusief_inkopen.notices.eforms import read_eforms
+
+    eforms_lot = read_eforms(
+        # The lot's own ProcurementProject is the one indented twice (the first in the file is the notice's).
+        OPEN.replace(
+            b"\t\t</cac:ProcurementProject>",
+            b'<cac:ProcurementAdditionalType><cbc:ProcurementTypeCode listName="social-objective">et-eq'
+            b"</cbc:ProcurementTypeCode></cac:ProcurementAdditionalType></cac:ProcurementProject>",
+            1,
+        ),
+        "n.xml",
+    ).lots[0]
+    ocds_lot = read_notice(
+        _write(
+            tmp_path,
+            "o.json",
+            json.dumps(
+                _ocds_release(
+                    {
+                        "id": "t",
+                        "title": "x",
+                        "hasSustainability": True,
+                        "sustainability": [{"goal": "social.ethnicEquality"}],
+                    }
+                )
+            ),
+        )
+    ).lots[0]
+    assert eforms_lot.social_objectives == ocds_lot.social_objectives == ["et-eq"]
+    assert eforms_lot.strategic_procurement == []  # what the eForms notice says: no BT-06
+    assert eforms_lot.codes("strategic_procurement") == ocds_lot.codes("strategic_procurement") == ["soc-obj"]

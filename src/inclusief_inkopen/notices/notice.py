@@ -54,9 +54,16 @@ class DeclaredLot(_Model):
     award_criteria: list[AwardCriterion] = []
 
     def codes(self, field: str) -> list[str]:
-        """The code-list codes the lot declares for a field (BT-539 types for ``award_criteria``)."""
+        """The code-list codes the lot declares for a field (BT-539 types for ``award_criteria``), as judged.
+
+        A social objective (BT-775) is given only with BT-06 "soc-obj"; a notice that names one without it is judged
+        as declaring "soc-obj" too, as OCDS can only say it (a social sustainability goal is both), so one notice
+        gets one verdict in either format. The lot's own fields keep what the notice says.
+        """
         if field == "award_criteria":
             return sorted({c.type for c in self.award_criteria if c.type})
+        if field == "strategic_procurement" and self.social_objectives and "soc-obj" not in self.strategic_procurement:
+            return [*(c for c in self.strategic_procurement if c != "none"), "soc-obj"]
         value = getattr(self, field)
         return list(value) if isinstance(value, list) else [value] if value else []
 
