@@ -749,3 +749,36 @@ def test_a_social_objective_without_bt06_reads_the_same_from_eforms_and_from_ocd
     assert eforms_lot.social_objectives == ocds_lot.social_objectives == ["et-eq"]
     assert eforms_lot.strategic_procurement == []  # what the eForms notice says: no BT-06
     assert eforms_lot.codes("strategic_procurement") == ocds_lot.codes("strategic_procurement") == ["soc-obj"]
+
+
+@pytest.mark.parametrize("amount", ["0", "0.01"])
+def test_a_placeholder_value_is_no_value_and_the_scan_row_says_what_is_missing(tmp_path: Path, amount: str) -> None:
+    from inclusief_inkopen.notices.scan import scan_file
+
+    text = OPEN.decode()
+    start = text.index("<cbc:EstimatedOverallContractAmount")
+    end = text.index("</cbc:EstimatedOverallContractAmount>", start)
+    opening = text[start : text.index(">", start) + 1]
+    data = (text[:start] + opening + amount + text[end:]).encode()
+    path = _write(tmp_path, "placeholder.xml", data)
+    imported = import_notice(path)
+    assert "estimated_value_eur" not in imported.tender
+    assert any("placeholder" in w for w in imported.warnings)
+    [row] = scan_file(path)
+    assert row["status"] == "not-assessed"
+    assert row["error"].startswith("not assessed: the notice does not give estimated_value_eur")
+
+
+def test_a_placeholder_procedure_value_gives_way_to_the_lots_values(tmp_path: Path) -> None:
+    text = OPEN.decode()
+    text = text.replace(">500000</cbc:EstimatedOverallContractAmount>", ">0</cbc:EstimatedOverallContractAmount>", 1)
+    # The lot's own estimate (BT-27-Lot), in the lot's ProcurementProject (the one indented twice).
+    lot_value = (
+        '<cac:RequestedTenderTotal><cbc:EstimatedOverallContractAmount currencyID="EUR">250000'
+        "</cbc:EstimatedOverallContractAmount></cac:RequestedTenderTotal>"
+    )
+    text = text.replace("\t\t</cac:ProcurementProject>", lot_value + "</cac:ProcurementProject>", 1)
+    imported = import_notice(_write(tmp_path, "lots.xml", text.encode()))
+    assert [lot.value.amount for lot in imported.notice.lots if lot.value] == [250000.0]
+    assert imported.tender["estimated_value_eur"] == 250000
+    assert any("BT-27-Procedure) is a placeholder" in w for w in imported.warnings)

@@ -24,7 +24,7 @@ from inclusief_inkopen.base.outputs import one_line
 from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.notices.eforms import read_eforms
 from inclusief_inkopen.notices.guesses import Guess, guesses_from_cpv
-from inclusief_inkopen.notices.notice import Duration, Notice, _Model, only_one
+from inclusief_inkopen.notices.notice import Duration, Money, Notice, _Model, only_one
 from inclusief_inkopen.notices.ocds import read_all
 from inclusief_inkopen.tender.profile import problems_from_validation
 
@@ -113,28 +113,38 @@ def _number(amount: float) -> int | float:
 
 
 def _value(notice: Notice, warnings: list[str]) -> int | float | None:
-    """The estimated value in euro: the procedure's, or the sum over lots when every lot states one."""
+    """The estimated value in euro, from the first source that gives one: the procedure's, else the sum over lots
+    when every lot states one. A placeholder (0, 0.01) is no value, and the next source is tried."""
+    lot_values = [lot.value for lot in notice.lots if lot.value is not None]
+    sources: list[tuple[list[Money], str]] = []
     if notice.value is not None:
-        values = [notice.value]
-        where = "BT-27-Procedure" if notice.format == "eforms" else "tender.value"
-    else:
-        values = [lot.value for lot in notice.lots if lot.value is not None]
-        if not values or len(values) < len(notice.lots):
-            if values:
-                warnings.append(
-                    f"only {len(values)} of {len(notice.lots)} lots state an estimated value; the total is not known"
-                )
-            return None
+        sources.append(([notice.value], "BT-27-Procedure" if notice.format == "eforms" else "tender.value"))
+    if lot_values and len(lot_values) == len(notice.lots):
         where = "the sum of the lots' BT-27-Lot" if notice.format == "eforms" else "the sum of tender.lots[].value"
-    currencies = {v.currency for v in values}
-    if currencies != {"EUR"}:
-        named = ", ".join(sorted(str(c) for c in currencies))
-        total = sum(v.amount for v in values)
+        sources.append((lot_values, where))
+    elif lot_values and notice.value is None:
         warnings.append(
-            f"estimated value {_number(total)} {named} ({where}) is not in euro; not converted, give the value in euro"
+            f"only {len(lot_values)} of {len(notice.lots)} lots state an estimated value; the total is not known"
         )
-        return None
-    return _number(round(sum(v.amount for v in values), 2))
+    for values, where in sources:
+        currencies = {v.currency for v in values}
+        total = round(sum(v.amount for v in values), 2)
+        if currencies != {"EUR"}:
+            named = ", ".join(sorted(str(c) for c in currencies))
+            warnings.append(
+                f"estimated value {_number(total)} {named} ({where}) is not in euro; "
+                "not converted, give the value in euro"
+            )
+            return None
+        if total <= _PLACEHOLDER_AT_MOST:
+            warnings.append(f"estimated value {_number(total)} EUR ({where}) is a placeholder, not a value; not used")
+            continue
+        return _number(total)
+    return None
+
+
+# Publishers that must fill in a value they do not want to give write 0 or 0.01: no contract is worth that.
+_PLACEHOLDER_AT_MOST = 1
 
 
 def _cpv(notice: Notice, warnings: list[str]) -> list[str]:

@@ -125,6 +125,10 @@ def _row(path: Path, notice: Notice, on: dt.date | None) -> dict[str, str]:
         ),
         "error": "; ".join(imported.warnings)[:500],
     }
+    if not imported.complete:  # say which facts keep the notice from being assessed
+        missing = [f for f in ("title", "nature", "estimated_value_eur") if f not in imported.tender]
+        reason = f"not assessed: the notice does not give {', '.join(missing)}"
+        row["error"] = "; ".join(x for x in (reason, row["error"]) if x)[:500]
     advice = None
     if imported.complete:
         try:
