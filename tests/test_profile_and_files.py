@@ -192,3 +192,16 @@ def test_file_errors_in_the_language_asked_for(tmp_path, capsys, monkeypatch, la
     broken.write_text("a: [\n")
     assert main(["advies", str(broken)]) == 2
     assert yaml_error in capsys.readouterr().err
+
+
+def test_the_packages_own_yaml_data_passes_the_strict_loader():
+    from importlib import resources
+
+    from inclusief_inkopen.base.packaged import packaged_data
+
+    data = resources.files("inclusief_inkopen").joinpath("data")
+    names = sorted(entry.name.removesuffix(".yaml") for entry in data.iterdir() if entry.name.endswith(".yaml"))
+    assert names == ["reasons", "vocabulary"]
+    for name in names:
+        text = data.joinpath(f"{name}.yaml").read_text("utf-8")
+        assert parse_yaml(text, f"data/{name}.yaml") == packaged_data(name)

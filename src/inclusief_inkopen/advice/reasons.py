@@ -6,12 +6,11 @@ so the reason *structure* is the contract and the words can be improved or trans
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 from typing import Any
 
 from inclusief_inkopen.base import cpv
-from inclusief_inkopen.base.files import parse_yaml
+from inclusief_inkopen.base.packaged import packaged_data
 from inclusief_inkopen.base.text import LANGUAGES, Lang, Text, format_date, format_eur, format_number
 from inclusief_inkopen.rules.conditions import Reason
 
@@ -19,11 +18,7 @@ MONEY_FIELDS = frozenset({"estimated_value_eur", "eu_threshold_eur"})
 PERCENT_FIELDS = frozenset({"labour_share"})
 
 
-@cache
-def _data(name: str) -> dict[str, Any]:
-    text = resources.files("inclusief_inkopen").joinpath(f"data/{name}.yaml").read_text("utf-8")
-    data: dict[str, Any] = parse_yaml(text, f"inclusief_inkopen/data/{name}.yaml")
-    return data
+_data = packaged_data
 
 
 def field_label(field: str, lang: Lang) -> str:

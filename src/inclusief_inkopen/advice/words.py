@@ -36,7 +36,7 @@ from inclusief_inkopen.base.text import LANGUAGES, Lang, Text, format_date
 from inclusief_inkopen.base.version import __version__
 from inclusief_inkopen.rules.catalogue import Catalogue, Criterion, is_eforms_option
 from inclusief_inkopen.rules.conditions import Reason
-from inclusief_inkopen.rules.decide import Decision, Decisions
+from inclusief_inkopen.rules.decide import Decision, Decisions, missing_facts
 from inclusief_inkopen.rules.placeholders import substitute
 from inclusief_inkopen.tender.facts import DerivedFact
 
@@ -192,7 +192,7 @@ def not_applicable(decision: Decision, d: Decisions, langs: Langs = LANGUAGES) -
 def undetermined(decision: Decision, d: Decisions, langs: Langs = LANGUAGES) -> Undetermined:
     records = decision.reasons
     reasons = [reason_out(r, d.catalogue, langs) for r in records]
-    missing = sorted({r.field for r in records if r.holds is None})
+    missing = missing_facts(records)
     return _make(Undetermined, **_head(decision.criterion, d, langs, reasons), missing=missing)
 
 

@@ -22,20 +22,14 @@ import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
-from importlib import resources
 from typing import Any
 
+from inclusief_inkopen.base.packaged import packaged_data
 from inclusief_inkopen.base.text import Lang
 
 
-@cache
 def _vocabulary_values() -> dict[str, dict[str, str]]:
-    # Our own packaged data, read with the safe loader (base.files uses these messages, so not through it).
-    import yaml
-
-    text = resources.files("inclusief_inkopen").joinpath("data/vocabulary.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text)["values"])
+    return dict(packaged_data("vocabulary")["values"])
 
 
 def _all_labels(code: str) -> list[str]:

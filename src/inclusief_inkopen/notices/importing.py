@@ -189,9 +189,10 @@ def to_tender(notice: Notice) -> Imported:
         tender["procedure"] = PROCEDURES[notice.procedure]
     elif notice.procedure:
         warnings.append(f"procedure {notice.procedure!r} has no counterpart in the tender profile")
-    months = [m for m in (_months(lot.duration) for lot in notice.lots) if m is not None]
-    for lot in notice.lots:  # a duration that could not be read is said, never dropped silently
-        if lot.duration is not None and _months(lot.duration) is None and lot.duration.value > 0:
+    per_lot = [(lot, _months(lot.duration)) for lot in notice.lots]
+    months = [m for _, m in per_lot if m is not None]
+    for lot, m in per_lot:  # a duration that could not be read is said, never dropped silently
+        if lot.duration is not None and m is None and lot.duration.value > 0:
             warnings.append(
                 f"lot {lot.id}: duration {lot.duration.value:g} {lot.duration.unit or '(no unit)'} "
                 "could not be read as months; answer duration_months"

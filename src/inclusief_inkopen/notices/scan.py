@@ -16,9 +16,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 from inclusief_inkopen.advice.evaluate import evaluate
 from inclusief_inkopen.base.errors import InclusiefInkopenError
@@ -26,6 +24,7 @@ from inclusief_inkopen.base.outputs import spreadsheet_cell
 from inclusief_inkopen.notices.compare import compare, expected_codes
 from inclusief_inkopen.notices.importing import read_notices, to_tender
 from inclusief_inkopen.notices.notice import Notice
+from inclusief_inkopen.rules.catalogues import default_catalogue
 
 COLUMNS = [
     "file",
@@ -62,14 +61,6 @@ def notice_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         else:
             out.append(path)
     return out
-
-
-@cache
-def _catalogue() -> Any:
-    """The built-in catalogue, loaded once per process (each worker loads its own)."""
-    from inclusief_inkopen.rules.catalogues import default_catalogue
-
-    return default_catalogue()
 
 
 def _yes_no(value: bool | None) -> str:
@@ -132,7 +123,7 @@ def _row(path: Path, notice: Notice, on: dt.date | None) -> dict[str, str]:
     advice = None
     if imported.complete:
         try:
-            advice = evaluate(imported.tender, _catalogue(), on=on)
+            advice = evaluate(imported.tender, default_catalogue(), on=on)
         except InclusiefInkopenError as exc:
             row["error"] = str(exc).replace("\n", " | ")
     comparison = compare(notice, advice)

@@ -13,6 +13,7 @@ The built-in catalogue lives in the repository's ``criteria/`` folder and ships 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -355,8 +356,6 @@ class Catalogue:
 def catalogue_identity(base_sha256: str, layer_sha256s: list[str]) -> str:
     if not layer_sha256s:
         return base_sha256
-    import hashlib
-
     return hashlib.sha256("\0".join([base_sha256, *layer_sha256s]).encode()).hexdigest()
 
 

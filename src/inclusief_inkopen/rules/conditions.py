@@ -398,13 +398,17 @@ def _test(op: str, actual: Any, expected: Any) -> tuple[bool, tuple[Any, ...]]:
     raise AssertionError(f"operator {op!r} passed the checks but has no implementation")
 
 
-def _resolve(node: Predicate, ctx: Context) -> tuple[Any, str | None, ParameterValue | None]:
+def resolve_operand(
+    node: Predicate, params: Mapping[str, ParameterValue], lists: Mapping[str, frozenset[str]]
+) -> tuple[Any, str | None, ParameterValue | None]:
+    """What a predicate compares with: its literal, or the parameter's value in force (with its name and dated
+    value), or the code list (with its name)."""
     operand = node.operand
     if isinstance(operand, ParamRef):
-        value = ctx.params[operand.name]
+        value = params[operand.name]
         return value.value, operand.name, value
     if isinstance(operand, ListRef):
-        return ctx.lists[operand.name], operand.name, None
+        return lists[operand.name], operand.name, None
     if node.op == "prefix" and isinstance(operand, str):
         return (operand,), None, None
     return operand, None, None
@@ -418,7 +422,7 @@ def compile_condition(node: Node) -> Evaluator:
 
         def predicate(ctx: Context) -> tuple[Truth, list[Reason]]:
             actual = ctx.facts.get(field)
-            expected, pname, pvalue = _resolve(node, ctx)
+            expected, pname, pvalue = resolve_operand(node, ctx.params, ctx.lists)
             if actual is None:
                 return None, [Reason(node.path, field, op, None, expected, None, pname, pvalue)]
             holds, matched = _test(op, actual, expected)
@@ -466,7 +470,7 @@ def compile_truth(node: Node) -> TruthOnly:
             actual = ctx.facts.get(field)
             if actual is None:
                 return None
-            expected, _, _ = _resolve(node, ctx)
+            expected, _, _ = resolve_operand(node, ctx.params, ctx.lists)
             return _test(op, actual, expected)[0]
 
         return predicate

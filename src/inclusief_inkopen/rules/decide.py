@@ -25,7 +25,18 @@ from typing import Any
 from inclusief_inkopen.base.errors import EvaluationError, Problem
 from inclusief_inkopen.base.parameters import ParameterValue
 from inclusief_inkopen.rules.catalogue import STATUS_ORDER, Catalogue, CompiledCriterion, Criterion
-from inclusief_inkopen.rules.conditions import AnyOf, Context, ListRef, Node, Not, ParamRef, Predicate, Reason, Truth
+from inclusief_inkopen.rules.conditions import (
+    AnyOf,
+    Context,
+    ListRef,
+    Node,
+    Not,
+    ParamRef,
+    Predicate,
+    Reason,
+    Truth,
+    resolve_operand,
+)
 from inclusief_inkopen.tender.facts import REQUIRED_PARAMETERS, DerivedFact, derive
 from inclusief_inkopen.tender.profile import TenderProfile
 
@@ -290,18 +301,9 @@ def context_for(profile: TenderProfile, catalogue: Catalogue, on: dt.date) -> tu
     return Context(facts, values, catalogue.lists), derived
 
 
-def _resolve(
-    node: Predicate, values: Mapping[str, ParameterValue], lists: Mapping[str, frozenset[str]]
-) -> tuple[Any, str | None, ParameterValue | None]:
-    operand = node.operand
-    if isinstance(operand, ParamRef):
-        value = values[operand.name]
-        return value.value, operand.name, value
-    if isinstance(operand, ListRef):
-        return lists[operand.name], operand.name, None
-    if node.op == "prefix" and isinstance(operand, str):
-        return (operand,), None, None
-    return operand, None, None
+def missing_facts(reasons: Iterable[Reason]) -> list[str]:
+    """The facts whose absence left these reasons open."""
+    return sorted({r.field for r in reasons if r.holds is None})
 
 
 class Decision:
@@ -338,7 +340,7 @@ class Decision:
     @property
     def missing(self) -> list[str]:
         """The facts an undetermined criterion waits for."""
-        return sorted({r.field for r in self.reasons if r.holds is None}) if self.truth is None else []
+        return missing_facts(self.reasons) if self.truth is None else []
 
     def __repr__(self) -> str:
         by = f" overridden by {self.overridden_by}" if self.overridden_by else ""
@@ -434,7 +436,7 @@ class Decisions:
     def reason(self, node: Predicate) -> Reason:
         """A reason record in full: the predicate, the fact's value for this tender, and whether it held."""
         actual = self.facts.get(node.field)
-        expected, pname, pvalue = _resolve(node, self._plan.parameters, self.catalogue.lists)
+        expected, pname, pvalue = resolve_operand(node, self._plan.parameters, self.catalogue.lists)
         if actual is None:
             return Reason(node.path, node.field, node.op, None, expected, None, pname, pvalue)
         program = self._plan.program
