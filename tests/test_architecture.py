@@ -40,28 +40,25 @@ def test_the_rooms_import_only_downwards():
     assert "0 broken" in result.stdout
 
 
-def test_a_planted_back_arrow_breaks_the_build(tmp_path):
-    # The CPV vocabulary (base) reaching into the eForms reader (notices) was one of the import circles.
+def _planted(tmp_path, module: str, line: str) -> subprocess.CompletedProcess[str]:
+    """lint-imports on a copy of the package where ``module`` (a path under it) gains ``line`` in a function."""
     shutil.copytree(ROOT / "src" / "inclusief_inkopen", tmp_path / "src" / "inclusief_inkopen")
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    cpv = tmp_path / "src" / "inclusief_inkopen" / "base" / "cpv.py"
-    cpv.write_text(
-        cpv.read_text() + "\n\ndef _back() -> None:\n    from inclusief_inkopen.notices import eforms  # noqa\n"
-    )
-    result = _lint_imports(tmp_path, tmp_path / "src")
+    path = tmp_path / "src" / "inclusief_inkopen" / module
+    path.write_text(path.read_text() + f"\n\ndef _back() -> None:\n    {line}  # noqa\n")
+    return _lint_imports(tmp_path, tmp_path / "src")
+
+
+def test_a_planted_back_arrow_breaks_the_build(tmp_path):
+    # The CPV vocabulary (base) reaching into the eForms reader (notices) was one of the import circles.
+    result = _planted(tmp_path, "base/cpv.py", "from inclusief_inkopen.notices import eforms")
     assert result.returncode == 1, result.stdout
     assert "inclusief_inkopen.base is not allowed to import inclusief_inkopen.notices" in result.stdout
     assert "inclusief_inkopen.base.cpv -> inclusief_inkopen.notices.eforms" in result.stdout
 
 
 def test_reading_a_catalogue_does_not_run_its_tests(tmp_path):
-    shutil.copytree(ROOT / "src" / "inclusief_inkopen", tmp_path / "src" / "inclusief_inkopen")
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    loader = tmp_path / "src" / "inclusief_inkopen" / "rules" / "loader.py"
-    loader.write_text(
-        loader.read_text() + "\n\ndef _back() -> None:\n    from inclusief_inkopen.rules import ruletests  # noqa\n"
-    )
-    result = _lint_imports(tmp_path, tmp_path / "src")
+    result = _planted(tmp_path, "rules/loader.py", "from inclusief_inkopen.rules import ruletests")
     assert result.returncode == 1, result.stdout
     assert "inclusief_inkopen.rules.loader -> inclusief_inkopen.rules.ruletests" in result.stdout
 

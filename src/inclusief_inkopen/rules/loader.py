@@ -312,35 +312,6 @@ def find_conflicts(compiled: dict[str, CompiledCriterion]) -> list[Problem]:
     return problems
 
 
-def _assemble(
-    info: CatalogueInfo,
-    root: Path,
-    sha: str,
-    sources: dict[str, Source],
-    params: dict[str, Parameter],
-    code_lists: dict[str, CodeList],
-    criteria: list[tuple[Criterion, Path]],
-    out: _Collector,
-    layers: tuple[LayerReceipt, ...] = (),
-) -> Catalogue:
-    lists = {name: frozenset(cl.codes) for name, cl in code_lists.items()}
-    for name, cl in code_lists.items():
-        if cl.source not in sources:
-            out.add(root / "lists" / f"{name}.yaml", "source", f"unknown source {cl.source!r}")
-    compiled = _check(criteria, sources, params, lists, root, out)
-    return Catalogue(
-        info=info,
-        sha256=sha,
-        sources=sources,
-        parameters=params,
-        lists=lists,
-        list_info=code_lists,
-        criteria=compiled,
-        layers=layers,
-        root=str(root),
-    )
-
-
 def _read_base(
     root: Path, out: _Collector
 ) -> tuple[
@@ -490,21 +461,25 @@ def read_parts(root: Path, layer_roots: list[Path]) -> Parts:
 def assemble(parts: Parts, root: Path, layer_roots: Iterable[Path] = ()) -> Catalogue:
     """Check the parts against each other (sources, parameters, lists, conditions, conflicts) and compile them."""
     out = _Collector()
-    catalogue = _assemble(
-        parts.info,
-        root,
-        parts.sha256,
-        parts.sources,
-        parts.parameters,
-        parts.code_lists,
-        parts.criteria,
-        out,
-        parts.receipts,
-    )
+    lists = {name: frozenset(cl.codes) for name, cl in parts.code_lists.items()}
+    for name, cl in parts.code_lists.items():
+        if cl.source not in parts.sources:
+            out.add(root / "lists" / f"{name}.yaml", "source", f"unknown source {cl.source!r}")
+    compiled = _check(parts.criteria, parts.sources, parts.parameters, lists, root, out)
     if out.problems:
         raise CatalogueError(out.problems)
-    catalogue.layer_roots = tuple(str(p) for p in layer_roots)
-    return catalogue
+    return Catalogue(
+        info=parts.info,
+        sha256=parts.sha256,
+        sources=parts.sources,
+        parameters=parts.parameters,
+        lists=lists,
+        list_info=parts.code_lists,
+        criteria=compiled,
+        layers=parts.receipts,
+        root=str(root),
+        layer_roots=tuple(str(p) for p in layer_roots),
+    )
 
 
 def read_catalogue(
