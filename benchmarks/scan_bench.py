@@ -1,4 +1,5 @@
-"""Scan benchmark: a generated portfolio of eForms notices, scanned on one core and on all cores.
+"""Scan benchmark: a generated portfolio of eForms notices, scanned on one core and on all cores, as loose files
+and as TED-style daily packages (one ``.tar.gz`` per day, read as they stream).
 
     python benchmarks/scan_bench.py                # 10,000 notices
     python benchmarks/scan_bench.py --count 2000   # shorter
@@ -6,8 +7,10 @@
 The portfolio is made from the eForms SDK's example contract notice ``cn_24_open.xml`` (fixed seed): each copy
 gets a value, a main CPV code, a nature, one to four lots and, per lot, accessibility (BT-754), strategic
 procurement (BT-06), social objectives (BT-775) and reserved participation (BT-71) codes drawn from the SDK code
-lists; one in a hundred files is cut in half, so the figures include unreadable files. Prints notices per second
-and peak memory, and the portfolio's headline indicators.
+lists, and a procedure identifier (BT-04) of its own, so each notice is one procedure; one in a hundred files is cut
+in half, so the figures include unreadable files. The same notices are then packed as TED packs its daily bulk
+downloads, 400 notices to a day, with a README of the package in each (which the scan must list as skipped).
+Prints notices per second and peak memory, and the portfolio's headline indicators.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
+import io
 import os
 import random
 import resource
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -26,7 +31,7 @@ from pathlib import Path
 from lxml import etree
 
 from inclusief_inkopen.notices.eforms import NAMESPACES, codes
-from inclusief_inkopen.notices.scan import indicators, scan
+from inclusief_inkopen.notices.scan import indicators, mark_counted, scan
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "tests" / "data" / "eforms" / "notices" / "cn_24_open.xml"
@@ -49,6 +54,7 @@ def generate(folder: Path, count: int, seed: int = 20261122) -> list[Path]:
     paths = []
     for n in range(count):
         root = copy.deepcopy(template)
+        root.find(f"{CBC}ContractFolderID").text = f"{rng.getrandbits(128):032x}"
         project = root.find(f"{CAC}ProcurementProject")
         project.find(f"{CBC}ProcurementTypeCode").text = rng.choice(["services", "services", "supplies", "works"])
         amount = project.find(f"{CAC}RequestedTenderTotal/{CBC}EstimatedOverallContractAmount")
@@ -83,6 +89,25 @@ def generate(folder: Path, count: int, seed: int = 20261122) -> list[Path]:
     return paths
 
 
+def pack_daily(paths: list[Path], folder: Path, per_day: int = 400) -> list[Path]:
+    """The notices as daily packages: ``YYYYMMDD.tar.gz`` holding ``YYYYMMDD/<notice>.xml`` and a readme."""
+    packages = []
+    day = dt.date(2026, 1, 2)
+    for start in range(0, len(paths), per_day):
+        name = day.strftime("%Y%m%d")
+        package = folder / f"{name}.tar.gz"
+        with tarfile.open(package, "w:gz") as tar:
+            for path in paths[start : start + per_day]:
+                tar.add(path, arcname=f"{name}/{path.name}")
+            readme = f"daily package {name}\n".encode()
+            info = tarfile.TarInfo(f"{name}/README.txt")
+            info.size = len(readme)
+            tar.addfile(info, io.BytesIO(readme))
+        packages.append(package)
+        day += dt.timedelta(days=1)
+    return packages
+
+
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -93,24 +118,37 @@ def main() -> None:
     args = parser.parse_args()
     on = dt.date(2026, 6, 1)
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+        folder = Path(tmp) / "notices"
+        folder.mkdir()
         started = time.perf_counter()
-        generate(folder, args.count)
+        paths = generate(folder, args.count)
         made = time.perf_counter() - started
         size = sum(p.stat().st_size for p in folder.iterdir()) / 1024 / 1024
         print(f"portfolio: {args.count:,} notices, {size:.0f} MB, generated in {made:.1f} s")
+        packages = Path(tmp) / "packages"
+        packages.mkdir()
+        daily = pack_daily(paths, packages)
+        packed = sum(p.stat().st_size for p in daily) / 1024 / 1024
+        print(f"as daily packages: {len(daily)} .tar.gz files, {packed:.0f} MB")
         results = {}
-        for workers in (1, 0):
-            started = time.perf_counter()
-            rows = list(scan([folder], on=on, workers=workers))
-            seconds = time.perf_counter() - started
-            results[workers] = (len(rows), seconds)
-            label = "1 core" if workers == 1 else f"all cores ({os.cpu_count()})"
-            print(f"scan, {label}: {len(rows):,} rows in {seconds:.1f} s = {len(rows) / seconds:,.0f} notices/s")
-        assert results[1][0] == results[0][0] == args.count
+        for source, where in (("files", folder), ("daily packages", packages)):
+            for workers in (1, 0):
+                started = time.perf_counter()
+                rows = list(scan([where], on=on, workers=workers))
+                seconds = time.perf_counter() - started
+                notices = [r for r in rows if r["status"] != "skipped"]
+                results[source, workers] = len(notices)
+                label = "1 core" if workers == 1 else f"all cores ({os.cpu_count()})"
+                print(
+                    f"scan {source}, {label}: {len(notices):,} notices in {seconds:.1f} s = "
+                    f"{len(notices) / seconds:,.0f} notices/s; {len(rows) - len(notices)} skipped files listed"
+                )
+        assert set(results.values()) == {args.count}, results
         statuses = {s: sum(r["status"] == s for r in rows) for s in ("ok", "gaps", "not-assessed", "error")}
         print("rows: " + ", ".join(f"{n:,} {s}" for s, n in statuses.items()))
         print(f"peak memory of this process: {peak_mib():.0f} MiB")
+        mark_counted(rows)
+        print(f"procedures: {len({r.get('procedure_id') for r in rows if r.get('counted') == 'yes'}):,}")
         for item in indicators(rows):
             if item.group == "all":
                 print(f"  {item.indicator}: {item.numerator:,}/{item.denominator:,} = {item.share:.1%}")

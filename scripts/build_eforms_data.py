@@ -25,7 +25,9 @@ OUT = ROOT / "src" / "inclusief_inkopen" / "data" / "eforms.json"
 ANCHORS = ("ND-Root", "ND-Lot", "ND-Part", "ND-LotAwardCriterion")
 
 FIELDS = [
-    "BT-701-notice", "BT-02-notice", "BT-03-notice", "OPP-070-notice", "BT-04-notice",
+    "BT-701-notice", "BT-02-notice", "BT-03-notice", "OPP-070-notice", "BT-04-notice", "BT-01-notice",
+    "BT-05(a)-notice", "BT-271-Procedure", "BT-271-Procedure-Currency", "BT-271-Lot", "BT-271-Lot-Currency",
+    "BT-161-NoticeResult", "BT-161-NoticeResult-Currency", "BT-118-NoticeResult", "BT-118-NoticeResult-Currency",
     "BT-21-Procedure", "BT-23-Procedure", "BT-27-Procedure", "BT-27-Procedure-Currency",
     "BT-262-Procedure", "BT-263-Procedure", "BT-105-Procedure", "BT-11-Procedure-Buyer",
     "BT-137-Lot", "BT-21-Lot", "BT-23-Lot", "BT-27-Lot", "BT-27-Lot-Currency", "BT-262-Lot", "BT-263-Lot",

@@ -512,13 +512,13 @@ def test_ctrl_c_ends_a_scan_with_status_130_and_no_traceback(tmp_path):
         from inclusief_inkopen.notices import scan as scan_module
         from inclusief_inkopen.cli import main
         calls = []
-        real = scan_module.scan_file
-        def interrupted(path, on=None):
-            calls.append(path)
+        real = scan_module.scan_item
+        def interrupted(item, on=None):
+            calls.append(item)
             if len(calls) == 3:
                 raise KeyboardInterrupt
-            return real(path, on)
-        scan_module.scan_file = interrupted
+            return real(item, on)
+        scan_module.scan_item = interrupted
         sys.exit(main(["scan", {str(notices)!r}, "-o", {str(tmp_path / "out")!r}, "-q"]))
         """
     )

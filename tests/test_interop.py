@@ -23,7 +23,7 @@ from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.cli import main
 from inclusief_inkopen.notices.compare import compare
 from inclusief_inkopen.notices.importing import import_notice, read_notice, to_tender
-from inclusief_inkopen.notices.scan import indicators, scan
+from inclusief_inkopen.notices.scan import indicators, mark_counted, scan
 from inclusief_inkopen.rules.catalogue import AccessibilityCode, ReservedCode, SocialObjective, StrategicCode
 from inclusief_inkopen.tender.profile import load_tender, parse_tender
 
@@ -124,7 +124,12 @@ def test_the_maximal_contract_notice_declares_what_its_xml_says() -> None:
     imported = import_notice(DATA / "eforms" / "notices" / "cn_24_maximal.xml")
     n = imported.notice
     assert imported.tender["nature"] == "services"
-    assert imported.tender["estimated_value_eur"] == 9999999.99
+    # BT-27-Procedure says 9,999,999.99 but each of its two lots says as much: all lots together decide (Aw 2.18)
+    assert imported.tender["estimated_value_eur"] == 19999999.98
+    assert imported.sources["estimated_value_eur"] == "the sum of the lots' BT-271-Lot or BT-27-Lot"
+    assert n.procedure_id == "aff2863e-b4cc-4e91-baba-b3b85f709117"  # BT-04
+    assert n.legal_basis == "32014L0024"  # BT-01
+    assert n.issued == "2023-03-23+01:00"  # BT-05(a)
     assert imported.tender["procedure"] == "competitive-negotiation"  # BT-105 neg-w-call
     assert imported.tender["authority"] == "sub-central"  # BT-11 body-pl
     assert imported.tender["lots"] == 2
@@ -329,6 +334,10 @@ def test_scanning_the_examples_gives_one_row_per_process_and_counts_only_assesse
     import datetime as dt
 
     rows = list(scan([DATA / "eforms" / "notices", DATA / "ocds"], on=dt.date(2026, 3, 1)))
+    skipped = [r for r in rows if r["status"] == "skipped"]
+    assert [Path(r["file"]).name for r in skipped] == ["README.md"]  # listed, never silently left out
+    assert "not a notice or an archive (.md)" in skipped[0]["error"]
+    rows = [r for r in rows if r["status"] != "skipped"]
     assert len(rows) == 100
     assert not [r for r in rows if r["status"] == "error"]
     by_file = {Path(r["file"]).name: r for r in rows}
@@ -338,11 +347,26 @@ def test_scanning_the_examples_gives_one_row_per_process_and_counts_only_assesse
     assert by_file["cn_24_minimal.xml"]["status"] == "not-assessed"
     items = indicators(rows)
     overall = {i.indicator: i for i in items if i.group == "all"}
-    above = [r for r in rows if r["status"] in ("ok", "gaps") and r["above_threshold"] == "yes"]
-    assert overall["social-objective-named"].denominator == len(above)
-    assert overall["social-objective-named"].numerator == sum(r["names_social_objective"] == "yes" for r in above)
+    mark_counted(rows)
+    # once per procedure: the SDK's examples share procedure identifiers, and the OCDS files are one process
+    assert len({r["procedure_id"] for r in rows}) < len(rows)
+    assert sum(r["counted"] == "yes" for r in rows if r["procedure_id"] == "ocds-213czf-000-00001") == 1
+
+    def above(column: str) -> list[dict[str, str]]:  # counted procedures above the threshold that say yes or no
+        return [
+            r
+            for r in rows
+            if r["counted"] == "yes"
+            and r["status"] in ("ok", "gaps", "counted")
+            and r["above_threshold"] == "yes"
+            and r[column] in ("yes", "no")
+        ]
+
+    social = above("names_social_objective")
+    assert overall["social-objective-named"].denominator == len(social) > 0
+    assert overall["social-objective-named"].numerator == sum(r["names_social_objective"] == "yes" for r in social)
     by_nature = [i for i in items if i.group == "nature" and i.indicator == "reserved"]
-    assert sum(i.denominator for i in by_nature) == len(above)
+    assert sum(i.denominator for i in by_nature) == len(above("reserved")) > 0
 
 
 def test_a_broken_file_is_a_row_with_its_error_and_the_scan_goes_on(tmp_path: Path) -> None:
@@ -372,9 +396,11 @@ def test_cli_scan_writes_csv_and_an_html_report(tmp_path: Path, capsys: pytest.C
         ]
     )
     assert code == 0
-    assert "9 notices from 9 files" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "9 notices from 10 files" in printed and "1 skipped" in printed  # the folder's README.md
+    assert "2 procedures, 2 counted from their latest contract notice" in printed
     notices = (out / "notices.csv").read_text().splitlines()
-    assert notices[0].startswith("file,notice_id,format") and len(notices) == 10
+    assert notices[0].startswith("file,notice_id,procedure_id,issued,format") and len(notices) == 11
     assert (out / "indicators.csv").read_text().startswith("group,value,indicator,numerator,denominator,share")
     page = (out / "report.html").read_text()
     assert '<html lang="nl">' in page and '<svg role="img"' in page and "<caption" in page
@@ -412,10 +438,40 @@ def test_cli_compare_strict_fails_on_a_required_gap(tmp_path: Path, capsys: pyte
     assert main(["compare", notice, "--answers", str(answers), "--on", ON]) == 0
 
 
-def test_cli_compare_names_what_a_notice_lacks(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["compare", str(DATA / "eforms" / "notices" / "cn_24_minimal.xml")]) == 2
+def test_compare_without_a_value_reports_what_holds_at_any_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # cn_24_minimal gives no estimated value (BT-27 is optional); a public website needs BT-775 "acc-all" whatever
+    # the value, and the notice names no social objective: that gap is reported, the value asked.
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("end_users: [residents]\ndigital: [website]\n")
+    notice = str(DATA / "eforms" / "notices" / "cn_24_minimal.xml")
+    assert main(["compare", notice, "--answers", str(answers), "--on", ON, "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["value_known"] is False and result["above_threshold"] is None and result["assessed"] is True
+    assert "estimated_value_eur" in result["undetermined"]
+    gaps = {(f["business_term"], f["expected"], f["status"]) for f in result["findings"] if f["level"] == "required"}
+    assert ("BT-775-Lot", "acc-all", "missing") in gaps
+    # the same finding at a value above and below every threshold: it is one no value could make right
+    for value in (1, 10**9):
+        answers.write_text(f"end_users: [residents]\ndigital: [website]\nestimated_value_eur: {value}\n")
+        assert main(["compare", notice, "--answers", str(answers), "--on", ON, "--format", "json"]) == 0
+        found = json.loads(capsys.readouterr().out)["findings"]
+        assert any(f["expected"] == "acc-all" and f["status"] == "missing" for f in found)
+    answers.write_text("end_users: [residents]\ndigital: [website]\n")
+    assert main(["compare", notice, "--answers", str(answers), "--on", ON, "--strict", "--lang", "en"]) == 1
+    assert "the notice gives no estimated value: only what holds at any value is assessed" in capsys.readouterr().out
+
+
+def test_cli_compare_names_what_a_notice_lacks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (DATA / "eforms" / "notices" / "cn_24_minimal.xml").read_text("utf-8")
+    path = tmp_path / "no-nature.xml"
+    path.write_text(
+        text.replace('<cbc:ProcurementTypeCode listName="contract-nature">services</cbc:ProcurementTypeCode>', "")
+    )
+    assert main(["compare", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "cn_24_minimal.xml: estimated_value_eur" in err and "--answers" in err
+    assert "no-nature.xml: nature" in err and "--answers" in err
 
 
 def test_cli_export_takes_lot_ids_from_the_notice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -766,7 +822,7 @@ def test_a_placeholder_value_is_no_value_and_the_scan_row_says_what_is_missing(t
     assert any("placeholder" in w for w in imported.warnings)
     [row] = scan_file(path)
     assert row["status"] == "not-assessed"
-    assert row["error"].startswith("not assessed: the notice does not give estimated_value_eur")
+    assert row["error"].startswith("the notice gives no estimated value: only what holds at any value is assessed")
 
 
 def test_a_placeholder_procedure_value_gives_way_to_the_lots_values(tmp_path: Path) -> None:

@@ -332,16 +332,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _advice_for(path: str, args: argparse.Namespace) -> tuple[Any, Any]:
-    """The advice for a tender file, or for a notice once it is complete; and the notice, if it was one."""
-    from inclusief_inkopen.advice.evaluate import evaluate
+def _draft_with_answers(path: str, args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+    """The imported notice, and its draft profile with the buyer's answers (``--answers``) added."""
     from inclusief_inkopen.base.errors import TenderError
     from inclusief_inkopen.base.files import load_document
     from inclusief_inkopen.notices.importing import import_notice
-    from inclusief_inkopen.tender.profile import load_tender, parse_tender
 
-    if not _is_notice(path):
-        return evaluate(load_tender(path), _catalogue(args), on=args.on), None
     imported = import_notice(path)
     tender = dict(imported.tender)
     if args.answers:
@@ -349,6 +345,18 @@ def _advice_for(path: str, args: argparse.Namespace) -> tuple[Any, Any]:
         if not isinstance(answers, dict):
             raise TenderError.single(args.answers, "", "expected a mapping of tender fields")
         tender |= answers
+    return imported, tender
+
+
+def _advice_for(path: str, args: argparse.Namespace) -> tuple[Any, Any]:
+    """The advice for a tender file, or for a notice once it is complete; and the notice, if it was one."""
+    from inclusief_inkopen.advice.evaluate import evaluate
+    from inclusief_inkopen.base.errors import TenderError
+    from inclusief_inkopen.tender.profile import load_tender, parse_tender
+
+    if not _is_notice(path):
+        return evaluate(load_tender(path), _catalogue(args), on=args.on), None
+    imported, tender = _draft_with_answers(path, args)
     if not all(k in tender for k in ("title", "nature", "estimated_value_eur")):
         missing = [k for k in ("title", "nature", "estimated_value_eur") if k not in tender]
         raise TenderError.single(
@@ -381,12 +389,25 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from inclusief_inkopen.notices.compare import compare, render_text
+    from inclusief_inkopen.base.errors import TenderError
+    from inclusief_inkopen.notices.compare import assess, render_text
+    from inclusief_inkopen.notices.regimes import CLASSICAL
+    from inclusief_inkopen.tender.profile import parse_tender
 
-    advice, notice = _advice_for(args.notice, args)
-    if notice is None:
+    if not _is_notice(args.notice):
         raise SystemExit("compare needs a notice (eForms XML or OCDS JSON), not a tender profile")
-    comparison = compare(notice, advice)
+    imported, tender = _draft_with_answers(args.notice, args)
+    if imported.regime == CLASSICAL and "nature" not in tender:
+        raise TenderError.single(
+            args.notice,
+            "nature",
+            "the notice does not say this; answer it in a file given with --answers (see 'import' for the questions)",
+        )
+    if args.answers:  # the buyer's answers are checked against the profile, named by their file
+        parse_tender(
+            {"title": "?", "estimated_value_eur": 0} | tender, f"{args.notice} (with {args.answers})"
+        )  # fmt: skip
+    comparison, _ = assess(imported, _catalogue(args), on=args.on, tender=tender)
     if args.format == "json":
         _out(comparison.model_dump_json(indent=2) + "\n")
     else:
@@ -398,11 +419,19 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from inclusief_inkopen.base.files import atomic_write
-    from inclusief_inkopen.notices.scan import indicators, indicators_csv, notice_files, render_html, rows_csv, scan
+    from inclusief_inkopen.notices.scan import (
+        indicators,
+        indicators_csv,
+        mark_counted,
+        notice_files,
+        render_html,
+        rows_csv,
+        scan,
+    )
 
     files = notice_files(args.paths)
     if not files:
-        raise SystemExit("scan: no .xml or .json files found in " + ", ".join(args.paths))
+        raise SystemExit("scan: no files found in " + ", ".join(args.paths))
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         from inclusief_inkopen.base.errors import InputError
@@ -413,19 +442,28 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if not args.quiet:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, mininterval=0.5)
+        from inclusief_inkopen.notices.sources import kind_of
+
+        # An archive holds an unknown number of notices until it has been read: then the bar only counts.
+        total = None if any(kind_of(f.name) == "archive" for f in files) else len(files)
+        bar = tqdm(total=total, unit="file", file=sys.stderr, disable=None, mininterval=0.5)
     try:
-        rows = list(scan(files, on=args.on, workers=args.workers, progress=bar.update if bar else None))
+        rows = list(scan(args.paths, on=args.on, workers=args.workers, progress=bar.update if bar else None))
     finally:
         if bar:
             bar.close()
+    found = mark_counted(rows)
     items = indicators(rows)
     atomic_write(out / "notices.csv", rows_csv(rows))
     atomic_write(out / "indicators.csv", indicators_csv(items))
     atomic_write(out / "report.html", render_html(rows, items, args.lang))
-    statuses = {s: sum(r.get("status") == s for r in rows) for s in ("ok", "gaps", "not-assessed", "error")}
-    summary = ", ".join(f"{n} {s}" for s, n in statuses.items())
-    _out(f"{len(rows)} notices from {len(files)} files: {summary}\n")
+    kinds = ("ok", "gaps", "counted", "not-assessed", "error", "skipped")
+    statuses = {s: sum(r.get("status") == s for r in rows) for s in kinds}
+    summary = ", ".join(f"{n} {s}" for s, n in statuses.items() if n or s in ("ok", "gaps", "not-assessed", "error"))
+    from_cn = sum(p.counted_kind == "contract-notice" for p in found)
+    read = sum(r.get("status") != "skipped" for r in rows)
+    _out(f"{read} notices from {len(files)} files: {summary}\n")
+    _out(f"{len(found)} procedures, {from_cn} counted from their latest contract notice\n")
     for name in ("notices.csv", "indicators.csv", "report.html"):
         _out(f"  {out / name}\n")
     return 0

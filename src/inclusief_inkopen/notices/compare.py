@@ -9,14 +9,17 @@ expects because of a mandatory or policy criterion is *required*; one that only 
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from inclusief_inkopen.advice.evaluate import Advice
+from inclusief_inkopen.advice.evaluate import Advice, evaluate
 from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.notices import eforms as ef
+from inclusief_inkopen.notices.importing import Imported
 from inclusief_inkopen.notices.notice import DeclaredLot, Notice
+from inclusief_inkopen.notices.regimes import CLASSICAL, judge
 
 Status = Literal["declared", "missing", "contradicts", "undetermined"]
 Level = Literal["required", "recommended"]
@@ -45,6 +48,9 @@ class Comparison(BaseModel):
     above_threshold: bool | None
     findings: list[Finding]
     undetermined: list[str]
+    regime: str = CLASSICAL  # another regime's notice is judged on its own threshold and not compared
+    value_known: bool = True  # False: only the findings that hold whatever the value are given
+    note: Text | None = None  # why the notice was not (fully) compared
 
     @property
     def gaps(self) -> list[Finding]:
@@ -84,6 +90,11 @@ def _message(field: str, code: str, status: Status, lot: DeclaredLot, declared: 
     want_nl, want_en = ef.label(codelist, code, "nl"), ef.label(codelist, code, "en")
     said_nl = ", ".join(ef.label(codelist, c, "nl") for c in declared) or "niets"
     said_en = ", ".join(ef.label(codelist, c, "en") for c in declared) or "nothing"
+    if status == "undetermined":
+        return Text(
+            nl=f"perceel {lot.id}: het advies verwacht {term} '{want_nl}'; dit aankondigingsformaat kent die term niet",
+            en=f"lot {lot.id}: the advice expects {term} '{want_en}'; this notice format has no such term",
+        )
     if status == "declared":
         return Text(
             nl=f"perceel {lot.id}: {term} zegt '{want_nl}', zoals het advies",
@@ -107,8 +118,10 @@ def compare(notice: Notice, advice: Advice | None) -> Comparison:
     for lot in lots:
         for (field, code), (level, basis) in expected.items():
             declared = lot.codes(field)
-            if code in declared:
-                status: Status = "declared"
+            if not notice.declares_strategic_terms and field != "award_criteria":
+                status: Status = "undetermined"  # the notice's format has no such term: not a gap
+            elif code in declared:
+                status = "declared"
             elif field == "accessibility" and declared:
                 status = "contradicts"  # one code per lot: "not included" where "included" is expected
             else:
@@ -137,6 +150,59 @@ def compare(notice: Notice, advice: Advice | None) -> Comparison:
     )
 
 
+# Two values no threshold lies outside: with the estimated value unknown, a finding that both give holds at any value.
+_LOWEST, _HIGHEST = 0, 10**13
+
+
+def assess(
+    imported: Imported, catalogue: Any, on: dt.date | None = None, tender: dict[str, Any] | None = None
+) -> tuple[Comparison, Advice | None]:
+    """Compare a notice with the advice as far as the notice allows, and say how far that is.
+
+    A notice under another regime (utilities, defence, concessions, EU institutions) is placed beside that regime's
+    own threshold and not compared, as the catalogue follows the classical directive. Without an estimated value the
+    advice is made twice, at no value and at one above every threshold, and only the findings both give are kept: an
+    accessibility code that no value could make right is still reported. ``tender`` overrides the imported draft
+    (the buyer's answers added).
+    """
+    notice = imported.notice
+    draft = dict(imported.tender if tender is None else tender)
+    base = {"file": notice.file, "notice_id": notice.id, "regime": imported.regime}
+    if imported.regime != CLASSICAL:
+        verdict = judge(imported.regime, imported.regime_basis, draft.get("nature"),
+                        draft.get("estimated_value_eur"), on or dt.date.today())  # fmt: skip
+        return Comparison(**base, assessed=False, above_threshold=verdict.above, findings=[], undetermined=[],
+                          note=verdict.reason), None  # fmt: skip
+    missing = [f for f in ("nature",) if f not in draft]
+    if missing:
+        note = Text(
+            nl=f"niet te beoordelen: de aankondiging geeft geen {', '.join(missing)}",
+            en=f"cannot be assessed: the notice does not give {', '.join(missing)}",
+        )
+        return Comparison(**base, assessed=False, above_threshold=None, findings=[], undetermined=[], note=note), None
+    draft.setdefault("title", notice.id or notice.file or "?")  # the rules never read the title
+    if "estimated_value_eur" in draft:
+        advice = evaluate(draft, catalogue, on=on)
+        return compare(notice, advice).model_copy(update={"regime": imported.regime}), advice
+    low = compare(notice, evaluate(draft | {"estimated_value_eur": _LOWEST}, catalogue, on=on))
+    high_advice = evaluate(draft | {"estimated_value_eur": _HIGHEST}, catalogue, on=on)
+    high = compare(notice, high_advice)
+    kept = [f for f in high.findings if f in low.findings]
+    note = Text(
+        nl="de aankondiging geeft geen geraamde waarde: alleen wat bij elke waarde geldt is beoordeeld",
+        en="the notice gives no estimated value: only what holds at any value is assessed",
+    )
+    return Comparison(
+        **base,
+        assessed=True,
+        above_threshold=None,
+        findings=kept,
+        undetermined=sorted(set(low.undetermined) & set(high.undetermined) | {"estimated_value_eur"}),
+        value_known=False,
+        note=note,
+    ), None
+
+
 def render_text(comparison: Comparison, lang: Literal["nl", "en"] = "nl") -> str:
     """The comparison for people, one line per finding."""
     name = comparison.notice_id or comparison.file or "?"
@@ -145,10 +211,10 @@ def render_text(comparison: Comparison, lang: Literal["nl", "en"] = "nl") -> str
             "nl": "niet te beoordelen: het concept-profiel mist verplichte velden",
             "en": "cannot be assessed: the draft profile lacks required fields",
         }
-        return f"{name}: {head[lang]}\n"
+        return f"{name}: {comparison.note.get(lang) if comparison.note else head[lang]}\n"
     mark = {"declared": "ok ", "missing": "!! ", "contradicts": "!! ", "undetermined": "?  "}
     level = {"required": {"nl": "vereist", "en": "required"}, "recommended": {"nl": "aanbevolen", "en": "recommended"}}
-    lines = [name]
+    lines = [name] + ([f"  {comparison.note.get(lang)}"] if comparison.note else [])
     for f in comparison.findings:
         lines.append(f"  {mark[f.status]}[{level[f.level][lang]}] {f.message.get(lang)} ({', '.join(f.basis)})")
     if not comparison.findings:

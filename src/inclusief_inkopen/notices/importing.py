@@ -7,6 +7,7 @@ guesses from CPV codes.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import json
 import math
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from inclusief_inkopen.advice.reasons import question
 from inclusief_inkopen.base import cpv as cpv_codes
@@ -26,6 +27,8 @@ from inclusief_inkopen.notices.eforms import read_eforms
 from inclusief_inkopen.notices.guesses import Guess, guesses_from_cpv
 from inclusief_inkopen.notices.notice import Duration, Money, Notice, _Model, only_one
 from inclusief_inkopen.notices.ocds import read_all
+from inclusief_inkopen.notices.regimes import CLASSICAL, judge, regime_of
+from inclusief_inkopen.notices.ted import is_ted, read_ted
 from inclusief_inkopen.tender.profile import problems_from_validation
 
 
@@ -37,13 +40,20 @@ class Imported(_Model):
     questions: dict[str, Text]
     guesses: list[Guess]
     warnings: list[str]
+    regime: str = CLASSICAL  # the procurement law the notice falls under (notices.regimes)
+    regime_basis: str = ""
+    regime_note: Text | None = None  # the regime's own threshold and the notice's place beside it
+    # field -> where in the notice its value was read, when the notice offers several
+    sources: dict[str, str] = Field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
         """True when the draft has every field a tender profile requires."""
-        return all(k in self.tender for k in ("title", "nature", "estimated_value_eur"))
+        return all(k in self.tender for k in REQUIRED)
 
 
+# The fields a tender profile cannot do without.
+REQUIRED = ("title", "nature", "estimated_value_eur")
 # eForms procedure types (BT-105) that have a procedure of the Aanbestedingswet as their counterpart.
 PROCEDURES = {
     "open": "open",
@@ -112,35 +122,90 @@ def _number(amount: float) -> int | float:
     return int(amount) if float(amount).is_integer() else amount
 
 
-def _value(notice: Notice, warnings: list[str]) -> int | float | None:
-    """The estimated value in euro, from the first source that gives one: the procedure's, else the sum over lots
-    when every lot states one. A placeholder (0, 0.01) is no value, and the next source is tried."""
-    lot_values = [lot.value for lot in notice.lots if lot.value is not None]
-    sources: list[tuple[list[Money], str]] = []
+def _value_sources(notice: Notice) -> list[list[tuple[str, list[Money]]]]:
+    """The totals a notice gives, in tiers: first the estimates, made when the notice is sent (the law's moment,
+    Aw 2.15 lid 1), then what an award notice says was awarded. Each total with its source."""
+    names = _SOURCE_NAMES[notice.format]
+    estimates: list[tuple[str, list[Money]]] = []
+    if notice.framework_maximum is not None:
+        estimates.append((names["framework"], [notice.framework_maximum]))
     if notice.value is not None:
-        sources.append(([notice.value], "BT-27-Procedure" if notice.format == "eforms" else "tender.value"))
-    if lot_values and len(lot_values) == len(notice.lots):
-        where = "the sum of the lots' BT-27-Lot" if notice.format == "eforms" else "the sum of tender.lots[].value"
-        sources.append((lot_values, where))
-    elif lot_values and notice.value is None:
-        warnings.append(
-            f"only {len(lot_values)} of {len(notice.lots)} lots state an estimated value; the total is not known"
-        )
-    for values, where in sources:
-        currencies = {v.currency for v in values}
-        total = round(sum(v.amount for v in values), 2)
-        if currencies != {"EUR"}:
-            named = ", ".join(sorted(str(c) for c in currencies))
-            warnings.append(
-                f"estimated value {_number(total)} {named} ({where}) is not in euro; "
-                "not converted, give the value in euro"
-            )
-            return None
-        if total <= _PLACEHOLDER_AT_MOST:
-            warnings.append(f"estimated value {_number(total)} EUR ({where}) is a placeholder, not a value; not used")
-            continue
-        return _number(total)
-    return None
+        estimates.append((names["value"], [notice.value]))
+    per_lot = [_lot_total(lot) for lot in notice.lots if not lot.implicit]
+    if per_lot and all(v is not None for v in per_lot):
+        estimates.append((names["lots"], [v for v in per_lot if v is not None]))
+    results: list[tuple[str, list[Money]]] = []
+    if notice.result_framework_maximum is not None:
+        results.append((names["result_framework"], [notice.result_framework_maximum]))
+    if notice.result_value is not None:
+        results.append((names["result"], [notice.result_value]))
+    return [tier for tier in (estimates, results) if tier]
+
+
+# Where each total is read, in the words of each format.
+_SOURCE_NAMES = {
+    "eforms": {
+        "framework": "BT-271-Procedure (framework maximum)",
+        "value": "BT-27-Procedure",
+        "lots": "the sum of the lots' BT-271-Lot or BT-27-Lot",
+        "result_framework": "BT-118-NoticeResult (frameworks' maximum)",
+        "result": "BT-161-NoticeResult (value awarded)",
+    },
+    "ocds": {
+        "framework": "",
+        "value": "tender.value",
+        "lots": "the sum of tender.lots[].value",
+        "result_framework": "",
+        "result": "the sum of awards[].value",
+    },
+    "ted": {
+        "framework": "",
+        "value": "VAL_ESTIMATED_TOTAL",
+        "lots": "the sum of the lots' VAL_OBJECT",
+        "result_framework": "",
+        "result": "VAL_TOTAL (total value awarded)",
+    },
+}
+
+
+def _lot_total(lot: Any) -> Money | None:
+    """A lot's value: its framework maximum where it gives one in the same currency as its estimate, the larger."""
+    given = [m for m in (lot.framework_maximum, lot.value) if m is not None]
+    if len({m.currency for m in given}) > 1:
+        return lot.value
+    return max(given, key=lambda m: m.amount) if given else None
+
+
+def _value(notice: Notice, warnings: list[str]) -> tuple[int | float | None, str | None]:
+    """The value that decides the threshold, in euro, and where it comes from.
+
+    Within a tier the largest total in euro wins: the law counts options and renewals (Aw 2.15 lid 2), every
+    contract a framework is meant for (lid 3) and all lots together (Aw 2.18 lid 1, 2.19 lid 1), so a smaller
+    estimate found first must not decide. A placeholder (0, 0.01) is no value. Totals in another currency are
+    named, not converted.
+    """
+    partial = [lot for lot in notice.lots if not lot.implicit and _lot_total(lot) is not None]
+    lots = [lot for lot in notice.lots if not lot.implicit]
+    if partial and len(partial) < len(lots) and notice.value is None and notice.framework_maximum is None:
+        warnings.append(f"only {len(partial)} of {len(lots)} lots state an estimated value; the total is not known")
+    for tier in _value_sources(notice):
+        usable: list[tuple[float, str]] = []
+        for where, values in tier:
+            currencies = {v.currency for v in values}
+            total = round(sum(v.amount for v in values), 2)
+            if currencies != {"EUR"}:
+                named = ", ".join(sorted(str(c) for c in currencies))
+                warnings.append(
+                    f"value {_number(total)} {named} ({where}) is not in euro; not converted, give the value in euro"
+                )
+            elif total <= _PLACEHOLDER_AT_MOST:
+                warnings.append(f"value {_number(total)} EUR ({where}) is a placeholder, not a value; not used")
+            else:
+                usable.append((total, where))
+        if usable:
+            total, where = max(usable, key=lambda u: u[0])
+            return _number(total), where
+    return None, None
 
 
 # Publishers that must fill in a value they do not want to give write 0 or 0.01: no contract is worth that.
@@ -160,10 +225,11 @@ def _cpv(notice: Notice, warnings: list[str]) -> list[str]:
     return codes
 
 
-def to_tender(notice: Notice) -> Imported:
+def to_tender(notice: Notice, on: dt.date | None = None) -> Imported:
     """Turn what a notice declares into a draft tender profile, with questions for what it cannot tell."""
     warnings = list(notice.warnings)
     tender: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     title = notice.title or next((lot.title for lot in notice.lots if lot.title), None)
     if title:
         tender["title"] = title.strip()[:500]
@@ -172,14 +238,19 @@ def to_tender(notice: Notice) -> Imported:
         tender["nature"] = NATURES[nature]
     elif nature:
         warnings.append(f"main nature {nature!r} is not works, supplies or services")
-    value = _value(notice, warnings)
+    value, value_source = _value(notice, warnings)
     if value is not None:
         tender["estimated_value_eur"] = value
+        sources["estimated_value_eur"] = value_source or ""
     codes = _cpv(notice, warnings)
     if codes:
         tender["cpv"] = codes
+    regime, regime_basis = regime_of(notice)
+    regime_note: Text | None = None
     authorities = {AUTHORITY.get(t) for t in notice.buyer_legal_types}
-    if len(authorities) == 1 and None not in authorities:
+    if regime != CLASSICAL:
+        regime_note = judge(regime, regime_basis, tender.get("nature"), value, on or dt.date.today()).reason
+    elif len(authorities) == 1 and None not in authorities:
         tender["authority"] = authorities.pop()
     elif notice.buyer_legal_types:
         warnings.append(
@@ -211,6 +282,10 @@ def to_tender(notice: Notice) -> Imported:
         questions={field: question(field) for field in asked},
         guesses=guesses_from_cpv(codes),
         warnings=warnings,
+        sources=sources,
+        regime=regime,
+        regime_basis=regime_basis,
+        regime_note=regime_note,
     )
 
 
@@ -218,18 +293,22 @@ def read_notices(path: str | os.PathLike[str]) -> list[Notice]:
     """Every contracting process in a file, by content: one for an eForms notice (XML), one or more for OCDS
     (a release, record or package, JSON)."""
     name = str(Path(path))
-    data = read_bytes(path, MAX_NOTICE_BYTES)
+    return read_notice_data(read_bytes(path, MAX_NOTICE_BYTES), name)
+
+
+def read_notice_data(data: bytes, name: str) -> list[Notice]:
+    """Every contracting process in a notice file's bytes (a member of an archive …), by content."""
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # XML may be UTF-16; it says so by its BOM
         start = data[:64].decode("utf-16", errors="ignore").lstrip()[:1].encode()
     try:
         if start == b"<":
-            return [read_eforms(data, name)]
+            return [read_ted(data, name) if is_ted(data) else read_eforms(data, name)]
         if start in (b"{", b"["):
             return read_all(data, name)
     except ValidationError as exc:  # a value of a type no reader check foresaw: named, never a traceback
         raise InputError(problems_from_validation(exc, name)) from None
-    raise InputError.single(name, "", "expected an eForms notice (XML) or OCDS data (JSON); this is neither")
+    raise InputError.single(name, "", "expected an eForms or TED notice (XML) or OCDS data (JSON); this is neither")
 
 
 def read_notice(path: str | os.PathLike[str]) -> Notice:
@@ -262,9 +341,13 @@ def to_yaml(imported: Imported, lang: Literal["nl", "en"] = "nl") -> str:
     # Every comment is one line without control characters: text from a notice (an id, a currency, a buyer type)
     # must never become YAML of its own, such as an answer to a question the buyer has not answered.
     lines = [f"# {one_line(head + ' ' + (n.file or '?') + ' (' + n.format + (', ' + n.id if n.id else '') + ')')}"]
-    if imported.warnings:
+    notes = ([imported.regime_note.get(lang)] if imported.regime_note else []) + imported.warnings
+    if notes:
         lines.append("# " + {"nl": "Let op:", "en": "Note:"}[lang])
-        lines += [f"#   - {one_line(w)}" for w in imported.warnings]
+        lines += [f"#   - {one_line(w)}" for w in notes]
+    if imported.sources:
+        lines.append("# " + {"nl": "Gelezen uit:", "en": "Read from:"}[lang])
+        lines += [f"#   {field}: {one_line(where)}" for field, where in imported.sources.items()]
     guesses = {g.field: g for g in imported.guesses}
     if imported.questions:
         lines.append(

@@ -42,6 +42,7 @@ class DeclaredLot(_Model):
     title: str | None = None
     nature: str | None = None
     value: Money | None = None
+    framework_maximum: Money | None = None  # BT-271-Lot
     cpv: list[str] = []
     duration: Duration | None = None
     accessibility: str | None = None  # BT-754
@@ -70,19 +71,28 @@ class DeclaredLot(_Model):
 
 class Notice(_Model):
     file: str | None
-    format: Literal["eforms", "ocds"]
+    format: Literal["eforms", "ocds", "ted"]
     id: str | None = None
+    procedure_id: str | None = None  # BT-04 procedure identifier, OCDS ocid: what groups the notices of one procedure
+    issued: str | None = None  # BT-05(a) dispatch date, OCDS release date, TED dispatch date (ISO 8601)
+    legal_basis: str | None = None  # BT-01: 32014L0024 (classical), 32014L0025 (utilities), 32009L0081 (defence) …
     form_type: str | None = None  # BT-03: planning, competition, result, dir-awa-pre, cont-modif, change …
     notice_type: str | None = None  # BT-02
     subtype: str | None = None  # OPP-070
     title: str | None = None
     nature: str | None = None
-    value: Money | None = None
+    value: Money | None = None  # BT-27-Procedure, OCDS tender.value
+    framework_maximum: Money | None = None  # BT-271-Procedure
+    result_value: Money | None = None  # BT-161-NoticeResult, OCDS awards' values summed: what was awarded
+    result_framework_maximum: Money | None = None  # BT-118-NoticeResult
     cpv: list[str] = []
     procedure: str | None = None  # BT-105 code, or OCDS procurementMethod as "ocds:<method>"
     buyer_legal_types: list[str] = []
     lots: list[DeclaredLot] = []
     warnings: list[str] = []
+    # The strategic-procurement terms (BT-754, BT-06, BT-775, BT-71) exist from eForms on; a TED R2.0.9 notice
+    # cannot say them, which is "not in this notice format", never "not declared".
+    declares_strategic_terms: bool = True
 
 
 def only_one(notices: list[Notice], file: str) -> Notice:

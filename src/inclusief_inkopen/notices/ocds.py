@@ -330,21 +330,38 @@ def _notice(release: dict[str, Any], file: str) -> Notice:
     method = _str(tender, "procurementMethod", file, "tender")
     category = _str(tender, "mainProcurementCategory", file, "tender")
     tags = release.get("tag") or []
+    ocid = str(release.get("ocid")) if release.get("ocid") else None
     return Notice(
         file=file,
         format="ocds",
-        id=str(release.get("ocid")) if release.get("ocid") else None,
+        id=ocid,
+        procedure_id=ocid,
+        issued=_str(release, "date", file, ""),
         form_type=",".join(str(t) for t in tags) if isinstance(tags, list) else str(tags),
         title=_str(tender, "title", file, "tender")
         or _str(_obj(release, "planning", file, ""), "rationale", file, "planning"),
         nature=NATURES.get(category, category) if category else None,
         value=_money(tender, file, "tender"),
+        result_value=_awarded(release, file),
         cpv=list(dict.fromkeys(main_codes + (item_codes if not _list(tender, "lots", file, "tender") else []))),
         procedure=f"ocds:{method}" if method else None,
         buyer_legal_types=list(dict.fromkeys(legal_types)),
         lots=lots,
         warnings=warnings,
     )
+
+
+def _awarded(release: dict[str, Any], file: str) -> Money | None:
+    """What the awards are worth together, when every award that stands gives a value in one currency."""
+    values = [
+        _money(award, file, f"awards[{i}]")
+        for i, award in enumerate(_list(release, "awards", file, ""))
+        if isinstance(award, dict) and award.get("status") not in ("cancelled", "unsuccessful")
+    ]
+    currencies = {v.currency for v in values if v is not None}
+    if not values or None in values or len(currencies) != 1:
+        return None
+    return Money(amount=sum(v.amount for v in values if v is not None), currency=currencies.pop())
 
 
 def read_all(data: bytes | str, file: str = "<input>") -> list[Notice]:

@@ -17,23 +17,30 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from inclusief_inkopen.advice.evaluate import evaluate
 from inclusief_inkopen.base.errors import InclusiefInkopenError
 from inclusief_inkopen.base.outputs import spreadsheet_cell
-from inclusief_inkopen.notices.compare import compare, expected_codes
-from inclusief_inkopen.notices.importing import read_notices, to_tender
+from inclusief_inkopen.notices.compare import assess, expected_codes
+from inclusief_inkopen.notices.importing import read_notice_data, to_tender
 from inclusief_inkopen.notices.notice import Notice
+from inclusief_inkopen.notices.regimes import CLASSICAL
+from inclusief_inkopen.notices.sources import Item, items, paths_in
 from inclusief_inkopen.rules.catalogues import default_catalogue
 
 COLUMNS = [
     "file",
     "notice_id",
+    "procedure_id",
+    "issued",
     "format",
     "form_type",
+    "regime",
+    "counted",
     "title",
     "nature",
     "estimated_value_eur",
+    "value_source",
     "cpv_main",
     "cpv_division",
     "procedure",
@@ -53,14 +60,9 @@ COLUMNS = [
 
 
 def notice_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The notice files named, with folders searched for *.xml and *.json, in a stable order."""
-    out: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.suffix.lower() in (".xml", ".json") and p.is_file())
-        else:
-            out.append(path)
-    return out
+    """The files to scan: those named, and every file in the folders named (what is no notice is reported as
+    skipped), in a stable order."""
+    return paths_in(paths)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -68,23 +70,33 @@ def _yes_no(value: bool | None) -> str:
 
 
 def scan_file(path: Path, on: dt.date | None = None) -> list[dict[str, str]]:
-    """The rows for one file: one per contracting process (an OCDS package may hold several)."""
+    """The rows for one file: one per contracting process (an OCDS package may hold several); an archive gives
+    the rows of every notice in it."""
+    return [row for item in items([path], frozenset([path])) for row in scan_item(item, on)]
+
+
+def scan_item(item: Item, on: dt.date | None = None) -> list[dict[str, str]]:
+    """The rows for one notice file or archive member."""
+    if item.skipped is not None:
+        return [{"file": item.name, "status": "skipped", "error": item.skipped}]
+    if item.error is not None or item.data is None:
+        return [_error_row(item.name, None, item.error or "no data")]
     try:
-        notices = read_notices(path)
+        notices = read_notice_data(item.data, item.name)
     except InclusiefInkopenError as exc:
-        return [_error_row(path, None, str(exc))]
+        return [_error_row(item.name, None, str(exc))]
     except Exception as exc:  # a notice no reader foresaw: its own row, and the scan goes on
-        return [_error_row(path, None, f"could not be read ({type(exc).__name__}: {exc})")]
+        return [_error_row(item.name, None, f"could not be read ({type(exc).__name__}: {exc})")]
     rows = []
     for notice in notices:
         try:
-            rows.append(_row(path, notice, on))
+            rows.append(_row(item.name, notice, on))
         except Exception as exc:
-            rows.append(_error_row(path, notice.id, f"could not be judged ({type(exc).__name__}: {exc})"))
+            rows.append(_error_row(item.name, notice.id, f"could not be judged ({type(exc).__name__}: {exc})"))
     return rows
 
 
-def _error_row(path: Path, notice_id: str | None, message: str) -> dict[str, str]:
+def _error_row(path: Path | str, notice_id: str | None, message: str) -> dict[str, str]:
     text = " ".join(message.split())  # one line, whatever the message held
     return {
         "file": str(path),
@@ -94,55 +106,77 @@ def _error_row(path: Path, notice_id: str | None, message: str) -> dict[str, str
     }
 
 
-def _row(path: Path, notice: Notice, on: dt.date | None) -> dict[str, str]:
-    imported = to_tender(notice)
+def _declared(notice: Notice, lots: list[Any], test: Callable[[Any], bool]) -> str:
+    """yes/no for what the lots declare; "n/a" where the notice format has no such term (TED before eForms)."""
+    if not notice.declares_strategic_terms:
+        return NOT_IN_FORMAT
+    return _yes_no(any(test(lot) for lot in lots) if lots else None)
+
+
+# What a row says of a term that its notice format cannot express: never counted as "no".
+NOT_IN_FORMAT = "n/a"
+
+
+def _row(path: Path | str, notice: Notice, on: dt.date | None) -> dict[str, str]:
+    imported = to_tender(notice, on)
     lots = [lot for lot in notice.lots if lot.scheme == "Lot"]
     row = {
         "file": str(path),
         "notice_id": notice.id or "",
+        "procedure_id": notice.procedure_id or "",
+        "issued": notice.issued or "",
         "format": notice.format,
         "form_type": notice.form_type or "",
+        "regime": imported.regime,
         "title": (imported.tender.get("title") or "")[:200],
         "nature": imported.tender.get("nature", ""),
         "estimated_value_eur": str(imported.tender.get("estimated_value_eur", "")),
+        "value_source": imported.sources.get("estimated_value_eur", ""),
         "cpv_main": (imported.tender.get("cpv") or [""])[0],
         "cpv_division": (imported.tender.get("cpv") or [""])[0][:2],
         "procedure": imported.tender.get("procedure", ""),
         "lots": str(len(lots)),
-        "declares_accessibility": _yes_no(any(lot.accessibility == "inc" for lot in lots) if lots else None),
-        "names_social_objective": _yes_no(any(lot.social_objectives for lot in lots) if lots else None),
-        "reserved": _yes_no(
-            any(c not in ("none",) for lot in notice.lots for c in lot.reserved_participation) if notice.lots else None
-        ),
-        "error": "; ".join(imported.warnings)[:500],
+        "declares_accessibility": _declared(notice, lots, lambda lot: lot.accessibility == "inc"),
+        "names_social_objective": _declared(notice, lots, lambda lot: bool(lot.social_objectives)),
+        "reserved": _declared(notice, notice.lots, lambda lot: any(c != "none" for c in lot.reserved_participation)),
     }
-    if not imported.complete:  # say which facts keep the notice from being assessed
-        missing = [f for f in ("title", "nature", "estimated_value_eur") if f not in imported.tender]
-        reason = f"not assessed: the notice does not give {', '.join(missing)}"
-        row["error"] = "; ".join(x for x in (reason, row["error"]) if x)[:500]
-    advice = None
-    if imported.complete:
-        try:
-            advice = evaluate(imported.tender, default_catalogue(), on=on)
-        except InclusiefInkopenError as exc:
-            row["error"] = str(exc).replace("\n", " | ")
-    comparison = compare(notice, advice)
+    comparison, advice = assess(imported, default_catalogue(), on=on)
+    notes = [comparison.note.get("en")] if comparison.note else []
+    row["error"] = "; ".join(notes + imported.warnings)[:500]
+    row["above_threshold"] = _yes_no(comparison.above_threshold)
+    if comparison.regime != CLASSICAL:
+        # Judged on its own regime's threshold: it counts in the declared shares, not in the as-advised ones.
+        row["status"] = "counted" if comparison.above_threshold is not None else "not-assessed"
+        return row
+    if not comparison.assessed:
+        return row | {"status": "not-assessed"}
+    gaps = comparison.gaps
+    row["required_gaps"] = str(len(comparison.required_gaps))
+    row["recommended_gaps"] = str(len(gaps) - len(comparison.required_gaps))
+    row["gaps"] = "; ".join(sorted({f"{f.business_term} {f.expected} ({f.status})" for f in gaps}))
     if advice is not None:
         expected = expected_codes(advice)
-        row["above_threshold"] = _yes_no(comparison.above_threshold)
         row["expects_accessibility"] = _yes_no(("accessibility", "inc") in expected)
         row["expects_social_objective"] = _yes_no(any(k[0] == "social_objectives" for k in expected))
-        row["required_gaps"] = str(len(comparison.required_gaps))
-        row["recommended_gaps"] = str(len(comparison.gaps) - len(comparison.required_gaps))
-        row["gaps"] = "; ".join(sorted({f"{f.business_term} {f.expected} ({f.status})" for f in comparison.gaps}))
         row["status"] = "gaps" if comparison.required_gaps else "ok"
-    else:
-        row["status"] = "not-assessed"
+    else:  # no value: only what holds at any value, which is not enough for the shares above the threshold
+        row["status"] = "gaps" if comparison.required_gaps else "not-assessed"
     return row
 
 
-def _scan_one(args: tuple[Path, dt.date | None]) -> list[dict[str, str]]:
-    return scan_file(*args)
+def _scan_batch(batch: list[Item], on: dt.date | None) -> list[list[dict[str, str]]]:
+    return [scan_item(item, on) for item in batch]
+
+
+def _batches(found: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in found:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def scan(
@@ -151,26 +185,42 @@ def scan(
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, str]]:
-    """Rows for every notice in the files and folders given, in file order."""
-    files = notice_files(paths)
-    jobs = [(f, on) for f in files]
+    """Rows for every notice in the files, folders and archives given, in file order; archives are read as they
+    stream, and with several workers only a bounded number of notices wait in memory."""
+    named = [Path(p) for p in paths]
+    found = items(paths_in(named), frozenset(p for p in named if not p.is_dir()))
     if workers == 1:
-        for job in jobs:
-            yield from _scan_one(job)
+        for item in found:
+            yield from scan_item(item, on)
             if progress:
                 progress(1)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers or None, initializer=_ignore_interrupts) as pool:
-        try:
-            for rows in pool.map(_scan_one, jobs, chunksize=32):
+    count = workers or os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=count, initializer=_ignore_interrupts) as pool:
+        pending: deque[Future[list[list[dict[str, str]]]]] = deque()
+
+        def deliver() -> Iterator[dict[str, str]]:
+            for rows in pending.popleft().result():
                 yield from rows
                 if progress:
                     progress(1)
+
+        try:
+            for batch in _batches(found, _BATCH):
+                pending.append(pool.submit(_scan_batch, batch, on))
+                if len(pending) >= 4 * count:  # a bounded window: a large archive never sits in memory whole
+                    yield from deliver()
+            while pending:
+                yield from deliver()
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+_BATCH = 16
 
 
 def _ignore_interrupts() -> None:
@@ -221,11 +271,79 @@ LABELS = {
 }
 
 
+# What a notice is in its procedure's life, from its form type (eForms BT-03, OCDS release tags, TED mapped to
+# the eForms form types by the reader).
+KINDS = {
+    "competition": "contract-notice",
+    "tender": "contract-notice",
+    "tenderUpdate": "contract-notice",
+    "tenderAmendment": "contract-notice",
+    "compiled": "contract-notice",
+    "planning": "prior-information",
+    "planningUpdate": "prior-information",
+    "result": "award",
+    "dir-awa-pre": "award",
+    "award": "award",
+    "awardUpdate": "award",
+    "contract": "award",
+    "cont-modif": "modification",
+    "contractAmendment": "modification",
+    "implementation": "modification",
+}
+
+
+def notice_kind(row: dict[str, str]) -> str:
+    """contract-notice, prior-information, award, modification or other; an OCDS release with several tags is a
+    contract notice when one of them says so (a compiled release carries the latest tender)."""
+    kinds = {KINDS.get(tag.strip(), "other") for tag in (row.get("form_type") or "").split(",")}
+    for kind in ("contract-notice", "award", "modification", "prior-information"):
+        if kind in kinds:
+            return kind
+    return "other"
+
+
+@dataclass(frozen=True)
+class Procedure:
+    key: str  # BT-04 procedure identifier, OCDS ocid, or the file and notice id when the notice names none
+    rows: tuple[int, ...]  # indexes of its notices among the scanned rows
+    counted: int  # the row its indicators come from: its latest contract notice, else its latest notice
+    counted_kind: str
+
+
+def procedures(rows: list[dict[str, str]]) -> list[Procedure]:
+    """The procedures in the scanned rows: one procedure appears as prior information, contract notice, changes
+    and award notices, in one file or several; it is counted once, from its latest contract notice."""
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        if row.get("status") == "error" or row.get("status") == "skipped":
+            continue
+        key = row.get("procedure_id") or f"{row.get('file')}#{row.get('notice_id')}"
+        groups.setdefault(key, []).append(i)
+    out = []
+    for key, members in groups.items():
+        notices = [i for i in members if notice_kind(rows[i]) == "contract-notice"] or members
+        latest = max(notices, key=lambda i: (rows[i].get("issued") or "", i))
+        out.append(Procedure(key, tuple(members), latest, notice_kind(rows[latest])))
+    return out
+
+
+def mark_counted(rows: list[dict[str, str]]) -> list[Procedure]:
+    """Set each row's ``counted`` column (yes for the notice its procedure is counted from, else no)."""
+    found = procedures(rows)
+    for procedure in found:
+        for i in procedure.rows:
+            rows[i]["counted"] = "yes" if i == procedure.counted else "no"
+    return found
+
+
 def indicators(rows: Iterable[dict[str, str]]) -> list[Indicator]:
-    """The portfolio's shares, among assessed notices above the EU threshold."""
+    """The portfolio's shares, once per procedure (from its latest contract notice), among the procedures above
+    the EU threshold that could be judged."""
+    listed = list(rows)
     counts: dict[tuple[str, str, str], list[int]] = {}
-    for row in rows:
-        if row.get("status") not in ("ok", "gaps") or row.get("above_threshold") != "yes":
+    for procedure in procedures(listed):
+        row = listed[procedure.counted]
+        if row.get("status") not in ("ok", "gaps", "counted") or row.get("above_threshold") != "yes":
             continue
         groups = [
             ("all", "all"),
@@ -234,6 +352,8 @@ def indicators(rows: Iterable[dict[str, str]]) -> list[Indicator]:
         ]
         for name, (column, among) in INDICATORS.items():
             if among is not None and row.get(among) != "yes":
+                continue
+            if row.get(column) not in ("yes", "no"):  # a term the notice's format has not got: not a "no"
                 continue
             hit = row.get(column) == "yes"
             for group, value in groups:
@@ -313,7 +433,8 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
         "nl": {
             "title": "Inclusief inkopen: scan van aankondigingen",
             "skip": "Naar de inhoud",
-            "intro": "Aandelen onder de beoordeelde aankondigingen boven de Europese drempel.",
+            "intro": "Aandelen onder de beoordeelde procedures boven de Europese drempel, elke procedure één keer "
+            "geteld, uit haar laatste aankondiging van een opdracht.",
             "summary": "Samenvatting",
             "notices": "aankondigingen gelezen",
             "assessed": "beoordeeld (volledig genoeg voor advies)",
@@ -327,11 +448,19 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             "missing": "ontbreekt",
             "unreadable": "Niet leesbare bestanden",
             "none": "geen",
+            "procedures": "procedures",
+            "from_cn": "geteld uit hun laatste aankondiging van een opdracht",
+            "from_other": "zonder aankondiging van een opdracht in de scan, geteld uit hun laatste aankondiging",
+            "other_law": "onder een ander regime (speciale sectoren, defensie, concessies, EU-instellingen): "
+            "beoordeeld op de eigen drempel, niet vergeleken met het advies",
+            "skipped": "Overgeslagen bestanden",
+            "skipped_intro": "Deze bestanden zijn geen aankondiging of archief en zijn niet gelezen.",
         },
         "en": {
             "title": "Inclusive procurement: notice scan",
             "skip": "Skip to the content",
-            "intro": "Shares among the assessed notices above the EU threshold.",
+            "intro": "Shares among the assessed procedures above the EU threshold, each procedure counted once, "
+            "from its latest contract notice.",
             "summary": "Summary",
             "notices": "notices read",
             "assessed": "assessed (complete enough for advice)",
@@ -345,16 +474,29 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             "missing": "missing",
             "unreadable": "Unreadable files",
             "none": "none",
+            "procedures": "procedures",
+            "from_cn": "counted from their latest contract notice",
+            "from_other": "with no contract notice in the scan, counted from their latest notice",
+            "other_law": "under another regime (utilities, defence, concessions, EU institutions): judged on its "
+            "own threshold, not compared with the advice",
+            "skipped": "Skipped files",
+            "skipped_intro": "These files are no notice or archive and were not read.",
         },
     }[lang]
     assessed = [r for r in rows if r.get("status") in ("ok", "gaps")]
     above = [r for r in assessed if r.get("above_threshold") == "yes"]
     errors = [r for r in rows if r.get("status") == "error"]
+    skipped = [r for r in rows if r.get("status") == "skipped"]
+    other_law = [r for r in rows if r.get("regime") not in (None, "", "classical")]
+    found = procedures(rows)
+    from_cn = sum(p.counted_kind == "contract-notice" for p in found)
     body = [
         f"<h1>{t['title']}</h1><p>{t['intro']}</p>",
         f"<h2>{t['summary']}</h2><ul>",
-        f"<li>{len(rows)} {t['notices']}</li><li>{len(assessed)} {t['assessed']}</li>",
-        f"<li>{len(above)} {t['above']}</li><li>{len(errors)} {t['errors']}</li></ul>",
+        f"<li>{len(rows) - len(skipped)} {t['notices']}</li><li>{len(assessed)} {t['assessed']}</li>",
+        f"<li>{len(above)} {t['above']}</li><li>{len(errors)} {t['errors']}</li>",
+        f"<li>{len(found)} {t['procedures']}: {from_cn} {t['from_cn']}, {len(found) - from_cn} {t['from_other']}</li>",
+        f"<li>{len(other_law)} {t['other_law']}</li></ul>",
     ]
     headline = [i for i in items if i.group == "all"]
     if headline:
@@ -399,6 +541,10 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
     if errors:
         body.append(f"<section><h2>{t['unreadable']} ({len(errors)})</h2><ul>")
         body += [f"<li>{e(r['error'])}</li>" for r in errors[:500]]
+        body.append("</ul></section>")
+    if skipped:
+        body.append(f"<section><h2>{t['skipped']} ({len(skipped)})</h2><p>{t['skipped_intro']}</p><ul>")
+        body += [f"<li>{e(r['file'])}: {e(r.get('error', ''))}</li>" for r in skipped[:500]]
         body.append("</ul></section>")
     style = (
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1a1a1a;"

@@ -1,0 +1,330 @@
+"""Real notices as publishers write them (issue 17): which value decides the threshold and where it came from,
+other regimes' own thresholds, TED notices from before eForms, one procedure counted once, and archives scanned
+as they stream with every skipped file named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from inclusief_inkopen.cli import main
+from inclusief_inkopen.notices import sources
+from inclusief_inkopen.notices.compare import assess
+from inclusief_inkopen.notices.importing import import_notice, read_notice, to_tender, to_yaml
+from inclusief_inkopen.notices.ocds import read_ocds
+from inclusief_inkopen.notices.regimes import judge, regime_of
+from inclusief_inkopen.notices.scan import indicators, mark_counted, procedures, scan
+from inclusief_inkopen.rules.catalogues import default_catalogue
+
+DATA = Path(__file__).parent / "data"
+SDK = DATA / "eforms" / "notices"
+TED = DATA / "ted"
+ON = dt.date(2026, 3, 1)
+OPEN = (SDK / "cn_24_open.xml").read_text("utf-8")
+
+
+def _with_framework_maximum(amount: str, estimate: str = "500000") -> str:
+    """cn_24_open.xml (BT-27-Procedure 500,000) with a framework maximum (BT-271-Procedure) where UBL puts it."""
+    extension = (
+        "<ext:UBLExtensions><ext:UBLExtension><ext:ExtensionContent><efext:EformsExtension>"
+        f'<efbc:FrameworkMaximumAmount currencyID="EUR">{amount}</efbc:FrameworkMaximumAmount>'
+        "</efext:EformsExtension></ext:ExtensionContent></ext:UBLExtension></ext:UBLExtensions>"
+    )
+    old = '<cbc:EstimatedOverallContractAmount currencyID="EUR">500000</cbc:EstimatedOverallContractAmount>'
+    amount = "cbc:EstimatedOverallContractAmount"
+    new = f'{extension}<{amount} currencyID="EUR">{estimate}</{amount}>'
+    assert old in OPEN
+    return OPEN.replace(old, new, 1)
+
+
+# --- which value decides, and where it came from ----------------------------------------------------------------
+
+
+def test_a_framework_maximum_above_the_estimate_decides_and_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "framework.xml"
+    path.write_text(_with_framework_maximum("900000"), "utf-8")
+    imported = import_notice(path)
+    assert imported.notice.framework_maximum is not None and imported.notice.framework_maximum.amount == 900000
+    assert imported.tender["estimated_value_eur"] == 900000
+    assert imported.sources == {"estimated_value_eur": "BT-271-Procedure (framework maximum)"}
+    text = to_yaml(imported, "nl")
+    assert "# Gelezen uit:\n#   estimated_value_eur: BT-271-Procedure (framework maximum)" in text
+    [row] = list(scan([path], on=ON))
+    assert row["value_source"] == "BT-271-Procedure (framework maximum)" and row["estimated_value_eur"] == "900000"
+
+
+def test_a_placeholder_framework_maximum_leaves_the_estimate_to_decide(tmp_path: Path) -> None:
+    path = tmp_path / "framework.xml"
+    path.write_text(_with_framework_maximum("0.01"), "utf-8")
+    imported = import_notice(path)
+    assert imported.tender["estimated_value_eur"] == 500000
+    assert imported.sources["estimated_value_eur"] == "BT-27-Procedure"
+    assert any("BT-271-Procedure" in w and "placeholder" in w for w in imported.warnings)
+
+
+def test_an_award_notice_without_an_estimate_is_judged_on_the_value_awarded() -> None:
+    imported = import_notice(SDK / "can_24_minimal.xml")  # BT-27 absent, BT-161 390,697.84 EUR
+    assert imported.notice.value is None
+    assert imported.tender["estimated_value_eur"] == 390697.84
+    assert imported.sources["estimated_value_eur"] == "BT-161-NoticeResult (value awarded)"
+
+
+def test_the_frameworks_maximum_of_an_award_notice_is_read() -> None:
+    imported = import_notice(SDK / "can_25_ITA.xml")  # BT-118 4,000,000 EUR, nothing else
+    assert imported.tender["estimated_value_eur"] == 4000000
+    assert imported.sources["estimated_value_eur"] == "BT-118-NoticeResult (frameworks' maximum)"
+
+
+def test_a_value_in_another_currency_is_named_not_converted() -> None:
+    notice = read_notice(DATA / "ocds" / "ocds-213czf-000-00001-04-award.json")
+    imported = to_tender(notice)
+    assert "estimated_value_eur" not in imported.tender
+    assert any("11000000 GBP (the sum of awards[].value) is not in euro" in w for w in imported.warnings)
+
+
+# --- other regimes: their own thresholds -------------------------------------------------------------------------
+
+
+def test_a_utilities_notice_is_judged_on_the_utilities_threshold_in_import_compare_and_scan(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = SDK / "can_25_ITA.xml"  # BT-01 32014L0025, services, 4,000,000 EUR
+    imported = import_notice(path)
+    assert (imported.regime, imported.regime_basis) == ("utilities", "BT-01 32014L0025")
+    assert "authority" not in imported.tender  # the classical central/sub-central split does not apply
+    nl = to_yaml(imported, "nl")
+    assert "speciale sectoren (richtlijn 2014/25/EU) (BT-01 32014L0025): waarde € 4.000.000 is boven" in nl
+    assert "leveringen en diensten € 432.000" in nl and "Aanbestedingswet art. 3.8" in nl
+    assert main(["compare", str(path), "--on", str(ON), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["regime"] == "utilities" and result["above_threshold"] is True and result["assessed"] is False
+    assert "not compared" in result["note"]["en"]
+    [row] = list(scan([path], on=ON))
+    assert (row["regime"], row["status"], row["above_threshold"]) == ("utilities", "counted", "yes")
+    assert row.get("expects_accessibility", "") == "" and row.get("required_gaps", "") == ""
+
+
+def test_a_utilities_service_between_its_two_thresholds_is_left_undecided() -> None:
+    # 432,000 (supplies and services) <= 500,000 < 1,000,000 (Annex XVII services): which one holds depends on a
+    # CPV list this package does not have, so no side is claimed.
+    verdict = judge("utilities", "BT-01 32014L0025", "services", 500000, ON)
+    assert verdict.above is None
+    assert judge("utilities", "BT-01 32014L0025", "services", 1_200_000, ON).above is True
+    assert judge("utilities", "BT-01 32014L0025", "supplies", 431_999, ON).above is False
+    assert judge("utilities", "BT-01 32014L0025", "works", 5_404_000, ON).above is True
+    # the 2024-2025 amount holds before 2026
+    assert judge("utilities", "BT-01 32014L0025", "supplies", 440_000, dt.date(2025, 6, 1)).above is False
+    assert judge("utilities", "BT-01 32014L0025", "supplies", 440_000, ON).above is True
+
+
+def test_defence_concessions_and_eu_institutions_have_their_own_verdicts() -> None:
+    defence = import_notice(SDK / "cn_81.xml")  # BT-01 32009L0081, 123,456 EUR
+    assert defence.regime == "defence" and defence.regime_note is not None
+    assert "is below its own threshold (supplies and services €432,000" in defence.regime_note.en
+    eu = import_notice(SDK / "pin-only_fin-reg.xml")  # BT-01 32024R2509
+    assert eu.regime == "eu-institution"
+    assert eu.regime_note is not None and "not read here" in eu.regime_note.en
+    [row] = list(scan([SDK / "pin-only_fin-reg.xml"], on=ON))
+    assert row["status"] == "not-assessed" and row["above_threshold"] == ""
+    concession = judge("concessions", "BT-01 32014L0023", "services", 6_000_000, ON)
+    assert concession.above is True and "€5,404,000" in concession.reason.en
+
+
+def test_an_ocds_buyer_that_exists_only_under_the_utilities_directive_gives_the_regime() -> None:
+    release = json.loads((DATA / "ocds" / "ocds-213czf-000-00001-02-tender.json").read_text("utf-8"))
+    party = release["releases"][0]["parties"][0] if "releases" in release else release["parties"][0]
+    party.setdefault("roles", []).append("buyer")
+    party.setdefault("details", {})["classifications"] = [{"scheme": "eu-buyer-legal-type", "id": "pub-undert-la"}]
+    notice = read_ocds(json.dumps(release))
+    assert regime_of(notice) == ("utilities", "BT-11 pub-undert-la")
+
+
+def test_a_classical_legal_basis_is_not_overruled_by_the_buyer_type() -> None:
+    notice = read_notice(SDK / "can_24_minimal.xml")  # BT-01 32014L0024 with buyer pub-undert-la
+    assert notice.legal_basis == "32014L0024" and "pub-undert-la" in notice.buyer_legal_types
+    assert regime_of(notice) == ("classical", "")
+
+
+# --- TED notices from before eForms -----------------------------------------------------------------------------
+
+
+def test_a_ted_contract_notice_is_read_as_eforms_would_say_it() -> None:
+    imported = import_notice(TED / "20-377805-001-EXP.xml")
+    n = imported.notice
+    assert (n.format, n.id, n.procedure_id, n.issued) == ("ted", "2020/S 149-365590", "2020/S 149-365590", "2020-07-30")
+    assert (n.form_type, n.legal_basis, n.buyer_legal_types) == ("competition", "32014L0024", ["body-pl"])
+    assert imported.tender["nature"] == "services" and imported.tender["procedure"] == "open"
+    assert imported.tender["estimated_value_eur"] == 15000000
+    assert imported.sources["estimated_value_eur"] == "VAL_ESTIMATED_TOTAL"
+    assert imported.tender["cpv"][0] == "71620000" and imported.tender["authority"] == "sub-central"
+    assert n.declares_strategic_terms is False
+
+
+def test_a_dutch_ted_notice_without_a_value_keeps_its_duration_and_framework() -> None:
+    imported = import_notice(TED / "21-064844-001-EXP.xml")
+    assert imported.tender["title"].startswith("Raamovereenkomst onderhoud openbare verlichting")
+    assert imported.tender["duration_months"] == 48 and "estimated_value_eur" not in imported.tender
+    assert "lots" not in imported.tender  # NO_LOT_DIVISION: one description, not a lot the buyer made
+
+
+def test_a_ted_award_notice_groups_with_the_contract_notice_it_names() -> None:
+    n = read_notice(TED / "18-412273-001-EXP.xml")  # F06, PROCEDURE/NOTICE_NUMBER_OJ 2018/S 042-092667
+    assert n.form_type == "result" and n.id == "2018/S 178-404080" and n.procedure_id == "2018/S 042-092667"
+    assert [lot.id for lot in n.lots] == ["LOT-1", "LOT-2", "LOT-3", "LOT-4", "LOT-5"]
+    assert regime_of(n) == ("utilities", "BT-01 32014L0025")
+
+
+def test_a_ted_notice_with_the_hostless_namespace_of_2018_is_read() -> None:
+    n = read_notice(TED / "18-151256-001-EXP.xml")
+    assert n.format == "ted" and n.title and n.title.startswith("Projektwettbewerb Wohnen im Alter")
+
+
+def test_the_ted_terms_eforms_added_are_not_in_this_format_never_gaps(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("end_users: [residents]\ndigital: [website]\n")
+    imported = import_notice(TED / "20-377805-001-EXP.xml")
+    tender = imported.tender | {"end_users": ["residents"], "digital": ["website"]}
+    comparison, _ = assess(imported, default_catalogue(), on=ON, tender=tender)
+    accessibility = [f for f in comparison.findings if f.business_term == "BT-754-Lot"]
+    assert accessibility and all(f.status == "undetermined" for f in accessibility)
+    assert "this notice format has no such term" in accessibility[0].message.en
+    assert not [f for f in comparison.required_gaps if f.business_term != "BT-539-Lot"]
+    [row] = list(scan([TED / "20-377805-001-EXP.xml"], on=ON))
+    assert row["declares_accessibility"] == row["names_social_objective"] == row["reserved"] == "n/a"
+    # a TED notice above the threshold counts in no share of a term it cannot express
+    mark_counted([row])
+    assert row["counted"] == "yes" and row["above_threshold"] == "yes"
+    assert not [i for i in indicators([row]) if i.indicator in ("accessibility-included", "reserved")]
+
+
+def test_a_ted_notice_of_an_older_schema_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "old.xml"
+    path.write_text(
+        '<TED_EXPORT xmlns="http://publications.europa.eu/resource/schema/ted/R2.0.8/publication"/>', "utf-8"
+    )
+    with pytest.raises(Exception, match=r"old.xml: root element: a TED export notice in schema .*R2\.0\.8"):
+        read_notice(path)
+
+
+# --- one procedure, counted once ---------------------------------------------------------------------------------
+
+
+def test_a_procedure_is_counted_once_from_its_latest_contract_notice() -> None:
+    # The SDK's examples e3cdabf1…: a contract notice of 2019-05-10, another of 2020-03-30 and an award notice.
+    files = [SDK / "cn_24_FRA_comments.xml", SDK / "cn_24_nego_accel.xml", SDK / "can_24_FRA_comments.xml"]
+    rows = list(scan(files, on=ON))
+    found = mark_counted(rows)
+    assert len(rows) == 3 and len(found) == 1
+    assert found[0].key == "e3cdabf1-e057-47a5-9210-b1f6fc757228" and found[0].counted_kind == "contract-notice"
+    assert [Path(r["file"]).name for r in rows if r["counted"] == "yes"] == ["cn_24_nego_accel.xml"]
+
+
+def test_a_procedure_without_a_contract_notice_is_counted_from_its_latest_notice() -> None:
+    rows = list(scan([SDK / "can_25_ENG.xml", SDK / "can_25_withheld.xml"], on=ON))
+    [procedure] = procedures(rows)
+    assert procedure.counted_kind == "award" and len(procedure.rows) == 2
+
+
+def test_notices_without_a_procedure_identifier_are_each_their_own_procedure() -> None:
+    rows = list(scan([SDK / "pin-only_24.xml", SDK / "pin-only_25.xml"], on=ON))
+    assert len(procedures(rows)) == 2
+
+
+# --- archives ----------------------------------------------------------------------------------------------------
+
+
+def _tar(path: Path, members: dict[str, bytes], links: tuple[str, ...] = ()) -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        for name in links:
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.SYMTYPE
+            info.linkname = "/etc/passwd"
+            tar.addfile(info)
+    return path
+
+
+def _nested_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as inner:
+        inner.writestr("x.xml", OPEN)
+    return buffer.getvalue()
+
+
+def test_a_daily_package_is_scanned_as_it_streams_and_every_skipped_member_is_named(tmp_path: Path) -> None:
+    package = _tar(
+        tmp_path / "20260301.tar.gz",
+        {
+            "20260301/cn_24_open.xml": OPEN.encode(),
+            "20260301/20-377805-001-EXP.xml": (TED / "20-377805-001-EXP.xml").read_bytes(),
+            "20260301/README.pdf": b"%PDF-1.4",
+            "20260301/more.zip": _nested_zip(),
+        },
+        links=("20260301/link.xml",),
+    )
+    rows = list(scan([package], on=ON))
+    by_member = {r["file"].split("!/")[1]: r for r in rows}
+    assert by_member["20260301/cn_24_open.xml"]["status"] == "gaps"
+    assert by_member["20260301/20-377805-001-EXP.xml"]["format"] == "ted"
+    assert by_member["20260301/README.pdf"] == {
+        "file": f"{package}!/20260301/README.pdf",
+        "status": "skipped",
+        "error": "not a notice or an archive (.pdf)",
+    }
+    assert "archive inside an archive" in by_member["20260301/more.zip"]["error"]
+    assert "not a regular file" in by_member["20260301/link.xml"]["error"]
+    # the notice reads the same from the package as from its own file
+    [direct] = list(scan([SDK / "cn_24_open.xml"], on=ON))
+    packed = by_member["20260301/cn_24_open.xml"]
+    assert {k: v for k, v in packed.items() if k != "file"} == {k: v for k, v in direct.items() if k != "file"}
+    assert not list(tmp_path.glob("20260301*/"))  # nothing unpacked to disk
+
+
+def test_a_zip_file_is_scanned_and_two_workers_give_the_same_rows(tmp_path: Path) -> None:
+    path = tmp_path / "notices.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in ("cn_24_open.xml", "cn_24_minimal.xml", "can_24_minimal.xml", "cn_81.xml"):
+            archive.writestr(f"eforms/{name}", (SDK / name).read_bytes())
+        archive.writestr("eforms/notes.txt", "not a notice")
+    one = list(scan([path], on=ON))
+    two = list(scan([path], on=ON, workers=2))
+    assert one == two and len(one) == 5
+    assert [r["status"] for r in one].count("skipped") == 1
+
+
+def test_an_oversized_member_is_an_error_row_whatever_its_header_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sources, "MAX_NOTICE_BYTES", 1000)
+    package = _tar(tmp_path / "big.tar.gz", {"big.xml": b"<a>" + b" " * 5000 + b"</a>", "ok.json": b"{}"})
+    rows = list(scan([package], on=ON))
+    assert rows[0]["status"] == "error" and "at most 1,000 are accepted" in rows[0]["error"]
+    assert rows[1]["file"].endswith("!/ok.json")
+
+
+def test_a_broken_archive_keeps_the_rows_read_and_says_where_it_broke(tmp_path: Path) -> None:
+    whole = _tar(tmp_path / "whole.tar.gz", {f"n{i}.xml": OPEN.encode() for i in range(3)}).read_bytes()
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(whole[: len(whole) * 2 // 3])
+    rows = list(scan([broken], on=ON))
+    assert rows[-1]["status"] == "error" and "archive cannot be read further" in rows[-1]["error"]
+    assert rows[-1]["file"] == str(broken)
+
+
+def test_the_cli_scans_a_package_and_lists_what_it_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = _tar(tmp_path / "day.tar.gz", {"a.xml": OPEN.encode(), "b.html": b"<html/>"})
+    out = tmp_path / "report"
+    assert main(["scan", str(package), "-o", str(out), "-q", "--on", str(ON)]) == 0
+    printed = capsys.readouterr().out
+    assert "1 notices from 1 files" in printed and "1 skipped" in printed
+    page = (out / "report.html").read_text("utf-8")
+    assert "Overgeslagen bestanden (1)" in page and "b.html" in page
