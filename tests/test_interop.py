@@ -452,12 +452,18 @@ def test_compare_without_a_value_reports_what_holds_at_any_value(
     assert "estimated_value_eur" in result["undetermined"]
     gaps = {(f["business_term"], f["expected"], f["status"]) for f in result["findings"] if f["level"] == "required"}
     assert ("BT-775-Lot", "acc-all", "missing") in gaps
+    # the website's accessibility (BT-754) is expected at every value, by TOEG-DIG-01 alone: kept with that basis
+    [bt754] = [f for f in result["findings"] if f["business_term"] == "BT-754-Lot"]
+    assert bt754["basis"] == ["TOEG-DIG-01"] and bt754["status"] == "missing"
+    # social return's objective comes only from the EU threshold up: it is no finding at any value
+    assert not [f for f in result["findings"] if f["expected"] == "opp"]
     # the same finding at a value above and below every threshold: it is one no value could make right
     for value in (1, 10**9):
         answers.write_text(f"end_users: [residents]\ndigital: [website]\nestimated_value_eur: {value}\n")
         assert main(["compare", notice, "--answers", str(answers), "--on", ON, "--format", "json"]) == 0
         found = json.loads(capsys.readouterr().out)["findings"]
         assert any(f["expected"] == "acc-all" and f["status"] == "missing" for f in found)
+        assert any(f["expected"] == "opp" for f in found) == (value > 216000)  # social return, above the threshold
     answers.write_text("end_users: [residents]\ndigital: [website]\n")
     assert main(["compare", notice, "--answers", str(answers), "--on", ON, "--strict", "--lang", "en"]) == 1
     assert "the notice gives no estimated value: only what holds at any value is assessed" in capsys.readouterr().out

@@ -150,8 +150,21 @@ def compare(notice: Notice, advice: Advice | None) -> Comparison:
     )
 
 
-# Two values no threshold lies outside: with the estimated value unknown, a finding that both give holds at any value.
-_LOWEST, _HIGHEST = 0, 10**13
+# A value above every threshold any catalogue could hold.
+_HIGHEST = 10**13
+
+
+def _breakpoints(catalogue: Any, on: dt.date) -> list[float]:
+    """Values at which the advice can change as the estimated value grows: no value, each amount in euro the
+    catalogue holds on ``on`` (the EU thresholds …) and just below it, and a value above them all. The catalogue's
+    conditions compare the value with such amounts only, so the advice is the same between two neighbours, and a
+    finding that every one of these values gives holds whatever the value."""
+    points = {0.0, float(_HIGHEST)}
+    for parameter in catalogue.parameters.values():
+        found = parameter.value_at(on) if parameter.unit == "EUR" else None
+        if found is not None and isinstance(found.value, int | float):
+            points |= {float(found.value), max(0.0, float(found.value) - 0.01)}
+    return sorted(points)
 
 
 def assess(
@@ -161,9 +174,9 @@ def assess(
 
     A notice under another regime (utilities, defence, concessions, EU institutions) is placed beside that regime's
     own threshold and not compared, as the catalogue follows the classical directive. Without an estimated value the
-    advice is made twice, at no value and at one above every threshold, and only the findings both give are kept: an
-    accessibility code that no value could make right is still reported. ``tender`` overrides the imported draft
-    (the buyer's answers added).
+    advice is made at every value where it could change (``_breakpoints``), and only the findings all of them give
+    are kept: an accessibility code that no value could make right is still reported. ``tender`` overrides the
+    imported draft (the buyer's answers added).
     """
     notice = imported.notice
     draft = dict(imported.tender if tender is None else tender)
@@ -184,10 +197,12 @@ def assess(
     if "estimated_value_eur" in draft:
         advice = evaluate(draft, catalogue, on=on)
         return compare(notice, advice).model_copy(update={"regime": imported.regime}), advice
-    low = compare(notice, evaluate(draft | {"estimated_value_eur": _LOWEST}, catalogue, on=on))
-    high_advice = evaluate(draft | {"estimated_value_eur": _HIGHEST}, catalogue, on=on)
-    high = compare(notice, high_advice)
-    kept = [f for f in high.findings if f in low.findings]
+    found = [
+        compare(notice, evaluate(draft | {"estimated_value_eur": value}, catalogue, on=on))
+        for value in _breakpoints(catalogue, on or dt.date.today())
+    ]
+    kept = _at_every_value([c.findings for c in found])
+    unknown = set.intersection(*(set(c.undetermined) for c in found))
     note = Text(
         nl="de aankondiging geeft geen geraamde waarde: alleen wat bij elke waarde geldt is beoordeeld",
         en="the notice gives no estimated value: only what holds at any value is assessed",
@@ -197,10 +212,29 @@ def assess(
         assessed=True,
         above_threshold=None,
         findings=kept,
-        undetermined=sorted(set(low.undetermined) & set(high.undetermined) | {"estimated_value_eur"}),
+        undetermined=sorted(unknown | {"estimated_value_eur"}),
         value_known=False,
         note=note,
     ), None
+
+
+def _at_every_value(runs: list[list[Finding]]) -> list[Finding]:
+    """The findings every run gives: the same lot, term, code, level and status. Different criteria may expect a
+    code at different values; the basis kept is the criteria that expect it at every value, or all of them when no
+    one criterion does."""
+
+    def key(f: Finding) -> tuple[str, str, str, str, str]:
+        return (f.lot, f.field, f.expected, f.level, f.status)
+
+    by_run = [{key(f): f for f in run} for run in runs]
+    kept = []
+    for k, first in by_run[0].items():
+        if not all(k in run for run in by_run[1:]):
+            continue
+        bases = [set(run[k].basis) for run in by_run]
+        common = set.intersection(*bases) or set.union(*bases)
+        kept.append(first.model_copy(update={"basis": sorted(common)}))
+    return kept
 
 
 def render_text(comparison: Comparison, lang: Literal["nl", "en"] = "nl") -> str:
