@@ -54,7 +54,14 @@ def suggestions(p: TenderProfile, lists: dict[str, frozenset[str]]) -> set[str]:
         or (bool(digital & EAA_CARRIERS) and bool(p.eaa_services))
     )
     building = "building" in physical and persons
+
+    def group(name: str) -> bool:
+        prefixes = lists[f"product-group-{name}"]
+        return any(code.startswith(prefix) for code in p.cpv for prefix in prefixes)
+
     social_return = value >= SUB_CENTRAL
+    transport = group("pupil-transport") and p.wheelchair_passengers
+    business = bool(users & {"residents", "businesses"})
     rules = {
         "COMM-01": p.people_facing and residents,
         "COMM-02": bool(digital & {"documents", "website", "app"}) and residents,
@@ -98,8 +105,40 @@ def suggestions(p: TenderProfile, lists: dict[str, frozenset[str]]) -> set[str]:
         "ISV-03": bool(risks & ISV_AMSTERDAM) and above,
         "DIV-01": p.staffing or p.people_facing,
         "DIV-02": months >= 12 and (p.staffing or p.people_facing),
+        "PG-LLV-01": transport,
+        "PG-LLV-02": transport,
+        "PG-GEB-01": group("buildings") and persons,
+        "PG-GEB-02": group("buildings") and residents,
+        "PG-OR-01": group("public-space"),
+        "PG-OR-02": group("public-space"),
+        "PG-BW-01": group("signage"),
+        "PG-BW-02": group("signage"),
+        "PG-EVT-01": group("events") and residents,
+        "PG-EVT-02": group("events") and persons,
+        "PG-MEU-01": group("office-furniture"),
+        "PG-MEU-02": group("office-furniture"),
+        "PG-WEB-01": group("websites-apps") and persons,
+        "PG-WEB-02": group("websites-apps") and residents,
+        "PG-OPL-01": group("training") and persons,
+        "PG-OPL-02": group("training") and persons,
+        "PG-COM-01": group("printing-communication"),
+        "PG-COM-02": group("printing-communication") and residents,
+        "PG-KC-01": group("customer-contact") and business,
+        "PG-KC-02": group("customer-contact") and residents,
+        "PG-CAT-01": group("catering"),
+        "PG-CAT-02": group("catering"),
+        "PG-SCH-01": group("cleaning"),
+        "PG-SCH-02": group("cleaning"),
+        "PG-BEV-01": group("security"),
+        "PG-BEV-02": group("security") and business,
+        "PG-WS-01": group("recruitment-staffing"),
+        "PG-WS-02": group("recruitment-staffing"),
+        "PG-ICT-01": group("ict-hardware") and persons,
+        "PG-ICT-02": group("ict-hardware"),
     }
     applying = {cid for cid, holds in rules.items() if holds}
-    if applying & {"TOEG-DIG-01", "TOEG-FYS-05", "TOEG-EAA-01", "TOEG-EAA-02", "TOEG-BBL-01", "TOEG-BBL-02"}:
+    if applying & {
+        "TOEG-DIG-01", "TOEG-FYS-05", "TOEG-EAA-01", "TOEG-EAA-02", "TOEG-BBL-01", "TOEG-BBL-02", "PG-LLV-01"
+    }:  # fmt: skip
         applying.discard("TOEG-NINC-01")
     return applying

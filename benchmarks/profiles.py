@@ -52,6 +52,8 @@ def _subset(rng: random.Random, items: list[str], p: float) -> list[str]:
 def tender_dicts(count: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
     """``count`` complete tender profiles as the dicts tender tooling would send; generated lazily."""
     rng = random.Random(seed)
+    # Facts added later draw from a stream of their own, so the earlier fields stay the same profile by profile.
+    later = random.Random(seed + 1)
     for i in range(count):
         nature = rng.choice(["works", "supplies", "services"])
         yield {
@@ -73,4 +75,5 @@ def tender_dicts(count: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
             "eaa_services": _subset(rng, EAA_SERVICES, 0.1),
             "building_work": rng.choice(BUILDING_WORK),
             "social_services_procedure": rng.random() < 0.7,
+            "wheelchair_passengers": later.random() < 0.3,
         }

@@ -80,8 +80,14 @@ def cmd_criteria(args: argparse.Namespace) -> int:
         _out(render_criterion(catalogue, cid, args.lang))
         return 0
     words = (args.search or "").casefold().split()
+    if args.product_group and args.product_group not in catalogue.product_groups:
+        known = ", ".join(catalogue.product_groups)
+        _err(f"error: unknown product group {args.product_group!r}; known: {known}\n")
+        return EXIT_USAGE
     found = 0
     for c in catalogue:
+        if args.product_group and args.product_group not in catalogue.groups_of(c.id):
+            continue
         chosen = {"theme": c.theme, "kind": c.kind, "status": c.status, "phase": c.phase, "ambition": c.ambition}
         if any(getattr(args, name) is not None and getattr(args, name) != value for name, value in chosen.items()):
             continue
@@ -535,6 +541,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=get_args(Status))
     p.add_argument("--phase", choices=get_args(Phase))
     p.add_argument("--ambition", type=int, choices=[1, 2, 3])
+    p.add_argument(
+        "--product-group",
+        metavar="GROUP",
+        help="only the criteria written for this product group (e.g. pupil-transport)",
+    )
     p.add_argument("--lang", choices=["nl", "en"], default="nl")
     catalogue_options(p)
     p.set_defaults(func=cmd_criteria)

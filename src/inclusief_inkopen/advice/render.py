@@ -117,6 +117,20 @@ def _how_to_answer(field: str, lang: Lang) -> str:
     }.get(spec.type, {}).get(lang, "")
 
 
+def _only_other_group(n: Any) -> bool:
+    """A criterion written for a product group the tender is not in: said in one line with the others like it."""
+    return (
+        not n.overridden_by
+        and bool(n.reasons)
+        and all(
+            r.op == "prefix"
+            and isinstance(r.expected, dict)
+            and str(r.expected.get("list", "")).startswith("product-group-")
+            for r in n.reasons
+        )
+    )
+
+
 def render_text(
     advice: Advice | AdviceDocument, lang: Lang = "nl", verbose: bool = False, guesses: Sequence[Any] = ()
 ) -> str:
@@ -173,11 +187,20 @@ def render_text(
         ]
     lines += ["", f"{_l('not_applicable', lang)}:"]
     replaced = {"nl": "vervangen door", "en": "replaced by"}[lang]
+    other_groups = [n for n in advice.not_applicable if _only_other_group(n)]
     lines += [
         f"  - [{n.id}] {n.title.get(lang)}: "
         + (f"{replaced} {n.overridden_by}" if n.overridden_by else _why(n.reasons, lang))
         for n in advice.not_applicable
+        if verbose or n not in other_groups
     ]
+    if other_groups and not verbose:
+        ids = ", ".join(n.id for n in other_groups)
+        said = {
+            "nl": "criteria voor andere productgroepen ({ids}): de CPV-codes vallen niet onder hun groep",
+            "en": "criteria for other product groups ({ids}): the CPV codes are not in their group",
+        }[lang]
+        lines.append(f"  - {len(other_groups)} " + said.format(ids=ids))
     e = advice.eforms
     lines += [
         "",

@@ -31,6 +31,7 @@ from inclusief_inkopen.advice.model import (
     Undetermined,
 )
 from inclusief_inkopen.advice.reasons import asked_field, field_label, format_value, question, render_reason
+from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.parameters import ParameterValue
 from inclusief_inkopen.base.text import LANGUAGES, Lang, Text, format_date
 from inclusief_inkopen.base.version import __version__
@@ -307,6 +308,47 @@ def derived_out(name: str, fact: DerivedFact, d: Decisions, langs: Langs = LANGU
     )
 
 
+def product_groups_out(d: Decisions, langs: Langs = LANGUAGES) -> DerivedOut | None:
+    """The product groups the tender's CPV codes place it in, each with the code that placed it; and the groups its
+    codes leave open (a code broader than the group's own), with the question that settles them. None when the
+    catalogue has no product groups."""
+    cat = d.catalogue
+    if not cat.product_groups:
+        return None
+    cpv = d.profile.cpv
+    placed = cat.groups_for(cpv) if cpv else []
+    possible = cat.groups_possible(cpv) if cpv else []
+
+    def name(group: str, lang: Lang) -> str:
+        found = cat.product_groups[group].product_group
+        return found.get(lang) if found else group
+
+    def say(lang: Lang) -> str:
+        label = "productgroepen" if lang == "nl" else "product groups"
+        if not cpv:
+            return f"{label}: {'onbekend (geen CPV-code)' if lang == 'nl' else 'unknown (no CPV code)'}"
+        parts = [f"{name(g, lang)} (CPV {cpv_codes.describe(code, lang)})" for g, code, _ in placed]
+        text = f"{label}: {'; '.join(parts) if parts else ('geen' if lang == 'nl' else 'none')}"
+        if possible:
+            open_ = ", ".join(f"{name(g, lang)} (CPV {code})" for g, code in possible)
+            text += (
+                f"; mogelijk ook {open_}: de code is breder dan die van de groep, geef een specifiekere CPV-code als "
+                "het daarom gaat"
+                if lang == "nl"
+                else f"; possibly also {open_}: the code is broader than the group's, give a more specific CPV code "
+                "if that is what it is"
+            )
+        return text
+
+    return _make(
+        DerivedOut,
+        value=[g for g, _, _ in placed] if cpv else None,
+        inputs=["cpv"],
+        parameter=None,
+        text=_text(langs, say),
+    )
+
+
 def catalogue_ref(cat: Catalogue) -> CatalogueRef:
     return _make(
         CatalogueRef,
@@ -328,6 +370,22 @@ def catalogue_ref(cat: Catalogue) -> CatalogueRef:
             for lr in cat.layers
         ],
     )
+
+
+def _derived(d: Decisions, langs: Langs) -> dict[str, DerivedOut]:
+    out = {
+        # Only the threshold comparison shows the tender's value; every other line depends on the fact alone.
+        name: derived_out(name, fact, d, langs)
+        if name == "above_eu_threshold"
+        else _kept(d.catalogue, ("derived", name, fact, langs), lambda n=name, f=fact: derived_out(n, f, d, langs))
+        for name, fact in d.derived.items()
+    }
+    groups = _kept(
+        d.catalogue, ("product_groups", tuple(d.profile.cpv or ()), langs), lambda: product_groups_out(d, langs)
+    )
+    if groups is not None:
+        out["product_groups"] = groups
+    return dict(sorted(out.items()))
 
 
 def document(d: Decisions, langs: Langs = LANGUAGES) -> AdviceDocument:
@@ -357,13 +415,7 @@ def document(d: Decisions, langs: Langs = LANGUAGES) -> AdviceDocument:
         catalogue=catalogue_ref(d.catalogue),
         on=d.on,
         tender=d.profile.model_dump(mode="json"),
-        derived={
-            # Only the threshold comparison shows the tender's value; every other line depends on the fact alone.
-            name: derived_out(name, fact, d, langs)
-            if name == "above_eu_threshold"
-            else _kept(d.catalogue, ("derived", name, fact, langs), lambda n=name, f=fact: derived_out(n, f, d, langs))
-            for name, fact in sorted(d.derived.items())
-        },
+        derived=_derived(d, langs),
         suggestions=suggestions,
         not_applicable=not_applying + overridden,
         undetermined=open_items,

@@ -127,8 +127,7 @@ def describe(node: Node, catalogue: Catalogue, lang: Lang = "nl", depth: int = 0
         param = catalogue.parameters[operand.name]
         value = f"{param.label.get(lang)} ({operand.name})"
     elif isinstance(operand, ListRef):
-        code_list = catalogue.list_info[operand.name]
-        value = f"{code_list.description.get(lang)} ({operand.name})"
+        value = f"{catalogue.list_labels[operand.name].get(lang)} ({operand.name})"
     else:
         value = format_value(node.field, operand, lang)
     key = f"{node.op}_{str(operand).lower()}" if node.op in ("not_empty", "is_true") else node.op
@@ -198,8 +197,33 @@ def catalogue_documents(catalogue: Catalogue, lang: Lang = "nl") -> dict[str, st
             f"- `{sid}`: [{source.title.get(lang)}]({source.url}){ident}, {source.kind}, "
             f"{'geraadpleegd' if lang == 'nl' else 'consulted'} {source.consulted}"
         )
+    groups = _product_group_pages(catalogue, lang, intro)
+    docs |= groups
+    if groups:
+        index += ["## Productgroepen" if lang == "nl" else "## Product groups", ""]
+        index += [
+            f"- [{catalogue.product_groups[name.split('/')[-1].removesuffix('.md')].product_group.get(lang)}]({name})"  # type: ignore[union-attr]
+            for name in sorted(groups)
+        ]
+        index.append("")
     docs["catalogue.md"] = "\n".join([*index, *sources, ""])
     return docs
+
+
+def _product_group_pages(catalogue: Catalogue, lang: Lang, intro: str) -> dict[str, str]:
+    """A page per product group: what it covers, its CPV codes, and the criteria written for it."""
+    pages = {}
+    for group, cl in catalogue.product_groups.items():
+        name = cl.product_group.get(lang) if cl.product_group else group
+        ids = [c.id for c in catalogue if group in catalogue.groups_of(c.id)]
+        codes_head = "CPV-codes (en alles daaronder)" if lang == "nl" else "CPV codes (and everything below them)"
+        body = [f"# {name}", "", intro, "", cl.description.get(lang), "", f"**{codes_head}:**", ""]
+        body += [f"- `{prefix.ljust(8, '0')}` {label}" for prefix, label in cl.codes.items()]
+        body += ["", "## Criteria", ""]
+        for cid in ids:
+            body += _criterion_markdown(catalogue, cid, lang)
+        pages[f"catalogue/product-groups/{group}.md"] = "\n".join(body)
+    return pages
 
 
 def write_documents(folder: str = "docs") -> list[str]:

@@ -25,8 +25,12 @@ from inclusief_inkopen.base.parameters import Parameter
 from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.rules.conditions import (
     CONDITION_SCHEMA,
+    AllOf,
+    AnyOf,
     ConditionError,
+    ListRef,
     Node,
+    Not,
     parse_condition,
     to_data,
 )
@@ -225,6 +229,10 @@ class ThemeFile(BaseModel):
     criteria: list[dict[str, Any]]
 
 
+# A code list that defines a product group is named product-group-<id>.
+PRODUCT_GROUP_PREFIX = "product-group-"
+
+
 class CodeList(BaseModel):
     """A list of codes (CPV) kept as data with its source."""
 
@@ -238,6 +246,13 @@ class CodeList(BaseModel):
         Field(description="The items as the source writes them: a code, or a range 'A .. B' (both ends included)"),
     ] = []
     codes: Annotated[dict[str, str], Field(description="code -> label; the items expanded against CPV 2008")]
+    product_group: Annotated[
+        Text | None,
+        Field(
+            description="Set when the list defines a product group (file product-group-<id>.yaml): the group's "
+            "name; its codes are the CPV codes or prefixes that belong to it, its description says what it covers"
+        ),
+    ] = None
 
 
 class CatalogueInfo(BaseModel):
@@ -313,7 +328,65 @@ class Catalogue:
 
     @cached_property
     def list_labels(self) -> dict[str, Text]:
-        return {name: cl.description for name, cl in self.list_info.items()}
+        # A product group is named by its name, so a reason reads "… valt onder productgroep Schoonmaak".
+        return {
+            name: Text(nl=f"productgroep {cl.product_group.nl}", en=f"product group {cl.product_group.en}")
+            if cl.product_group
+            else cl.description
+            for name, cl in self.list_info.items()
+        }
+
+    @cached_property
+    def product_groups(self) -> dict[str, CodeList]:
+        """The product groups, by id (the list's name without ``product-group-``)."""
+        return {
+            name.removeprefix(PRODUCT_GROUP_PREFIX): cl
+            for name, cl in sorted(self.list_info.items())
+            if cl.product_group is not None
+        }
+
+    def groups_of(self, criterion_id: str) -> list[str]:
+        """The product groups a criterion's condition names: the groups it is written for."""
+        found: set[str] = set()
+
+        def walk(node: Node) -> None:
+            if isinstance(node, AllOf | AnyOf):
+                for child in node.children:
+                    walk(child)
+            elif isinstance(node, Not):
+                walk(node.child)
+            elif isinstance(node.operand, ListRef) and node.operand.name.startswith(PRODUCT_GROUP_PREFIX):
+                found.add(node.operand.name.removeprefix(PRODUCT_GROUP_PREFIX))
+
+        walk(self.criteria[criterion_id].criterion.applies_when)
+        return sorted(found & set(self.product_groups))
+
+    def groups_for(self, cpv: list[str]) -> list[tuple[str, str, str]]:
+        """The product groups a tender's CPV codes place it in, each with the code and the group's prefix that
+        placed it: (group, tender code, prefix)."""
+        out = []
+        for group, cl in self.product_groups.items():
+            for code in cpv:
+                prefix = next((p for p in cl.codes if code.startswith(p)), None)
+                if prefix is not None:
+                    out.append((group, code, prefix))
+                    break
+        return out
+
+    def groups_possible(self, cpv: list[str]) -> list[tuple[str, str]]:
+        """Product groups a tender's codes leave open: a code broader than the group's own codes (60100000 road
+        transport may be pupil transport or not), (group, tender code). A more specific code settles it."""
+        placed = {g for g, _, _ in self.groups_for(cpv)}
+        out = []
+        for group, cl in self.product_groups.items():
+            if group in placed:
+                continue
+            for code in cpv:
+                significant = code.rstrip("0") or code[:2]
+                if len(significant) < 8 and any(p.startswith(significant) for p in cl.codes):
+                    out.append((group, code))
+                    break
+        return out
 
     def __getstate__(self) -> dict[str, Any]:
         # Sent to worker processes: what was worked out in this process (compiled functions) is made again there.

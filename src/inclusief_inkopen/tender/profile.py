@@ -124,6 +124,10 @@ class TenderProfile(BaseModel):
     building_work: Annotated[
         BuildingWork | None, Field(description="For a building: new construction or renovation of an existing one")
     ] = None
+    wheelchair_passengers: Annotated[
+        bool | None,
+        Field(description="Passengers travel seated in their wheelchair in the vehicles transported or delivered"),
+    ] = None
     social_services_procedure: Annotated[
         bool | None,
         Field(
