@@ -475,6 +475,29 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    try:
+        import uvicorn
+
+        from inclusief_inkopen.web.app import create_app
+        from inclusief_inkopen.web.store import default_url
+    except ImportError as exc:
+        raise SystemExit(
+            f"serve needs the web extra: pip install 'inclusief-inkopen[web]' ({exc.name} is missing)"
+        ) from None
+    url = args.database_url or os.environ.get("INCLUSIEF_INKOPEN_DATABASE_URL")
+    if not url:
+        url = default_url(args.data_dir or os.environ.get("INCLUSIEF_INKOPEN_DATA") or "inclusief-inkopen-data")
+    header = args.user_header or os.environ.get("INCLUSIEF_INKOPEN_USER_HEADER")
+    app = create_app(url, user_header=header)
+    shown = url.split("@")[-1] if "@" in url else url  # never print a password from a connection URL
+    _out(f"inclusief-inkopen {__version__}: http://{args.host}:{args.port}/ (database: {shown})\n")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 class _Version(argparse.Action):
     """``--version`` names the built-in catalogue too: advice depends on both."""
 
@@ -549,6 +572,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["nl", "en"], default="nl")
     catalogue_options(p)
     p.set_defaults(func=cmd_criteria)
+
+    p = sub.add_parser("serve", help="the web app and HTTP API (needs the web extra)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--data-dir", metavar="DIR", help="folder for the SQLite database (or INCLUSIEF_INKOPEN_DATA)")
+    p.add_argument(
+        "--database-url", metavar="URL", help="e.g. postgresql+psycopg://… (or INCLUSIEF_INKOPEN_DATABASE_URL)"
+    )
+    p.add_argument(
+        "--user-header",
+        metavar="NAME",
+        help="header a trusted reverse proxy sets to the signed-in user (or INCLUSIEF_INKOPEN_USER_HEADER)",
+    )
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("validate", help="validate a catalogue folder, with freshness checks")
     p.add_argument("dir", nargs="?", help="catalogue folder (default: the built-in one)")

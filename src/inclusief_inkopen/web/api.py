@@ -1,0 +1,223 @@
+"""The JSON API for tender platforms, version 1 (``/api/v1``): the library's own functions and models over HTTP.
+
+Every answer is the library's published JSON (the advice document, a checklist, a comparison); every input error is
+a problem document (``problems``) that names the field and what was expected, never a 500. The OpenAPI document
+(``/openapi.json``) carries the same JSON Schemas the library publishes in ``docs/schema``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from inclusief_inkopen.advice.evaluate import evaluate
+from inclusief_inkopen.advice.model import AdviceDocument
+from inclusief_inkopen.authoring.schema import schemas
+from inclusief_inkopen.base.errors import InputError
+from inclusief_inkopen.checklists.checklist import (
+    Checklist,
+    ChecklistError,
+    changes,
+    completeness,
+    from_advice,
+    merge,
+)
+from inclusief_inkopen.notices.compare import Comparison, assess
+from inclusief_inkopen.notices.importing import read_notice_data, to_tender
+from inclusief_inkopen.notices.notice import only_one
+from inclusief_inkopen.rules.catalogues import default_catalogue
+from inclusief_inkopen.tender.profile import TenderProfile, parse_tender, problems_from_validation
+from inclusief_inkopen.web.problems import MEDIA_TYPE, problem
+
+router = APIRouter(prefix="/api/v1", tags=["v1"])
+Lang = Literal["nl", "en"]
+
+_TENDER_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TenderProfile"}}},
+    }
+}
+_NOTICE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/xml": {"schema": {"type": "string", "description": "An eForms or TED R2.0.9 notice"}},
+            "application/json": {"schema": {"type": "object", "description": "OCDS release, record or package"}},
+        },
+    }
+}
+
+
+def not_found(what: str, instance: str) -> JSONResponse:
+    return JSONResponse(
+        problem(404, "not-found", "Not found", what, instance=instance), status_code=404, media_type=MEDIA_TYPE
+    )
+
+
+def _json(text: str) -> Response:
+    return Response(content=text, media_type="application/json")
+
+
+@router.post(
+    "/advice",
+    summary="The advice for a tender profile",
+    responses={200: {"model": AdviceDocument, "description": "The advice document (docs/schema/advice.schema.json)"}},
+    openapi_extra=_TENDER_BODY,
+)
+def advice(
+    request: Request,
+    tender: dict[str, Any] = Body(...),
+    lang: Lang | None = Query(None, description="Every text in this language only; both when left out"),
+    on: dt.date | None = Query(None, description="The date the rules are taken on (YYYY-MM-DD)"),
+) -> Response:
+    profile = parse_tender(tender, "request body")
+    return _json(evaluate(profile, default_catalogue(), on=on).to_json(lang=lang))
+
+
+@router.get("/criteria", summary="The criteria of the catalogue, with their product groups")
+def criteria(product_group: str | None = Query(None, description="Only the criteria written for this group")) -> Any:
+    catalogue = default_catalogue()
+    if product_group is not None and product_group not in catalogue.product_groups:
+        raise InputError.single(
+            "query",
+            "product_group",
+            f"unknown product group {product_group!r}; known: {', '.join(catalogue.product_groups)}",
+        )
+    return {
+        "catalogue": {"name": catalogue.info.name, "version": catalogue.info.version, "sha256": catalogue.sha256},
+        "criteria": [
+            {
+                "id": c.id,
+                "title": c.title.model_dump(),
+                "theme": c.theme,
+                "kind": c.kind,
+                "status": c.status,
+                "phase": c.phase,
+                "ambition": c.ambition,
+                "product_groups": catalogue.groups_of(c.id),
+            }
+            for c in catalogue
+            if product_group is None or product_group in catalogue.groups_of(c.id)
+        ],
+    }
+
+
+@router.get("/criteria/{criterion_id}", summary="One criterion in full, as the catalogue holds it")
+def criterion(criterion_id: str, request: Request) -> Any:
+    catalogue = default_catalogue()
+    found = catalogue.criteria.get(criterion_id.upper())
+    if found is None:
+        return not_found(
+            f"no criterion {criterion_id!r} in {catalogue.info.name} {catalogue.info.version}", request.url.path
+        )
+    return found.criterion.model_dump(mode="json", by_alias=True)
+
+
+@router.get("/product-groups", summary="The product groups: names, descriptions and CPV codes")
+def product_groups() -> Any:
+    return {
+        group: {
+            "name": cl.product_group.model_dump() if cl.product_group else None,
+            "description": cl.description.model_dump(),
+            "cpv": cl.codes,
+        }
+        for group, cl in default_catalogue().product_groups.items()
+    }
+
+
+@router.get("/schemas/{name}", summary="A JSON Schema the library publishes (tender-profile, advice, checklist …)")
+def schema(name: str, request: Request) -> Any:
+    found = schemas().get(name)
+    if found is None:
+        return not_found(f"no schema {name!r}; known: {', '.join(schemas())}", request.url.path)
+    return found
+
+
+async def _notice(request: Request) -> Any:
+    data = await request.body()
+    if not data:
+        raise InputError.single("request body", "", "expected a notice: eForms or TED XML, or OCDS JSON")
+    return only_one(read_notice_data(data, "request body"), "request body")
+
+
+@router.post("/notices/import", summary="A draft tender profile from a notice", openapi_extra=_NOTICE_BODY)
+async def import_notice(request: Request, on: dt.date | None = Query(None)) -> Any:
+    imported = to_tender(await _notice(request), on)
+    return {
+        "notice": imported.notice.model_dump(mode="json"),
+        "tender": imported.tender,
+        "questions": {k: v.model_dump() for k, v in imported.questions.items()},
+        "guesses": [g.model_dump(mode="json") for g in imported.guesses],
+        "warnings": imported.warnings,
+        "sources": imported.sources,
+        "regime": imported.regime,
+        "regime_note": imported.regime_note.model_dump() if imported.regime_note else None,
+    }
+
+
+@router.post(
+    "/notices/compare",
+    summary="What a notice declares beside what the advice says it should declare",
+    responses={200: {"model": Comparison}},
+    openapi_extra=_NOTICE_BODY,
+)
+async def compare_notice(request: Request, on: dt.date | None = Query(None)) -> Response:
+    imported = to_tender(await _notice(request), on)
+    comparison, _ = assess(imported, default_catalogue(), on=on)
+    return _json(comparison.model_dump_json(indent=2))
+
+
+@router.post(
+    "/checklists",
+    summary="A checklist made from the advice for a tender profile",
+    responses={200: {"model": Checklist}},
+    openapi_extra=_TENDER_BODY,
+)
+def create_checklist(
+    tender: dict[str, Any] = Body(...),
+    on: dt.date | None = Query(None),
+) -> Response:
+    profile = parse_tender(tender, "request body")
+    checklist = from_advice(evaluate(profile, default_catalogue(), on=on))
+    return _json(checklist.model_dump_json(indent=2))
+
+
+def _checklist(data: Any, where: str) -> Checklist:
+    from pydantic import ValidationError
+
+    try:
+        return Checklist.model_validate(data)
+    except ValidationError as exc:
+        raise ChecklistError(problems_from_validation(exc, where)) from None
+
+
+@router.post("/checklists/check", summary="What is still to do before a checklist is complete")
+def check_checklist(checklist: dict[str, Any] = Body(...)) -> Any:
+    found = completeness(_checklist(checklist, "request body"), "request body")
+    return {"complete": not found, "problems": [{"location": p.location, "detail": p.message} for p in found]}
+
+
+@router.post(
+    "/checklists/update",
+    summary="Re-evaluate a checklist's tender (or a changed one) and merge, keeping every decision",
+)
+def update_checklist(
+    checklist: dict[str, Any] = Body(...),
+    tender: dict[str, Any] | None = Body(None),
+    on: dt.date | None = Query(None),
+) -> Any:
+    old = _checklist(checklist, "request body: checklist")
+    answers = {q.field: q.answer for q in old.questions if q.answer is not None}
+    profile = parse_tender((tender if tender is not None else old.tender) | answers, "request body: tender")
+    fresh = from_advice(evaluate(profile, default_catalogue(), on=on or old.on))
+    merged = merge(old, fresh)
+    return {"checklist": merged.model_dump(mode="json"), "changes": changes(old, fresh)}
+
+
+def tender_schema() -> dict[str, Any]:
+    """The tender profile's JSON Schema for the OpenAPI components (the request bodies refer to it)."""
+    return TenderProfile.model_json_schema(ref_template="#/components/schemas/{model}")

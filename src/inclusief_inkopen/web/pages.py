@@ -1,0 +1,679 @@
+"""The pages people use: a guided questionnaire for the buyer, the advice with everything to paste and download,
+and checklists a category manager decides and keeps. Server-rendered HTML that works without JavaScript.
+
+Every form carries a CSRF token that must equal the one in the browser's cookie; every text from a user, a notice
+or the catalogue is escaped by the templates (autoescape), never rendered raw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import secrets
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from inclusief_inkopen.advice.evaluate import Advice, evaluate
+from inclusief_inkopen.advice.reasons import field_label, question, value_label
+from inclusief_inkopen.advice.render import render_markdown
+from inclusief_inkopen.base import cpv as cpv_codes
+from inclusief_inkopen.base.errors import InputError
+from inclusief_inkopen.base.files import parse_document
+from inclusief_inkopen.base.text import Lang
+from inclusief_inkopen.checklists import checklist as cl
+from inclusief_inkopen.checklists.render import render_html as checklist_html
+from inclusief_inkopen.checklists.render import render_markdown as checklist_markdown
+from inclusief_inkopen.checklists.xlsx import read_xlsx, to_xlsx
+from inclusief_inkopen.notices import eforms as ef
+from inclusief_inkopen.notices.importing import read_notice_data, to_tender
+from inclusief_inkopen.notices.notice import only_one
+from inclusief_inkopen.rules.catalogues import default_catalogue
+from inclusief_inkopen.tender.facts import FIELDS
+from inclusief_inkopen.tender.profile import parse_tender
+from inclusief_inkopen.web.store import ConflictError, Store
+from inclusief_inkopen.web.words import WORDS, w
+
+router = APIRouter(include_in_schema=False)
+
+# The questionnaire, one topic at a time; every field of the tender profile is asked in exactly one step.
+STEPS: list[list[str]] = [
+    ["title", "nature", "estimated_value_eur", "cpv", "authority", "procedure", "duration_months", "lots"],
+    ["end_users", "people_facing", "staffing"],
+    ["digital", "eaa_services", "physical", "building_work", "wheelchair_passengers"],
+    ["labour_share", "supply_chain_risk", "social_services_procedure"],
+]
+REQUIRED = ("title", "nature", "estimated_value_eur")
+STATUSES = ("mandatory", "policy", "recommended")
+
+
+def _templates() -> Environment:
+    env = Environment(
+        loader=PackageLoader("inclusief_inkopen.web", "templates"), autoescape=select_autoescape(["html"])
+    )
+    env.globals["WORDS"] = WORDS
+    return env
+
+
+TEMPLATES = _templates()
+
+
+def lang_of(request: Request) -> Lang:
+    asked = request.query_params.get("lang") or request.cookies.get("lang") or "nl"
+    return "en" if asked == "en" else "nl"
+
+
+def _who(request: Request, given: str | None = None) -> str:
+    header = request.app.state.user_header
+    if header and request.headers.get(header):
+        return request.headers[header][:200]
+    return (given or request.cookies.get("name") or "").strip()[:200]
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    token = request.cookies.get("csrf") or secrets.token_urlsafe(32)
+    html = TEMPLATES.get_template(template).render(
+        lang=lang,
+        other="en" if lang == "nl" else "nl",
+        path=request.url.path,
+        csrf=token,
+        w=lambda key, **v: w(key, lang, **v),
+        field_label=lambda f: field_label(f, lang),
+        value_label=lambda v: value_label(v, lang),
+        who=_who(request),
+        user_from_header=bool(request.app.state.user_header and request.headers.get(request.app.state.user_header)),
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status)
+    response.set_cookie("csrf", token, httponly=True, samesite="strict")
+    if request.query_params.get("lang") in ("nl", "en"):
+        response.set_cookie("lang", lang, samesite="lax")
+    return response
+
+
+async def form_of(request: Request) -> Any:
+    """The posted form, after the CSRF check: the token in the form must be the one in the cookie."""
+    form = await request.form()
+    token = request.cookies.get("csrf")
+    if not token or not secrets.compare_digest(str(form.get("csrf", "")), token):
+        raise PermissionError("csrf")
+    return form
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# --- home ---
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    store = _store(request)
+    category = request.query_params.get("category") or None
+    return page(
+        request, "home.html", tenders=store.tenders(), checklists=store.checklists(category=category), category=category
+    )
+
+
+# --- questionnaire ---
+
+
+def _widget(field: str) -> dict[str, Any]:
+    spec = FIELDS[field]
+    return {"name": field, "type": spec.type, "values": list(spec.values), "required": field in REQUIRED}
+
+
+def _value_for_form(field: str, value: Any) -> Any:
+    if field == "labour_share" and value is not None:
+        return round(float(value) * 100, 2)
+    if field == "cpv" and value:
+        return ", ".join(value)
+    return value
+
+
+def _step_context(
+    lang: Lang, n: int, data: dict[str, Any], errors: dict[str, str], tender_id: str | None
+) -> dict[str, Any]:
+    guesses = {g.field: g for g in _guesses(data)}
+    fields = []
+    for name in STEPS[n - 1]:
+        widget = _widget(name)
+        widget["label"] = field_label(name, lang)
+        widget["help"] = question(name).get(lang)
+        widget["value"] = _value_for_form(name, data.get(name))
+        widget["known"] = name in data
+        widget["error"] = errors.get(name)
+        guess = guesses.get(name)
+        widget["guess"] = {"value": guess.value, "because": guess.because.get(lang)} if guess else None
+        fields.append(widget)
+    return {
+        "n": n,
+        "of": len(STEPS),
+        "step_names": WORDS["steps"][lang].split("|"),
+        "fields": fields,
+        "errors": errors,
+        "tender_id": tender_id,
+        "warnings": data.get("__warnings__", []),
+    }
+
+
+def _guesses(data: dict[str, Any]) -> list[Any]:
+    from inclusief_inkopen.notices.guesses import guesses_from_cpv
+
+    codes = data.get("cpv") or []
+    return [g for g in guesses_from_cpv(codes) if g.field not in data]
+
+
+def _read_step(form: Any, n: int) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+    """(values given, fields answered 'don't know', errors) for one step's form."""
+    given: dict[str, Any] = {}
+    unknown: list[str] = []
+    errors: dict[str, str] = {}
+    for name in STEPS[n - 1]:
+        spec = FIELDS[name]
+        raw = form.get(name)
+        if spec.type == "enum_list":
+            state = form.get(f"{name}__state", "unknown")
+            chosen = [v for v in form.getlist(name) if v in spec.values]
+            if state == "none":
+                given[name] = []
+            elif state == "some":
+                if chosen:
+                    given[name] = chosen
+                else:
+                    errors[name] = "kies er ten minste één, of kies 'Geen' of 'Weet ik niet'"
+            else:
+                unknown.append(name)
+        elif spec.type == "bool":
+            if raw in ("true", "false"):
+                given[name] = raw == "true"
+            else:
+                unknown.append(name)
+        elif spec.type == "cpv_list":
+            codes = [c for c in str(raw or "").replace(";", ",").replace(" ", ",").split(",") if c.strip()]
+            if codes:
+                given[name] = [c.strip() for c in codes]
+            else:
+                unknown.append(name)
+        elif spec.type == "number":
+            text = str(raw or "").strip().replace(",", ".")
+            if not text:
+                unknown.append(name)
+                continue
+            try:
+                number = float(text)
+            except ValueError:
+                errors[name] = f"verwacht een getal, gegeven: {text!r}"
+                continue
+            if name == "labour_share":
+                number = number / 100
+            given[name] = int(number) if number.is_integer() and name != "labour_share" else number
+        else:
+            text = str(raw or "").strip()
+            if text:
+                given[name] = text
+            else:
+                unknown.append(name)
+    return given, unknown, errors
+
+
+def _validate(data: dict[str, Any], step_fields: list[str]) -> dict[str, str]:
+    """Errors of the whole profile that concern this step's fields (as the library words them)."""
+    complete = {k: v for k, v in data.items() if not k.startswith("__")}
+    for name in REQUIRED:  # later steps are validated when they are reached; the required ones come first
+        complete.setdefault(name, {"title": "?", "nature": "services", "estimated_value_eur": 0}[name])
+    try:
+        parse_tender(complete, "vragenlijst")
+    except InputError as exc:
+        out = {}
+        for p in exc.problems:
+            field = p.location.split(".")[0].split("[")[0]
+            if field in step_fields:
+                out.setdefault(field, p.message)
+        return out
+    return {}
+
+
+@router.get("/tenders/new", response_class=HTMLResponse)
+def new_tender(request: Request) -> HTMLResponse:
+    return page(request, "step.html", **_step_context(lang_of(request), 1, {}, {}, None))
+
+
+@router.get("/tenders/{tender_id}/step/{n}", response_class=HTMLResponse)
+def edit_step(request: Request, tender_id: str, n: int) -> HTMLResponse:
+    data = _store(request).tender(tender_id)
+    if data is None or not 1 <= n <= len(STEPS):
+        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
+    return page(request, "step.html", **_step_context(lang_of(request), n, data, {}, tender_id))
+
+
+@router.post("/tenders/new", response_class=HTMLResponse)
+async def create_tender(request: Request) -> Response:
+    return await _save_step(request, None, 1)
+
+
+@router.post("/tenders/{tender_id}/step/{n}", response_class=HTMLResponse)
+async def save_step(request: Request, tender_id: str, n: int) -> Response:
+    return await _save_step(request, tender_id, n)
+
+
+async def _save_step(request: Request, tender_id: str | None, n: int) -> Response:
+    lang = lang_of(request)
+    store = _store(request)
+    form = await form_of(request)
+    if not 1 <= n <= len(STEPS):
+        return page(request, "error.html", status=404, message=w("not_found", lang))
+    data = (store.tender(tender_id) if tender_id else {}) or {}
+    given, unknown, errors = _read_step(form, n)
+    data = {k: v for k, v in data.items() if k not in unknown} | given
+    for name in REQUIRED:
+        if n == 1 and name not in data and name not in errors:
+            errors[name] = w("required", lang)
+    errors = {**_validate(data, STEPS[n - 1]), **errors}
+    if errors:
+        return page(request, "step.html", status=422, **_step_context(lang, n, data, errors, tender_id))
+    saved = store.save_tender(
+        {k: v for k, v in data.items() if not k.startswith("__")}, _who(request) or "?", tender_id
+    )
+    if n < len(STEPS):
+        return redirect(f"/tenders/{saved}/step/{n + 1}")
+    return redirect(f"/tenders/{saved}/advice")
+
+
+@router.post("/tenders/import", response_class=HTMLResponse)
+async def import_notice(request: Request) -> Response:
+    lang = lang_of(request)
+    form = await form_of(request)
+    upload = form.get("notice")
+    if upload is None or not hasattr(upload, "read"):
+        return page(request, "error.html", status=422, message=w("notice_file", lang))
+    data = await upload.read(request.app.state.max_upload + 1)
+    if len(data) > request.app.state.max_upload:
+        return page(request, "error.html", status=413, message=f"> {request.app.state.max_upload:,} bytes")
+    try:
+        imported = to_tender(only_one(read_notice_data(data, upload.filename or "upload"), upload.filename or "upload"))
+    except InputError as exc:
+        return page(request, "error.html", status=422, message=str(exc))
+    draft = dict(imported.tender)
+    draft.setdefault("title", imported.notice.id or (upload.filename or "?"))
+    if "nature" not in draft or "estimated_value_eur" not in draft:
+        context = _step_context(lang, 1, draft | {"__warnings__": imported.warnings}, {}, None)
+        return page(request, "step.html", **context)
+    saved = _store(request).save_tender(draft, _who(request) or "?")
+    return redirect(f"/tenders/{saved}/step/1")
+
+
+# --- CPV ---
+
+
+def cpv_search(query: str, limit: int = 50) -> list[dict[str, Any]]:
+    query = query.strip()
+    if not query:
+        return []
+    digits = query.replace("-", "")[:8]
+    if digits.isdigit():
+        hits = [c for c in cpv_codes.codes() if c.startswith(digits)]
+    else:
+        words = query.casefold().split()
+        hits = [
+            c
+            for c in cpv_codes.codes()
+            if all(word in f"{cpv_codes.label(c, 'nl')} {cpv_codes.label(c, 'en')}".casefold() for word in words)
+        ]
+    return [
+        {
+            "code": c,
+            "nl": cpv_codes.label(c, "nl"),
+            "en": cpv_codes.label(c, "en"),
+            "path": [
+                {"code": a, "nl": cpv_codes.label(a, "nl"), "en": cpv_codes.label(a, "en")}
+                for a in cpv_codes.ancestors(c)
+            ],
+        }
+        for c in hits[:limit]
+    ]
+
+
+@router.get("/cpv", response_class=HTMLResponse)
+def cpv_page(request: Request) -> HTMLResponse:
+    query = request.query_params.get("q", "")[:100]
+    return page(request, "cpv.html", query=query, results=cpv_search(query))
+
+
+@router.get("/cpv.json")
+def cpv_json(request: Request) -> Any:
+    return cpv_search(request.query_params.get("q", "")[:100], limit=20)
+
+
+# --- advice ---
+
+
+def _advice(request: Request, tender_id: str) -> Advice | None:
+    data = _store(request).tender(tender_id)
+    if data is None:
+        return None
+    return evaluate(parse_tender(data, "opgeslagen opdracht"), default_catalogue())
+
+
+def _step_of(field: str) -> int:
+    return next((i + 1 for i, names in enumerate(STEPS) if field in names), 1)
+
+
+@router.get("/tenders/{tender_id}/advice", response_class=HTMLResponse)
+def advice_page(request: Request, tender_id: str) -> HTMLResponse:
+    lang = lang_of(request)
+    advice = _advice(request, tender_id)
+    if advice is None:
+        return page(request, "error.html", status=404, message=w("not_found", lang))
+    document = advice.document
+    groups = [(s, [x for x in document.suggestions if x.status == s]) for s in STATUSES]
+    return page(
+        request,
+        "advice.html",
+        tender_id=tender_id,
+        advice=document,
+        groups=[(s, items) for s, items in groups if items],
+        step_of=_step_of,
+        why=lambda reasons: "; ".join(r.text.get(lang) for r in reasons),
+        checklists=_store(request).checklists(tender_id=tender_id),
+    )
+
+
+@router.get("/tenders/{tender_id}/advice.{fmt}")
+def advice_download(request: Request, tender_id: str, fmt: str) -> Response:
+    lang = lang_of(request)
+    advice = _advice(request, tender_id)
+    if advice is None:
+        return page(request, "error.html", status=404, message=w("not_found", lang))
+    name = f"advies-{tender_id[:8]}"
+    if fmt == "md":
+        return _download(render_markdown(advice, lang).encode(), "text/markdown; charset=utf-8", f"{name}.md")
+    if fmt == "json":
+        return _download(advice.to_json(lang=lang).encode(), "application/json", f"{name}.json")
+    if fmt == "docx":
+        return _download(
+            advice_docx(advice, lang),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            f"{name}.docx",
+        )
+    return page(request, "error.html", status=404, message=w("not_found", lang))
+
+
+@router.get("/tenders/{tender_id}/eforms.{fmt}")
+def eforms_download(request: Request, tender_id: str, fmt: str) -> Response:
+    advice = _advice(request, tender_id)
+    if advice is None or fmt not in ("xml", "json"):
+        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
+    lots = [f"LOT-{n:04d}" for n in range(1, int(advice.tender.get("lots") or 1) + 1)]
+    values = ef.export_values(advice, lots)
+    if fmt == "xml":
+        return _download(ef.lots_xml(values), "application/xml", f"eforms-{tender_id[:8]}.xml")
+    data = json.dumps([v.model_dump() for v in values], ensure_ascii=False, indent=2).encode()
+    return _download(data, "application/json", f"eforms-{tender_id[:8]}.json")
+
+
+def _download(data: bytes, media_type: str, filename: str) -> Response:
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def advice_docx(advice: Advice, lang: Lang) -> bytes:
+    """The advice as a Word document a buyer can put in the tender file: per status each item with its wording,
+    why it applies, its legal basis and how it is verified."""
+    from docx import Document
+
+    document = advice.document
+    doc = Document()
+    doc.core_properties.language = "nl-NL" if lang == "nl" else "en-GB"
+    doc.core_properties.title = f"{w('advice', lang)}: {document.tender.get('title', '')}"
+    doc.add_heading(doc.core_properties.title, level=0)
+    doc.add_paragraph(f"{document.catalogue.name} {document.catalogue.version} · {document.on.isoformat()}")
+    if document.questions:
+        doc.add_heading(w("open_questions", lang), level=1)
+        for q in document.questions:
+            doc.add_paragraph(q.text.get(lang), style="List Bullet")
+    for status in STATUSES:
+        items = [s for s in document.suggestions if s.status == status]
+        if not items:
+            continue
+        doc.add_heading(w(f"status_{status}", lang), level=1)
+        for s in items:
+            doc.add_heading(f"{s.id}: {s.title.get(lang)}", level=2)
+            doc.add_paragraph(s.text.get(lang))
+            doc.add_paragraph(f"{w('why', lang)}: " + "; ".join(r.text.get(lang) for r in s.reasons))
+            basis = "; ".join(f"{b.title.get(lang)}{', art. ' + b.article if b.article else ''}" for b in s.legal_basis)
+            doc.add_paragraph(f"{w('basis', lang)}: {basis}")
+            doc.add_paragraph(f"{w('verification', lang)}: {s.verification.get(lang)}")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# --- checklists ---
+
+
+@router.post("/tenders/{tender_id}/checklists", response_class=HTMLResponse)
+async def make_checklist(request: Request, tender_id: str) -> Response:
+    form = await form_of(request)
+    advice = _advice(request, tender_id)
+    if advice is None:
+        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
+    checklist = cl.from_advice(advice)
+    who = _who(request, form.get("name")) or "?"
+    category = str(form.get("category") or "").strip()[:200] or None
+    saved = _store(request).save_checklist(checklist, who, tender_id, category=category)
+    return redirect(f"/checklists/{saved}")
+
+
+@router.get("/checklists", response_class=HTMLResponse)
+def checklists_page(request: Request) -> HTMLResponse:
+    category = request.query_params.get("category") or None
+    return page(request, "checklists.html", checklists=_store(request).checklists(category=category), category=category)
+
+
+def _checklist_page(request: Request, checklist_id: str, status: int = 200, **extra: Any) -> HTMLResponse:
+    found = _store(request).checklist(checklist_id)
+    if found is None:
+        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
+    checklist, meta = found
+    problems = cl.completeness(checklist)
+    by_field: dict[str, list[str]] = {}
+    for p in problems:
+        by_field.setdefault(p.location.split(" ")[0], []).append(p.message)
+    return page(
+        request,
+        "checklist.html",
+        status=status,
+        checklist=checklist,
+        meta=meta,
+        problems=problems,
+        by_field=by_field,
+        **extra,
+    )
+
+
+def _version(form: Any) -> int:
+    text = str(form.get("version", "") or "")
+    return int(text) if text.isdigit() else -1
+
+
+def _store_again(
+    request: Request, form: Any, checklist: cl.Checklist, meta: dict[str, Any], action: str, signed_off: bool = False
+) -> Response:
+    """Save a checklist the way every form does: who, the version the form was made from, one history row."""
+    try:
+        _store(request).save_checklist(
+            checklist,
+            _who(request, form.get("name")) or "?",
+            meta["tender_id"],
+            meta["id"],
+            expected_version=_version(form),
+            action=action,
+            signed_off=signed_off,
+        )
+    except ConflictError:
+        return _checklist_page(request, meta["id"], status=409, conflict=True)
+    return redirect(f"/checklists/{meta['id']}?saved=1")
+
+
+@router.get("/checklists/{checklist_id}", response_class=HTMLResponse)
+def checklist_page(request: Request, checklist_id: str) -> HTMLResponse:
+    return _checklist_page(request, checklist_id, saved=request.query_params.get("saved") == "1")
+
+
+@router.post("/checklists/{checklist_id}", response_class=HTMLResponse)
+async def save_checklist(request: Request, checklist_id: str) -> Response:
+    form = await form_of(request)
+    store = _store(request)
+    found = store.checklist(checklist_id)
+    if found is None:
+        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
+    checklist, meta = found
+    who = _who(request, form.get("name")) or ""
+    today = dt.date.today()
+    items = []
+    for index, item in enumerate(checklist.items):
+        decision = form.get(f"items[{index}].decision", item.decision)
+        if decision not in ("open", "applied", "not-applied"):
+            decision = item.decision
+        weight_text = str(form.get(f"items[{index}].weight", "") or "").strip().replace(",", ".")
+        try:
+            weight = float(weight_text) if weight_text else None
+        except ValueError:
+            weight = None
+        changed = {
+            "decision": decision,
+            "applied_as": (str(form.get(f"items[{index}].applied_as", "") or "").strip() or None),
+            "justification": (str(form.get(f"items[{index}].justification", "") or "").strip() or None),
+            "weight": weight if weight is None or 0 < weight <= 100 else item.weight,
+        }
+        if any(getattr(item, k) != v for k, v in changed.items()):
+            changed |= {"decided_by": who or item.decided_by, "decided_on": today, "review": None}
+        items.append(item.model_copy(update=changed))
+    basis = form.get("award_basis") or None
+    updated = checklist.model_copy(
+        update={
+            "items": items,
+            "award_basis": basis
+            if basis in ("best-price-quality", "lowest-price", "lowest-cost")
+            else checklist.award_basis,
+        }
+    )
+    try:
+        store.save_checklist(updated, who or "?", meta["tender_id"], checklist_id, expected_version=_version(form))
+    except ConflictError:
+        return _checklist_page(request, checklist_id, status=409, conflict=True)
+    response = redirect(f"/checklists/{checklist_id}?saved=1")
+    if who and not request.app.state.user_header:
+        response.set_cookie("name", who, samesite="strict")
+    return response
+
+
+@router.post("/checklists/{checklist_id}/sign-off", response_class=HTMLResponse)
+async def sign_off(request: Request, checklist_id: str) -> Response:
+    form = await form_of(request)
+    store = _store(request)
+    found = store.checklist(checklist_id)
+    if found is None:
+        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
+    checklist, meta = found
+    if cl.completeness(checklist):
+        return _checklist_page(request, checklist_id, status=422)
+    return _store_again(request, form, checklist, meta, "signed-off", signed_off=True)
+
+
+@router.post("/checklists/{checklist_id}/update", response_class=HTMLResponse)
+async def update_checklist(request: Request, checklist_id: str) -> Response:
+    form = await form_of(request)
+    store = _store(request)
+    found = store.checklist(checklist_id)
+    if found is None:
+        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
+    old, meta = found
+    data = store.tender(meta["tender_id"]) or old.tender
+    answers = {q.field: q.answer for q in old.questions if q.answer is not None}
+    fresh = cl.from_advice(evaluate(parse_tender(data | answers, "opgeslagen opdracht"), default_catalogue()))
+    merged = cl.merge(old, fresh)
+    return _store_again(request, form, merged, meta, "updated")
+
+
+@router.get("/checklists/{checklist_id}/export.{fmt}")
+def export_checklist(request: Request, checklist_id: str, fmt: str) -> Response:
+    lang = lang_of(request)
+    found = _store(request).checklist(checklist_id)
+    if found is None:
+        return page(request, "error.html", status=404, message=w("not_found", lang))
+    checklist, _ = found
+    name = f"checklist-{checklist_id[:8]}"
+    if fmt == "yaml":
+        return _download(cl.to_yaml(checklist).encode(), "application/yaml", f"{name}.yaml")
+    if fmt == "xlsx":
+        return _download(
+            to_xlsx(checklist, lang),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{name}.xlsx",
+        )
+    if fmt == "html":
+        return _download(checklist_html(checklist, lang).encode(), "text/html; charset=utf-8", f"{name}.html")
+    if fmt == "md":
+        return _download(checklist_markdown(checklist, lang).encode(), "text/markdown; charset=utf-8", f"{name}.md")
+    return page(request, "error.html", status=404, message=w("not_found", lang))
+
+
+@router.post("/checklists/{checklist_id}/import", response_class=HTMLResponse)
+async def import_checklist(request: Request, checklist_id: str) -> Response:
+    form = await form_of(request)
+    store = _store(request)
+    found = store.checklist(checklist_id)
+    if found is None:
+        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
+    checklist, meta = found
+    upload = form.get("file")
+    if upload is None or not hasattr(upload, "read"):
+        return _checklist_page(request, checklist_id, status=422)
+    data = await upload.read(request.app.state.max_upload + 1)
+    name = upload.filename or "upload"
+    try:
+        if len(data) > request.app.state.max_upload:
+            raise InputError.single(name, "", f"over {request.app.state.max_upload:,} bytes")
+        if name.lower().endswith(".xlsx"):
+            imported = read_xlsx(data, checklist, name)
+        else:
+            from pydantic import ValidationError
+
+            try:
+                imported = cl.Checklist.model_validate(parse_document(data, name))
+            except ValidationError as exc:
+                from inclusief_inkopen.tender.profile import problems_from_validation
+
+                raise cl.ChecklistError(problems_from_validation(exc, name)) from None
+    except InputError as exc:
+        return _checklist_page(request, checklist_id, status=422, import_error=str(exc))
+    return _store_again(request, form, imported, meta, "imported")
+
+
+@router.get("/checklists/{checklist_id}/history", response_class=HTMLResponse)
+def history_page(request: Request, checklist_id: str) -> HTMLResponse:
+    found = _store(request).checklist(checklist_id)
+    if found is None:
+        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
+    return page(request, "history.html", meta=found[1], history=_store(request).history("checklist", checklist_id))
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    types = {"app.js": "text/javascript", "app.css": "text/css"}
+    if name not in types:
+        return Response(status_code=404)
+    text = resources.files("inclusief_inkopen.web").joinpath(f"static/{name}").read_text("utf-8")
+    return Response(text, media_type=types[name], headers={"Cache-Control": "max-age=3600"})

@@ -1,0 +1,313 @@
+"""The web app and the HTTP API (issue "A web app for buyers and category managers"): every API endpoint with good
+and bad input (a problem document, never a 500), the store on SQLite and, when CI gives one, PostgreSQL, the pages'
+flows, and the safety rules (CSRF, escaping, body limits, hardened XML)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from inclusief_inkopen.checklists.checklist import Checklist
+from inclusief_inkopen.web.app import create_app
+from inclusief_inkopen.web.store import ConflictError, Store
+
+DATA = Path(__file__).parent / "data"
+WEBSITE = {"title": "Website", "nature": "services", "estimated_value_eur": 300000, "cpv": ["72413000"]}
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> TestClient:
+    return TestClient(create_app(f"sqlite:///{tmp_path}/web.sqlite3"), follow_redirects=False)
+
+
+def _problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status and body["type"].startswith("/problems/") and body["title"]
+    return body
+
+
+# --- API ---------------------------------------------------------------------------------------------------------
+
+
+def test_api_advice_is_the_published_advice_json_in_one_language_on_request(client: TestClient) -> None:
+    response = client.post("/api/v1/advice", json=WEBSITE, params={"lang": "en", "on": "2026-03-01"})
+    assert response.status_code == 200
+    advice = response.json()
+    assert advice["format"] == "inclusief-inkopen/advice/v1" and advice["on"] == "2026-03-01"
+    assert set(advice["suggestions"][0]["title"]) == {"en"}
+    assert "PG-WEB-01" not in {s["id"] for s in advice["suggestions"]}  # end users unknown: undetermined
+    both = client.post("/api/v1/advice", json=WEBSITE, params={"on": "2026-03-01"}).json()
+    assert set(both["suggestions"][0]["title"]) == {"nl", "en"}
+
+
+def test_api_advice_names_each_bad_field_in_a_problem_document(client: TestClient) -> None:
+    body = _problem(client.post("/api/v1/advice", json={"title": "x", "nature": "servics"}), 422)
+    locations = {e["location"] for e in body["errors"]}
+    assert locations == {"nature", "estimated_value_eur"}
+    assert any("'services'" in e["detail"] for e in body["errors"])  # the suggestion ("bedoelt u", "did you mean")
+    _problem(client.post("/api/v1/advice", content=b"{not json", headers={"content-type": "application/json"}), 422)
+    _problem(client.post("/api/v1/advice", json=[1, 2]), 422)
+    _problem(client.post("/api/v1/advice", json=WEBSITE, params={"lang": "fr"}), 422)
+    _problem(client.post("/api/v1/advice", json=WEBSITE, params={"on": "2026-13-01"}), 422)
+
+
+def test_api_criteria_list_one_and_product_groups(client: TestClient) -> None:
+    listed = client.get("/api/v1/criteria").json()
+    assert len(listed["criteria"]) >= 72 and listed["catalogue"]["name"] == "amsterdam-basis"
+    cleaning = client.get("/api/v1/criteria", params={"product_group": "cleaning"}).json()["criteria"]
+    assert [c["id"] for c in cleaning] == ["PG-SCH-01", "PG-SCH-02"]
+    _problem(client.get("/api/v1/criteria", params={"product_group": "nope"}), 422)
+    one = client.get("/api/v1/criteria/toeg-dig-01").json()
+    assert one["id"] == "TOEG-DIG-01" and one["status"] == "mandatory" and one["legal_basis"]
+    assert "not found" in _problem(client.get("/api/v1/criteria/NOPE-01"), 404)["title"].lower()
+    groups = client.get("/api/v1/product-groups").json()
+    assert groups["pupil-transport"]["cpv"]["6013"]
+
+
+def test_api_schemas_are_the_published_ones(client: TestClient) -> None:
+    for name in ("tender-profile", "advice", "checklist", "criterion"):
+        published = json.loads((Path(__file__).parents[1] / "docs" / "schema" / f"{name}.schema.json").read_text())
+        assert client.get(f"/api/v1/schemas/{name}").json() == published
+    _problem(client.get("/api/v1/schemas/nope"), 404)
+    openapi = client.get("/openapi.json").json()
+    assert openapi["components"]["schemas"]["TenderProfile"]["properties"]["nature"]
+    advice_body = openapi["paths"]["/api/v1/advice"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert advice_body == {"$ref": "#/components/schemas/TenderProfile"}
+
+
+def test_api_notice_import_and_compare(client: TestClient) -> None:
+    notice = (DATA / "eforms" / "notices" / "cn_24_open.xml").read_bytes()
+    imported = client.post("/api/v1/notices/import", content=notice, headers={"content-type": "application/xml"})
+    assert imported.status_code == 200
+    assert imported.json()["tender"]["estimated_value_eur"] == 500000
+    compared = client.post("/api/v1/notices/compare", content=notice, params={"on": "2026-03-01"}).json()
+    assert compared["assessed"] is True and compared["findings"]
+    ocds = (DATA / "ocds" / "ocds-213czf-000-00001-02-tender.json").read_bytes()
+    assert client.post("/api/v1/notices/import", content=ocds).json()["notice"]["format"] == "ocds"
+    body = _problem(client.post("/api/v1/notices/import", content=b'<!DOCTYPE a [<!ENTITY x "x">]><a>&x;</a>'), 422)
+    assert "DOCTYPE" in body["detail"]
+    _problem(client.post("/api/v1/notices/import", content=b""), 422)
+    _problem(client.post("/api/v1/notices/compare", content=b"neither"), 422)
+
+
+def test_api_checklist_create_check_update(client: TestClient) -> None:
+    tender = WEBSITE | {"end_users": ["residents"], "digital": ["website"]}
+    created = client.post("/api/v1/checklists", json=tender, params={"on": "2026-03-01"})
+    assert created.status_code == 200
+    checklist = created.json()
+    Checklist.model_validate(checklist)
+    checked = client.post("/api/v1/checklists/check", json=checklist).json()
+    assert checked["complete"] is False and any("decision" in p["location"] for p in checked["problems"])
+    checklist["items"][0] |= {"decision": "applied", "decided_by": "Anna", "decided_on": "2026-03-02"}
+    updated = client.post("/api/v1/checklists/update", json={"checklist": checklist, "tender": tender | {"lots": 2}})
+    assert updated.status_code == 200
+    kept = updated.json()["checklist"]["items"][0]
+    assert kept["decision"] == "applied" and kept["decided_by"] == "Anna"
+    _problem(client.post("/api/v1/checklists/check", json={"items": "no"}), 422)
+    _problem(client.post("/api/v1/checklists", json={"title": "x"}), 422)
+
+
+def test_api_bodies_over_the_limit_are_refused_unread(tmp_path: Path) -> None:
+    small = TestClient(create_app(f"sqlite:///{tmp_path}/s.sqlite3", max_upload=1000))
+    body = _problem(small.post("/api/v1/notices/import", content=b"<a>" + b" " * 200_000 + b"</a>"), 413)
+    assert "at most" in body["detail"]
+
+
+def test_an_unknown_api_path_and_method_are_problems(client: TestClient) -> None:
+    _problem(client.get("/api/v1/nothing"), 404)
+    _problem(client.get("/api/v1/advice"), 405)
+
+
+# --- store -------------------------------------------------------------------------------------------------------
+
+
+def _stores(tmp_path: Path) -> list[Store]:
+    stores = [Store(f"sqlite:///{tmp_path}/store.sqlite3")]
+    url = os.environ.get("INCLUSIEF_INKOPEN_TEST_POSTGRES_URL")
+    if url:
+        stores.append(Store(url))
+    return stores
+
+
+def test_the_store_keeps_tenders_checklists_and_every_change_on_sqlite_and_postgresql(tmp_path: Path) -> None:
+    from inclusief_inkopen import evaluate
+    from inclusief_inkopen.checklists.checklist import from_advice
+
+    if os.environ.get("CI_REQUIRES_POSTGRES") and not os.environ.get("INCLUSIEF_INKOPEN_TEST_POSTGRES_URL"):
+        pytest.fail("CI promised a PostgreSQL server but gave no URL")
+    for store in _stores(tmp_path):
+        tender_id = store.save_tender(WEBSITE, "Anna", category=None)
+        store.save_tender(WEBSITE | {"lots": 2}, "Bram", tender_id)
+        assert store.tender(tender_id)["lots"] == 2
+        history = store.history("tender", tender_id)
+        assert [(h["who"], h["action"]) for h in history] == [("Anna", "created"), ("Bram", "changed")]
+        assert history[1]["change"] == {"fields": ["lots"]}
+        checklist = from_advice(evaluate(WEBSITE | {"end_users": ["residents"]}))
+        checklist_id = store.save_checklist(checklist, "Anna", tender_id, category="ICT")
+        first = checklist.items[0].model_copy(update={"decision": "applied"})
+        decided = checklist.model_copy(update={"items": [first, *checklist.items[1:]]})
+        store.save_checklist(decided, "Bram", tender_id, checklist_id, expected_version=1)
+        with pytest.raises(ConflictError):
+            store.save_checklist(checklist, "Carla", tender_id, checklist_id, expected_version=1)
+        kept, meta = store.checklist(checklist_id)
+        assert kept.items[0].decision == "applied" and meta["version"] == 2 and meta["category"] == "ICT"
+        rows = store.history("checklist", checklist_id)
+        assert [h["who"] for h in rows] == ["Anna", "Bram"]
+        assert rows[1]["change"]["items"][0]["id"] == checklist.items[0].id
+        listed = store.checklists(category="ICT")
+        assert any(c["id"] == checklist_id and c["state"] == "open" for c in listed)
+
+
+# --- pages -------------------------------------------------------------------------------------------------------
+
+
+def _token(client: TestClient, path: str = "/") -> str:
+    client.get(path)
+    token = client.cookies.get("csrf")
+    assert token
+    return str(token)
+
+
+def _questionnaire(client: TestClient) -> str:
+    token = _token(client, "/tenders/new")
+    location = client.post(
+        "/tenders/new", data={"csrf": token, **{k: str(v) for k, v in WEBSITE.items() if k != "cpv"}, "cpv": "72413000"}
+    ).headers["location"]
+    tender_id = location.split("/")[2]
+    client.post(
+        location,
+        data={
+            "csrf": token,
+            "end_users__state": "some",
+            "end_users": ["residents"],
+            "people_facing": "false",
+            "staffing": "false",
+        },
+    )
+    client.post(
+        f"/tenders/{tender_id}/step/3",
+        data={
+            "csrf": token,
+            "digital__state": "some",
+            "digital": ["website"],
+            "eaa_services__state": "none",
+            "physical__state": "none",
+        },
+    )
+    done = client.post(
+        f"/tenders/{tender_id}/step/4", data={"csrf": token, "labour_share": "60", "supply_chain_risk__state": "none"}
+    )
+    assert done.status_code == 303 and done.headers["location"] == f"/tenders/{tender_id}/advice"
+    return tender_id
+
+
+def test_a_buyer_answers_the_questionnaire_and_gets_the_advice_and_its_downloads(client: TestClient) -> None:
+    tender_id = _questionnaire(client)
+    page = client.get(f"/tenders/{tender_id}/advice")
+    assert page.status_code == 200 and '<html lang="nl">' in page.text
+    assert "PG-WEB-01" in page.text and "Verplicht (wet)" in page.text and "BT-754" in page.text
+    docx = client.get(f"/tenders/{tender_id}/advice.docx")
+    assert docx.status_code == 200 and "attachment" in docx.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(docx.content)) as package:
+        assert "TOEG-DIG-01" in package.read("word/document.xml").decode()
+    assert client.get(f"/tenders/{tender_id}/advice.md").text.startswith("# Advies")
+    assert json.loads(client.get(f"/tenders/{tender_id}/advice.json?lang=en").content)["format"]
+    assert b"ProcurementProjectLot" in client.get(f"/tenders/{tender_id}/eforms.xml").content
+    assert client.get(f"/tenders/{tender_id}/eforms.json").json()[0]["business_term"]
+    english = client.get(f"/tenders/{tender_id}/advice?lang=en")
+    assert '<html lang="en">' in english.text and "Mandatory (law)" in english.text
+
+
+def test_the_questionnaire_ties_each_error_to_its_field_and_keeps_what_was_given(client: TestClient) -> None:
+    token = _token(client, "/tenders/new")
+    response = client.post("/tenders/new", data={"csrf": token, "title": "x", "estimated_value_eur": "€ veel"})
+    assert response.status_code == 422
+    assert 'role="alert"' in response.text and 'href="#f-nature"' in response.text
+    assert 'aria-describedby="h-estimated_value_eur e-estimated_value_eur"' in response.text
+    assert 'value="x"' in response.text
+
+
+def test_don_t_know_is_allowed_everywhere_but_the_three_fields_the_advice_needs(client: TestClient) -> None:
+    tender_id = _questionnaire(client)
+    token = _token(client)
+    client.post(f"/tenders/{tender_id}/step/2", data={"csrf": token, "end_users__state": "unknown"})
+    page = client.get(f"/tenders/{tender_id}/advice")
+    assert "Nog te beantwoorden" in page.text and f"/tenders/{tender_id}/step/2#f-end_users" in page.text
+
+
+def test_a_category_manager_decides_a_checklist_and_finds_it_kept_with_its_history(client: TestClient) -> None:
+    tender_id = _questionnaire(client)
+    token = _token(client)
+    location = client.post(
+        f"/tenders/{tender_id}/checklists", data={"csrf": token, "category": "ICT", "name": "Anna"}
+    ).headers["location"]
+    page = client.get(location).text
+    count = page.count('<article class="item"')
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    form = {"csrf": token, "version": version, "name": "Anna", "award_basis": "best-price-quality"}
+    for i in range(count):
+        form[f"items[{i}].decision"] = "applied"
+        form[f"items[{i}].weight"] = "10"
+    assert client.post(location, data=form).status_code == 303
+    again = client.get(location).text
+    assert "De checklist is compleet." in again and again.count('value="applied" checked') == count
+    stale = client.post(location, data=form)  # the same version again: someone saved in between
+    assert stale.status_code == 409 and "niet opgeslagen" in stale.text
+    history = client.get(f"{location}/history").text
+    assert history.count("<tr>") == 3 and "Anna" in history  # header, created, decided
+    signed = client.post(f"{location}/sign-off", data={"csrf": token, "version": str(int(version) + 1)})
+    assert signed.status_code == 303 and "afgetekend" in client.get(location).text
+    exported = client.get(f"{location}/export.yaml")
+    assert exported.status_code == 200 and "decision: applied" in exported.text
+    assert client.get(f"{location}/export.xlsx").content[:2] == b"PK"
+    assert "<html" in client.get(f"{location}/export.html").text
+    assert client.get("/checklists?category=ICT").text.count("/checklists/") >= 1
+
+
+def test_forms_without_the_csrf_token_are_refused(client: TestClient) -> None:
+    _token(client)
+    assert client.post("/tenders/new", data={"title": "x"}).status_code == 403
+    assert client.post("/tenders/new", data={"csrf": "forged", "title": "x"}).status_code == 403
+
+
+def test_text_from_users_and_notices_is_escaped(client: TestClient) -> None:
+    token = _token(client, "/tenders/new")
+    location = client.post(
+        "/tenders/new",
+        data={"csrf": token, "title": "<script>alert(1)</script>", "nature": "services", "estimated_value_eur": "1000"},
+    )
+    tender_id = location.headers["location"].split("/")[2]
+    page = client.get(f"/tenders/{tender_id}/advice").text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "script-src 'self'" in client.get("/").headers["content-security-policy"]
+
+
+def test_a_notice_upload_opens_the_questionnaire_prefilled(client: TestClient) -> None:
+    token = _token(client)
+    notice = (DATA / "eforms" / "notices" / "cn_24_open.xml").read_bytes()
+    response = client.post(
+        "/tenders/import", data={"csrf": token}, files={"notice": ("cn.xml", notice, "application/xml")}
+    )
+    assert response.status_code == 303
+    step = client.get(response.headers["location"]).text
+    assert 'value="500000"' in step
+
+
+def test_cpv_search_by_code_and_by_words_with_the_hierarchy(client: TestClient) -> None:
+    page = client.get("/cpv", params={"q": "schoonmaken kantoren"}).text
+    assert "90919200" in page and "90000000" in page  # the code and its place in the hierarchy
+    hits = client.get("/cpv.json", params={"q": "7241"}).json()
+    assert hits[0]["code"].startswith("7241") and hits[0]["en"]
