@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
@@ -59,7 +61,9 @@ def test_api_advice_names_each_bad_field_in_a_problem_document(client: TestClien
     assert locations == {"nature", "estimated_value_eur"}
     assert any("'services'" in e["detail"] for e in body["errors"])  # the suggestion ("bedoelt u", "did you mean")
     _problem(client.post("/api/v1/advice", content=b"{not json", headers={"content-type": "application/json"}), 422)
-    _problem(client.post("/api/v1/advice", json=[1, 2]), 422)
+    assert "not a list" in _problem(client.post("/api/v1/advice", json=[1, 2]), 422)["detail"]
+    twice = b'{"title": "a", "title": "b", "nature": "services"}'
+    assert "duplicate key 'title'" in _problem(client.post("/api/v1/advice", content=twice), 422)["detail"]
     _problem(client.post("/api/v1/advice", json=WEBSITE, params={"lang": "fr"}), 422)
     _problem(client.post("/api/v1/advice", json=WEBSITE, params={"on": "2026-13-01"}), 422)
 
@@ -120,6 +124,51 @@ def test_api_checklist_create_check_update(client: TestClient) -> None:
     _problem(client.post("/api/v1/checklists", json={"title": "x"}), 422)
 
 
+def test_api_checklist_update_names_what_is_wrong(client: TestClient) -> None:
+    _problem(client.post("/api/v1/checklists/update", json={"checklist": {}}), 422)
+    tender = WEBSITE | {"end_users": ["residents"]}
+    checklist = client.post("/api/v1/checklists", json=tender).json()
+    bad_tender = {"checklist": checklist, "tender": {"nature": 3}}
+    body = _problem(client.post("/api/v1/checklists/update", json=bad_tender), 422)
+    assert any("nature" in e["location"] for e in body["errors"])
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+_POSTS = ["advice", "checklists", "checklists/check", "checklists/update", "notices/import", "notices/compare"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    endpoint=st.sampled_from(_POSTS),
+    body=_JSON
+    | st.builds(lambda k, v: WEBSITE | {k: v}, st.sampled_from([*WEBSITE, "end_users", "digital", "lots"]), _JSON)
+    | st.binary(max_size=200).map(lambda b: b"<" + b),
+)
+def test_no_body_makes_an_api_endpoint_fail_with_a_500(tmp_path_factory: Any, endpoint: str, body: Any) -> None:
+    client = _fuzz_client(tmp_path_factory)
+    if isinstance(body, bytes):
+        response = client.post(f"/api/v1/{endpoint}", content=body, headers={"content-type": "application/xml"})
+    else:
+        response = client.post(f"/api/v1/{endpoint}", json=body)
+    assert response.status_code in (200, 413, 422), (response.status_code, response.text[:500])
+    if response.status_code != 200:
+        _problem(response, response.status_code)
+
+
+_FUZZ: dict[str, TestClient] = {}
+
+
+def _fuzz_client(tmp_path_factory: Any) -> TestClient:
+    if "client" not in _FUZZ:
+        folder = tmp_path_factory.mktemp("fuzz")
+        _FUZZ["client"] = TestClient(create_app(f"sqlite:///{folder}/f.sqlite3"), raise_server_exceptions=False)
+    return _FUZZ["client"]
+
+
 def test_api_bodies_over_the_limit_are_refused_unread(tmp_path: Path) -> None:
     small = TestClient(create_app(f"sqlite:///{tmp_path}/s.sqlite3", max_upload=1000))
     body = _problem(small.post("/api/v1/notices/import", content=b"<a>" + b" " * 200_000 + b"</a>"), 413)
@@ -134,41 +183,81 @@ def test_an_unknown_api_path_and_method_are_problems(client: TestClient) -> None
 # --- store -------------------------------------------------------------------------------------------------------
 
 
-def _stores(tmp_path: Path) -> list[Store]:
-    stores = [Store(f"sqlite:///{tmp_path}/store.sqlite3")]
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """The store on SQLite always; on PostgreSQL when a server is given (CI installs one and must give it)."""
+    if request.param == "sqlite":
+        return Store(f"sqlite:///{tmp_path}/store.sqlite3")
     url = os.environ.get("INCLUSIEF_INKOPEN_TEST_POSTGRES_URL")
-    if url:
-        stores.append(Store(url))
-    return stores
+    if not url:
+        if os.environ.get("CI_REQUIRES_POSTGRES"):
+            pytest.fail("CI promised a PostgreSQL server but gave no INCLUSIEF_INKOPEN_TEST_POSTGRES_URL")
+        pytest.skip("no PostgreSQL server given (INCLUSIEF_INKOPEN_TEST_POSTGRES_URL)")
+    return Store(url)
 
 
-def test_the_store_keeps_tenders_checklists_and_every_change_on_sqlite_and_postgresql(tmp_path: Path) -> None:
+def test_the_store_keeps_tenders_checklists_and_every_change(store: Store) -> None:
     from inclusief_inkopen import evaluate
     from inclusief_inkopen.checklists.checklist import from_advice
 
-    if os.environ.get("CI_REQUIRES_POSTGRES") and not os.environ.get("INCLUSIEF_INKOPEN_TEST_POSTGRES_URL"):
-        pytest.fail("CI promised a PostgreSQL server but gave no URL")
-    for store in _stores(tmp_path):
-        tender_id = store.save_tender(WEBSITE, "Anna", category=None)
-        store.save_tender(WEBSITE | {"lots": 2}, "Bram", tender_id)
-        assert store.tender(tender_id)["lots"] == 2
-        history = store.history("tender", tender_id)
-        assert [(h["who"], h["action"]) for h in history] == [("Anna", "created"), ("Bram", "changed")]
-        assert history[1]["change"] == {"fields": ["lots"]}
-        checklist = from_advice(evaluate(WEBSITE | {"end_users": ["residents"]}))
-        checklist_id = store.save_checklist(checklist, "Anna", tender_id, category="ICT")
-        first = checklist.items[0].model_copy(update={"decision": "applied"})
-        decided = checklist.model_copy(update={"items": [first, *checklist.items[1:]]})
-        store.save_checklist(decided, "Bram", tender_id, checklist_id, expected_version=1)
-        with pytest.raises(ConflictError):
-            store.save_checklist(checklist, "Carla", tender_id, checklist_id, expected_version=1)
-        kept, meta = store.checklist(checklist_id)
-        assert kept.items[0].decision == "applied" and meta["version"] == 2 and meta["category"] == "ICT"
-        rows = store.history("checklist", checklist_id)
-        assert [h["who"] for h in rows] == ["Anna", "Bram"]
-        assert rows[1]["change"]["items"][0]["id"] == checklist.items[0].id
-        listed = store.checklists(category="ICT")
-        assert any(c["id"] == checklist_id and c["state"] == "open" for c in listed)
+    tender_id = store.save_tender(WEBSITE, "Anna", category=None)
+    store.save_tender(WEBSITE | {"lots": 2}, "Bram", tender_id)
+    assert store.tender(tender_id)["lots"] == 2
+    history = store.history("tender", tender_id)
+    assert [(h["who"], h["action"]) for h in history] == [("Anna", "created"), ("Bram", "changed")]
+    assert history[1]["change"] == {"fields": ["lots"]}
+    checklist = from_advice(evaluate(WEBSITE | {"end_users": ["residents"]}))
+    checklist_id = store.save_checklist(checklist, "Anna", tender_id, category="ICT")
+    first = checklist.items[0].model_copy(update={"decision": "applied"})
+    decided = checklist.model_copy(update={"items": [first, *checklist.items[1:]]})
+    store.save_checklist(decided, "Bram", tender_id, checklist_id, expected_version=1)
+    with pytest.raises(ConflictError):
+        store.save_checklist(checklist, "Carla", tender_id, checklist_id, expected_version=1)
+    kept, meta = store.checklist(checklist_id)
+    assert kept.items[0].decision == "applied" and meta["version"] == 2 and meta["category"] == "ICT"
+    rows = store.history("checklist", checklist_id)
+    assert [h["who"] for h in rows] == ["Anna", "Bram"]
+    assert rows[1]["change"]["items"][0]["id"] == checklist.items[0].id
+    listed = store.checklists(category="ICT")
+    assert any(c["id"] == checklist_id and c["state"] == "open" for c in listed)
+    assert not any(c["id"] == checklist_id for c in store.checklists(category="Schoonmaak"))
+
+
+def test_two_saves_racing_from_the_same_version_cannot_both_land(store: Store) -> None:
+    from threading import Barrier, Thread
+
+    from inclusief_inkopen import evaluate
+    from inclusief_inkopen.checklists.checklist import from_advice
+
+    tender_id = store.save_tender(WEBSITE, "Anna")
+    checklist = from_advice(evaluate(WEBSITE | {"end_users": ["residents"]}))
+    checklist_id = store.save_checklist(checklist, "Anna", tender_id)
+    start, outcomes = Barrier(8), []
+
+    def save(name: str) -> None:
+        item = checklist.items[0].model_copy(update={"decision": "applied", "decided_by": name})
+        start.wait()
+        try:
+            store.save_checklist(
+                checklist.model_copy(update={"items": [item, *checklist.items[1:]]}),
+                name,
+                tender_id,
+                checklist_id,
+                expected_version=1,
+            )
+            outcomes.append(name)
+        except ConflictError:
+            pass
+
+    threads = [Thread(target=save, args=(f"user {n}",)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    kept, meta = store.checklist(checklist_id)
+    assert len(outcomes) == 1 and meta["version"] == 2
+    assert kept.items[0].decided_by == outcomes[0]
+    assert [h["who"] for h in store.history("checklist", checklist_id)] == ["Anna", outcomes[0]]
 
 
 # --- pages -------------------------------------------------------------------------------------------------------

@@ -481,8 +481,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from inclusief_inkopen.web.app import create_app
-        from inclusief_inkopen.web.store import default_url
+        from inclusief_inkopen.web.app import create_app, warm_up
+        from inclusief_inkopen.web.store import default_url, migrate
     except ImportError as exc:
         raise SystemExit(
             f"serve needs the web extra: pip install 'inclusief-inkopen[web]' ({exc.name} is missing)"
@@ -491,10 +491,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not url:
         url = default_url(args.data_dir or os.environ.get("INCLUSIEF_INKOPEN_DATA") or "inclusief-inkopen-data")
     header = args.user_header or os.environ.get("INCLUSIEF_INKOPEN_USER_HEADER")
-    app = create_app(url, user_header=header)
     shown = url.split("@")[-1] if "@" in url else url  # never print a password from a connection URL
-    _out(f"inclusief-inkopen {__version__}: http://{args.host}:{args.port}/ (database: {shown})\n")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    if args.workers < 1:
+        raise SystemExit("serve: --workers must be 1 or more")
+    if args.workers == 1:
+        app = create_app(url, user_header=header)
+        warm_up()
+        _out(f"inclusief-inkopen {__version__}: http://{args.host}:{args.port}/ (database: {shown})\n")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+        return 0
+    # Worker processes each build the app from the environment; the schema is migrated once, here, first.
+    migrate(url)
+    os.environ["INCLUSIEF_INKOPEN_DATABASE_URL"] = url
+    if header:
+        os.environ["INCLUSIEF_INKOPEN_USER_HEADER"] = header
+    where = f"http://{args.host}:{args.port}/"
+    _out(f"inclusief-inkopen {__version__}: {where} ({args.workers} workers, database: {shown})\n")
+    uvicorn.run(
+        "inclusief_inkopen.web.app:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+    )
     return 0
 
 
@@ -585,6 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="header a trusted reverse proxy sets to the signed-in user (or INCLUSIEF_INKOPEN_USER_HEADER)",
     )
+    p.add_argument("--workers", type=int, default=1, help="worker processes (one per core serves most requests)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("validate", help="validate a catalogue folder, with freshness checks")

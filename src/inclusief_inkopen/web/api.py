@@ -17,6 +17,7 @@ from inclusief_inkopen.advice.evaluate import evaluate
 from inclusief_inkopen.advice.model import AdviceDocument
 from inclusief_inkopen.authoring.schema import schemas
 from inclusief_inkopen.base.errors import InputError
+from inclusief_inkopen.base.files import decode_text, parse_json
 from inclusief_inkopen.checklists.checklist import (
     Checklist,
     ChecklistError,
@@ -58,6 +59,19 @@ def not_found(what: str, instance: str) -> JSONResponse:
     )
 
 
+async def _tender_body(request: Request) -> dict[str, Any]:
+    """The request body read as the CLI reads a tender file (UTF-8, no duplicate keys, bounded depth); the OpenAPI
+    document describes it through ``openapi_extra`` (the published tender profile schema)."""
+    data = parse_json(decode_text(await request.body(), "request body"), "request body")
+    if not isinstance(data, dict):
+        raise InputError.single("request body", "", f"expected a JSON object (a tender profile), not {_kind(data)}")
+    return data
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", str: "a string", bool: "true or false", type(None): "null"}.get(type(value), "a number")
+
+
 def _json(text: str) -> Response:
     return Response(content=text, media_type="application/json")
 
@@ -68,13 +82,14 @@ def _json(text: str) -> Response:
     responses={200: {"model": AdviceDocument, "description": "The advice document (docs/schema/advice.schema.json)"}},
     openapi_extra=_TENDER_BODY,
 )
-def advice(
+async def advice(
     request: Request,
-    tender: dict[str, Any] = Body(...),
     lang: Lang | None = Query(None, description="Every text in this language only; both when left out"),
     on: dt.date | None = Query(None, description="The date the rules are taken on (YYYY-MM-DD)"),
 ) -> Response:
-    profile = parse_tender(tender, "request body")
+    # Run on the event loop, not in a worker thread: a couple of milliseconds of CPU gain nothing from a thread under
+    # the GIL and the hop costs about as much again (benchmarks/http_bench.py); --workers gives the parallelism.
+    profile = parse_tender(await _tender_body(request), "request body")
     return _json(evaluate(profile, default_catalogue(), on=on).to_json(lang=lang))
 
 
@@ -177,11 +192,8 @@ async def compare_notice(request: Request, on: dt.date | None = Query(None)) -> 
     responses={200: {"model": Checklist}},
     openapi_extra=_TENDER_BODY,
 )
-def create_checklist(
-    tender: dict[str, Any] = Body(...),
-    on: dt.date | None = Query(None),
-) -> Response:
-    profile = parse_tender(tender, "request body")
+async def create_checklist(request: Request, on: dt.date | None = Query(None)) -> Response:
+    profile = parse_tender(await _tender_body(request), "request body")
     checklist = from_advice(evaluate(profile, default_catalogue(), on=on))
     return _json(checklist.model_dump_json(indent=2))
 

@@ -24,11 +24,12 @@ from inclusief_inkopen.advice.render import render_markdown
 from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.base.files import parse_document
+from inclusief_inkopen.base.packaged import packaged_data
 from inclusief_inkopen.base.text import Lang
 from inclusief_inkopen.checklists import checklist as cl
 from inclusief_inkopen.checklists.render import render_html as checklist_html
 from inclusief_inkopen.checklists.render import render_markdown as checklist_markdown
-from inclusief_inkopen.checklists.xlsx import read_xlsx, to_xlsx
+from inclusief_inkopen.checklists.xlsx import AWARD_BASES, read_xlsx, to_xlsx
 from inclusief_inkopen.notices import eforms as ef
 from inclusief_inkopen.notices.importing import read_notice_data, to_tender
 from inclusief_inkopen.notices.notice import only_one
@@ -74,6 +75,14 @@ def _who(request: Request, given: str | None = None) -> str:
     return (given or request.cookies.get("name") or "").strip()[:200]
 
 
+def _term(group: str, code: str, lang: Lang) -> str:
+    """A catalogue code in words (``requirement`` → eis, ``best-price-quality`` → beste prijs-kwaliteitverhouding)."""
+    if group == "award_bases":
+        return AWARD_BASES[lang].get(code, code)
+    label = packaged_data("vocabulary").get(group, {}).get(code)
+    return str(label[lang]) if label else code
+
+
 def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
@@ -90,6 +99,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         w=lambda key, **v: w(key, lang, **v),
         field_label=lambda f: field_label(f, lang),
         value_label=lambda v: value_label(v, lang),
+        term=lambda group, code: _term(group, code, lang),
         who=_who(request),
         user_from_header=bool(request.app.state.user_header and request.headers.get(request.app.state.user_header)),
         **context,
@@ -469,10 +479,13 @@ async def make_checklist(request: Request, tender_id: str) -> Response:
     if advice is None:
         return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
     checklist = cl.from_advice(advice)
-    who = _who(request, form.get("name")) or "?"
+    who = _who(request, form.get("name"))
     category = str(form.get("category") or "").strip()[:200] or None
-    saved = _store(request).save_checklist(checklist, who, tender_id, category=category)
-    return redirect(f"/checklists/{saved}")
+    saved = _store(request).save_checklist(checklist, who or "?", tender_id, category=category)
+    response = redirect(f"/checklists/{saved}")
+    if who and not request.app.state.user_header:
+        response.set_cookie("name", who, samesite="strict")
+    return response
 
 
 @router.get("/checklists", response_class=HTMLResponse)

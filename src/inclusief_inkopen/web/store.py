@@ -10,11 +10,12 @@ import json
 import uuid
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, create_engine, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
 
 from inclusief_inkopen.checklists.checklist import Checklist, completeness
 
@@ -32,6 +33,8 @@ class TenderRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # The UPDATE carries "WHERE version = <read>", so two saves racing from the same version cannot both land.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
 class ChecklistRow(Base):
@@ -45,6 +48,7 @@ class ChecklistRow(Base):
     signed_off_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
 class HistoryRow(Base):
@@ -101,11 +105,21 @@ class Store:
     def save_tender(
         self, data: dict[str, Any], who: str, tender_id: str | None = None, category: str | None = None
     ) -> str:
+        # A tender is saved whole from one questionnaire step, so a save that lost a race is simply made again on
+        # top of the other one: both stay in the history.
+        for _ in range(3):
+            try:
+                return self._save_tender(data, who, tender_id, category)
+            except StaleDataError:
+                continue
+        raise ConflictError(f"tender {tender_id} kept changing while it was saved")
+
+    def _save_tender(self, data: dict[str, Any], who: str, tender_id: str | None, category: str | None) -> str:
         now = _now()
         with Session(self.engine) as session, session.begin():
             row = session.get(TenderRow, tender_id) if tender_id else None
             if row is None:
-                row = TenderRow(id=tender_id or str(uuid.uuid4()), created_at=now, version=0)
+                row = TenderRow(id=tender_id or str(uuid.uuid4()), created_at=now)
                 session.add(row)
                 action = "created"
             else:
@@ -114,7 +128,6 @@ class Store:
             row.title = str(data.get("title") or "")[:500]
             row.category = category if category is not None else row.category
             row.data = json.dumps(data, sort_keys=True, ensure_ascii=False)
-            row.version = (row.version or 0) + 1
             row.updated_at = now
             changed = sorted(k for k in set(before) | set(data) if before.get(k) != data.get(k))
             session.add(
@@ -154,14 +167,30 @@ class Store:
         category: str | None = None,
         signed_off: bool = False,
     ) -> str:
+        try:
+            return self._save_checklist(
+                checklist, who, tender_id, checklist_id, expected_version, action, category, signed_off
+            )
+        except StaleDataError as race:
+            raise ConflictError(f"checklist {checklist_id} was saved by someone else at the same moment") from race
+
+    def _save_checklist(
+        self,
+        checklist: Checklist,
+        who: str,
+        tender_id: str,
+        checklist_id: str | None,
+        expected_version: int | None,
+        action: str | None,
+        category: str | None,
+        signed_off: bool,
+    ) -> str:
         now = _now()
         data = checklist.model_dump_json()
         with Session(self.engine) as session, session.begin():
             row = session.get(ChecklistRow, checklist_id) if checklist_id else None
             if row is None:
-                row = ChecklistRow(
-                    id=checklist_id or str(uuid.uuid4()), tender_id=tender_id, created_at=now, version=0, data="{}"
-                )
+                row = ChecklistRow(id=checklist_id or str(uuid.uuid4()), tender_id=tender_id, created_at=now, data="{}")
                 session.add(row)
                 action = action or "created"
             elif expected_version is not None and row.version != expected_version:
@@ -171,7 +200,6 @@ class Store:
             row.category = category if category is not None else row.category
             row.state = checklist_state(checklist, signed_off or (row.state == "signed-off" and action != "reopened"))
             row.signed_off_by = who if signed_off else row.signed_off_by
-            row.version = (row.version or 0) + 1
             row.updated_at = now
             session.add(
                 HistoryRow(

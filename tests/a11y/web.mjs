@@ -1,0 +1,221 @@
+// Browser test of the web app (inclusief-inkopen serve), run by CI (.ci/run) in Debian's Chromium:
+//   node tests/a11y/web.mjs http://127.0.0.1:8765
+// 1. A buyer completes the questionnaire with the keyboard only, gets the advice and downloads it (Word).
+// 2. A category manager makes a checklist, decides every item with the keyboard, sees it pass the check, reloads
+//    the page and finds every decision kept.
+// 3. axe-core (WCAG 2.0/2.1 A and AA) reports no violations on every page, in Dutch and in English; on each page
+//    the first Tab reaches the skip link and every focused element shows a visible outline.
+import { createRequire } from "node:module";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer from "puppeteer-core";
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve("axe-core/axe.min.js");
+const base = (process.argv[2] || "http://127.0.0.1:8765").replace(/\/$/, "");
+const failures = [];
+const fail = (where, message) => failures.push(`${where}: ${message}`);
+const byId = (id) => `[id="${id}"]`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+});
+
+// Tab (forward) until the focused element matches the selector; fails after `limit` presses.
+async function tabTo(page, selector, limit = 400) {
+  for (let i = 0; i < limit; i++) {
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`keyboard: Tab never reached ${selector} on ${page.url()}`);
+}
+
+async function startAtTop(page) {
+  // Blurring leaves Chromium's sequential-focus starting point where it was (e.g. on an error summary that took
+  // focus), so the next Tab starts from a focusable marker placed before everything else.
+  await page.evaluate(() => {
+    let mark = document.getElementById("test-start");
+    if (!mark) {
+      mark = document.createElement("span");
+      mark.id = "test-start";
+      mark.tabIndex = -1;
+      document.body.prepend(mark);
+    }
+    mark.focus();
+    window.scrollTo(0, 0);
+  });
+}
+
+async function typeInto(page, selector, text) {
+  await tabTo(page, selector);
+  await page.keyboard.down("Control");
+  await page.keyboard.press("A");
+  await page.keyboard.up("Control");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(text);
+}
+
+// Choose a radio button with the keyboard: Tab into its group, then arrow keys until it is checked.
+async function chooseRadio(page, id) {
+  const name = await page.$eval(byId(id), (el) => el.name).catch(() => null);
+  if (!name) throw new Error(`no radio #${id}`);
+  await tabTo(page, `input[type=radio][name="${name}"]`);
+  for (let i = 0; i < 12; i++) {
+    if (await page.$eval(byId(id), (el) => el.checked)) return;
+    const wasChecked = await page.evaluate(() => document.activeElement.checked);
+    if (!wasChecked) { await page.keyboard.press("Space"); continue; }
+    await page.keyboard.press("ArrowDown");
+  }
+  throw new Error(`keyboard: could not choose #${id}`);
+}
+
+async function check(page, id) {
+  await tabTo(page, byId(id));
+  if (!(await page.$eval(byId(id), (el) => el.checked))) await page.keyboard.press("Space");
+}
+
+async function submit(page, selector = "form button[type=submit]") {
+  await tabTo(page, selector);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+}
+
+async function audit(page, where) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () =>
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  for (const v of result.violations) {
+    fail(where, `axe ${v.id} (${v.impact}): ${v.help}; e.g. ${v.nodes[0].target}`);
+  }
+  await startAtTop(page);
+  await page.keyboard.press("Tab");
+  const first = await page.evaluate(() => document.activeElement.classList.contains("skip"));
+  if (!first) fail(where, "keyboard: the first Tab should reach the skip link");
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press("Tab");
+    const outline = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return true;
+      const s = getComputedStyle(el);
+      return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
+    });
+    if (!outline) fail(where, "keyboard: a focused element shows no visible outline");
+  }
+  return result.passes.length;
+}
+
+const audited = [];
+async function visit(page, path, label) {
+  for (const lang of ["nl", "en"]) {
+    const url = `${base}${path}${path.includes("?") ? "&" : "?"}lang=${lang}`;
+    await page.goto(url, { waitUntil: "load" });
+    const htmlLang = await page.evaluate(() => document.documentElement.lang);
+    if (htmlLang !== lang) fail(label, `html lang is ${htmlLang}, expected ${lang}`);
+    const passes = await audit(page, `${label} [${lang}]`);
+    audited.push(`${label} [${lang}]: ${passes} axe rules passed`);
+  }
+  await page.goto(`${base}${path}${path.includes("?") ? "&" : "?"}lang=nl`, { waitUntil: "load" });
+}
+
+const page = await browser.newPage();
+// The app's CSP allows only its own scripts; axe is injected by the test, so the test page bypasses CSP.
+await page.setBypassCSP(true);
+try {
+  // --- 1. the buyer, keyboard only ---
+  await page.goto(`${base}/?lang=nl`, { waitUntil: "load" });
+  await startAtTop(page);
+  await tabTo(page, 'a[href="/tenders/new"]');
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+  await typeInto(page, "#f-title", "Website stadsdeel Noord");
+  await chooseRadio(page, "f-nature-services");
+  await typeInto(page, "#f-estimated_value_eur", "300000");
+  await typeInto(page, "#f-cpv", "72413000");
+  await submit(page);
+  if (!page.url().includes("/step/2")) fail("buyer", `after step 1 at ${page.url()}`);
+  await chooseRadio(page, "f-end_users-state-some");
+  await check(page, "f-end_users-residents");
+  await chooseRadio(page, "f-people_facing-false");
+  await chooseRadio(page, "f-staffing-false");
+  await submit(page);
+  await chooseRadio(page, "f-digital-state-some");
+  await check(page, "f-digital-website");
+  await chooseRadio(page, "f-eaa_services-state-none");
+  await chooseRadio(page, "f-physical-state-none");
+  await submit(page);
+  await typeInto(page, "#f-labour_share", "60");
+  await chooseRadio(page, "f-supply_chain_risk-state-none");
+  await submit(page);
+  const advicePath = new URL(page.url()).pathname;
+  if (!advicePath.endsWith("/advice")) fail("buyer", `the questionnaire ended at ${page.url()}`);
+  const text = await page.evaluate(() => document.body.innerText);
+  for (const want of ["TOEG-DIG-01", "PG-WEB-01", "Verplicht (wet)", "BT-754"]) {
+    if (!text.includes(want)) fail("buyer", `the advice page lacks ${want}`);
+  }
+  const downloads = mkdtempSync(join(tmpdir(), "advies-"));
+  const cdp = await page.createCDPSession();
+  await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+  await startAtTop(page);
+  await tabTo(page, 'a[href$="advice.docx?lang=nl"]');
+  await page.keyboard.press("Enter");
+  let got = [];
+  for (let i = 0; i < 50 && !got.some((f) => f.endsWith(".docx")); i++) { await sleep(200); got = readdirSync(downloads); }
+  const docx = got.find((f) => f.endsWith(".docx"));
+  if (!docx || statSync(join(downloads, docx)).size < 5000) fail("buyer", `Word download missing or empty: ${got}`);
+  console.log(`buyer: questionnaire by keyboard, advice at ${advicePath}, downloaded ${docx}`);
+
+  // --- 2. the category manager, keyboard only ---
+  await startAtTop(page);
+  await typeInto(page, "#category", "ICT");
+  await typeInto(page, "#name", "Anna de Vries");
+  await submit(page, 'form[action$="/checklists"] button[type=submit]');
+  const checklistPath = new URL(page.url()).pathname;
+  const count = await page.$$eval("article.item", (a) => a.length);
+  await startAtTop(page);
+  await chooseRadio(page, "basis-best-price-quality");
+  for (let i = 0; i < count; i++) {
+    await chooseRadio(page, `d-${i}-applied`);
+    if (await page.$(`#g-${i}`)) await typeInto(page, `#g-${i}`, "10");
+  }
+  await submit(page, 'form[action="' + checklistPath + '"] .actions button[type=submit]');
+  await page.reload({ waitUntil: "load" });
+  const kept = await page.$$eval('input[type=radio][value="applied"]:checked', (a) => a.length);
+  const complete = await page.evaluate(() => document.body.innerText.includes("De checklist is compleet."));
+  if (kept !== count) fail("category manager", `after reload ${kept} of ${count} items still applied`);
+  if (!complete) fail("category manager", "the checklist does not pass the check");
+  console.log(`category manager: ${count} items decided by keyboard, complete and kept after reload`);
+
+  // --- 3. every page, both languages ---
+  await visit(page, "/", "home");
+  await visit(page, "/tenders/new", "questionnaire step 1");
+  const tender = advicePath.split("/")[2];
+  for (const n of [2, 3, 4]) await visit(page, `/tenders/${tender}/step/${n}`, `questionnaire step ${n}`);
+  await visit(page, advicePath, "advice");
+  await visit(page, "/cpv?q=schoonmaak", "CPV search");
+  await visit(page, "/checklists", "checklists");
+  await visit(page, checklistPath, "checklist");
+  await visit(page, `${checklistPath}/history`, "history");
+  await visit(page, "/tenders/does-not-exist/advice", "not found");
+  // A step with errors: required fields left empty, the error summary tied to the fields.
+  for (const lang of ["nl", "en"]) {
+    await page.goto(`${base}/tenders/new?lang=${lang}`, { waitUntil: "load" });
+    await startAtTop(page);
+    await submit(page);
+    const summary = await page.evaluate(() => document.activeElement && document.activeElement.id === "errors");
+    if (!summary) fail(`step with errors [${lang}]`, "the error summary does not take focus");
+    const passes = await audit(page, `step with errors [${lang}]`);
+    audited.push(`step with errors [${lang}]: ${passes} axe rules passed`);
+  }
+} catch (error) {
+  fail("run", error.stack || String(error));
+} finally {
+  await browser.close();
+}
+for (const line of audited) console.log(line);
+if (failures.length) {
+  console.error(failures.join("\n"));
+  process.exit(1);
+}
