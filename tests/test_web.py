@@ -366,6 +366,47 @@ def test_a_category_manager_decides_a_checklist_and_finds_it_kept_with_its_histo
     assert client.get("/checklists?category=ICT").text.count("/checklists/") >= 1
 
 
+def test_a_checklist_exports_as_the_cli_writes_it_and_imports_back(client: TestClient, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from inclusief_inkopen.cli import main
+
+    tender_id = _questionnaire(client)
+    token = _token(client)
+    location = client.post(f"/tenders/{tender_id}/checklists", data={"csrf": token, "name": "Anna"}).headers["location"]
+    exported = client.get(f"{location}/export.yaml").content
+    (tmp_path / "c.yaml").write_bytes(exported)
+    for fmt, ext in (("html", "html"), ("markdown", "md"), ("xlsx", "xlsx")):
+        out = tmp_path / f"cli.{ext}"
+        assert (
+            main(["checklist", "render", str(tmp_path / "c.yaml"), "--format", fmt, "--lang", "en", "-o", str(out)])
+            == 0
+        )
+        web = client.get(f"{location}/export.{ext}?lang=en").content
+        if ext == "xlsx":  # the workbook's own timestamps differ; every cell must not
+            (tmp_path / "web.xlsx").write_bytes(web)
+            cells = [
+                [[c.value for c in row] for ws in load_workbook(f).worksheets for row in ws.iter_rows()]
+                for f in (out, tmp_path / "web.xlsx")
+            ]
+            assert cells[0] == cells[1]
+        else:
+            assert web == out.read_bytes(), fmt
+    # The YAML back in, with a decision made outside the app: kept, and the history says it was imported.
+    edited = exported.replace(b"decision: open", b"decision: applied", 1)
+    assert edited != exported
+    page = client.get(location).text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    files = {"file": ("c.yaml", edited, "application/yaml")}
+    done = client.post(f"{location}/import", data={"csrf": token, "version": version, "name": "Bram"}, files=files)
+    assert done.status_code == 303
+    assert client.get(f"{location}/export.yaml").content.count(b"decision: applied") == 1
+    assert "ingelezen uit een bestand" in client.get(f"{location}/history").text
+    bad = {"file": ("c.yaml", b"items: 3\n", "application/yaml")}
+    refused = client.post(f"{location}/import", data={"csrf": token, "version": str(int(version) + 1)}, files=bad)
+    assert refused.status_code == 422 and "c.yaml" in refused.text
+
+
 def test_forms_without_the_csrf_token_are_refused(client: TestClient) -> None:
     _token(client)
     assert client.post("/tenders/new", data={"title": "x"}).status_code == 403
