@@ -329,6 +329,23 @@ def test_the_questionnaire_ties_each_error_to_its_field_and_keeps_what_was_given
     assert 'value="x"' in response.text
 
 
+def test_the_cpv_codes_guesses_are_filled_in_as_suggestions_until_the_step_is_saved(client: TestClient) -> None:
+    token = _token(client, "/tenders/new")
+    location = client.post(
+        "/tenders/new",
+        data={"csrf": token, "title": "Site", "nature": "services", "estimated_value_eur": "300000", "cpv": "72413000"},
+    ).headers["location"]
+    tender_id = location.split("/")[2]
+    step3 = client.get(f"/tenders/{tender_id}/step/3").text
+    assert re.search(r'id="f-digital-website" name="digital" value="website" checked', step3)
+    assert re.search(r'id="f-digital-state-some" name="digital__state" value="some" checked', step3)
+    assert "Alvast ingevuld op grond van de CPV-code" in step3 and "72413000" in step3
+    advice = client.get(f"/tenders/{tender_id}/advice").text  # not saved yet: still a question
+    assert f"/tenders/{tender_id}/step/3#f-digital" in advice
+    client.post(f"/tenders/{tender_id}/step/3", data={"csrf": token, "digital__state": "some", "digital": "website"})
+    assert "Alvast ingevuld" not in client.get(f"/tenders/{tender_id}/step/3").text
+
+
 def test_don_t_know_is_allowed_everywhere_but_the_three_fields_the_advice_needs(client: TestClient) -> None:
     tender_id = _questionnaire(client)
     token = _token(client)

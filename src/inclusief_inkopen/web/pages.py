@@ -166,6 +166,10 @@ def _step_context(
         widget["error"] = errors.get(name)
         guess = guesses.get(name)
         widget["guess"] = {"value": guess.value, "because": guess.because.get(lang)} if guess else None
+        # A guess fills in an open question as a suggestion: shown as such, and it counts once the step is saved.
+        widget["suggested"] = bool(guess) and name not in data and isinstance(guess.value, list)
+        if widget["suggested"]:
+            widget["value"] = list(guess.value)
         fields.append(widget)
     return {
         "n": n,

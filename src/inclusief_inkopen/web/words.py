@@ -40,7 +40,10 @@ WORDS: dict[str, dict[Lang, str]] = {
     "search_words": {"nl": "Code of woorden (Nederlands of Engels)", "en": "Code or words (Dutch or English)"},
     "results": {"nl": "Resultaten", "en": "Results"},
     "no_results": {"nl": "Niets gevonden.", "en": "Nothing found."},
-    "guess": {"nl": "Suggestie uit de CPV-code (controleer dit):", "en": "Suggestion from the CPV code (check it):"},
+    "guess": {
+        "nl": "Alvast ingevuld op grond van de CPV-code; controleer het voordat u verdergaat:",
+        "en": "Filled in from the CPV code; check it before you go on:",
+    },
     "warnings": {"nl": "Let op bij deze aankondiging", "en": "Note about this notice"},
     "advice": {"nl": "Advies", "en": "Advice"},
     "open_questions": {"nl": "Nog te beantwoorden", "en": "Still to answer"},
