@@ -311,7 +311,11 @@ def test_a_buyer_answers_the_questionnaire_and_gets_the_advice_and_its_downloads
     docx = client.get(f"/tenders/{tender_id}/advice.docx")
     assert docx.status_code == 200 and "attachment" in docx.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(docx.content)) as package:
-        assert "TOEG-DIG-01" in package.read("word/document.xml").decode()
+        word = package.read("word/document.xml").decode()
+    assert "TOEG-DIG-01" in word and "Aanbestedingswet 2012, art. 2.81 lid 2" in word
+    # Each legal reference once, as the library words it (its title names the article).
+    for text in (word, page.text):
+        assert not re.search(r"art\. ([0-9.]+ lid \d+), art\. \1", text)
     assert client.get(f"/tenders/{tender_id}/advice.md").text.startswith("# Advies")
     assert json.loads(client.get(f"/tenders/{tender_id}/advice.json?lang=en").content)["format"]
     assert b"ProcurementProjectLot" in client.get(f"/tenders/{tender_id}/eforms.xml").content

@@ -465,7 +465,7 @@ def advice_docx(advice: Advice, lang: Lang) -> bytes:
             doc.add_heading(f"{s.id}: {s.title.get(lang)}", level=2)
             doc.add_paragraph(s.text.get(lang))
             doc.add_paragraph(f"{w('why', lang)}: " + "; ".join(r.text.get(lang) for r in s.reasons))
-            basis = "; ".join(f"{b.title.get(lang)}{', art. ' + b.article if b.article else ''}" for b in s.legal_basis)
+            basis = "; ".join(str(b.title.get(lang)) for b in s.legal_basis)  # the title names the article
             doc.add_paragraph(f"{w('basis', lang)}: {basis}")
             doc.add_paragraph(f"{w('verification', lang)}: {s.verification.get(lang)}")
     buffer = io.BytesIO()
