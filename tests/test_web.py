@@ -9,6 +9,7 @@ import json
 import os
 import re
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -307,7 +308,12 @@ def test_a_buyer_answers_the_questionnaire_and_gets_the_advice_and_its_downloads
     tender_id = _questionnaire(client)
     page = client.get(f"/tenders/{tender_id}/advice")
     assert page.status_code == 200 and '<html lang="nl">' in page.text
-    assert "PG-WEB-01" in page.text and "Verplicht (wet)" in page.text and "BT-754" in page.text
+    assert "PG-WEB-01" in page.text and "Verplicht (wet)" in page.text
+    # The eForms values to enter, with the code list's own wording and the criteria behind each.
+    assert re.search(
+        r"<th scope=\"row\">BT-754-Lot</th><td><code>inc</code></td><td>Er zijn criteria opgenomen", page.text
+    )
+    assert re.search(r"<th scope=\"row\">BT-539-Lot</th><td><code>quality</code>", page.text)
     docx = client.get(f"/tenders/{tender_id}/advice.docx")
     assert docx.status_code == 200 and "attachment" in docx.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(docx.content)) as package:
@@ -426,6 +432,105 @@ def test_a_checklist_exports_as_the_cli_writes_it_and_imports_back(client: TestC
     bad = {"file": ("c.yaml", b"items: 3\n", "application/yaml")}
     refused = client.post(f"{location}/import", data={"csrf": token, "version": str(int(version) + 1)}, files=bad)
     assert refused.status_code == 422 and "c.yaml" in refused.text
+
+
+def test_what_is_still_to_do_is_said_in_the_page_s_language_and_links_to_where_it_is_done(client: TestClient) -> None:
+    tender_id = _questionnaire(client)
+    token = _token(client)
+    client.post(f"/tenders/{tender_id}/step/2", data={"csrf": token, "end_users__state": "unknown"})
+    location = client.post(f"/tenders/{tender_id}/checklists", data={"csrf": token, "name": "Anna"}).headers["location"]
+    dutch = client.get(f"{location}?lang=nl").text
+    assert f'<a href="/tenders/{tender_id}/step/2#f-end_users">Open vraag: Wie gebruikt het resultaat' in dutch
+    assert re.search(r'<a href="#c-0">[A-Z-]+\d+: nog niet besloten', dutch)
+    assert "questions[" not in dutch and "checklist update" not in dutch
+    english = client.get(f"{location}?lang=en").text
+    assert "Open question: Who uses the result" in english and "not decided yet" in english
+    # Answered in the questionnaire and brought in with "update": the question is gone, its items decided by it.
+    client.post(
+        f"/tenders/{tender_id}/step/2",
+        data={
+            "csrf": token,
+            "end_users__state": "some",
+            "end_users": ["residents"],
+            "people_facing": "false",
+            "staffing": "false",
+        },
+    )
+    version = re.search(r'name="version" value="(\d+)"', dutch).group(1)
+    assert client.post(f"{location}/update", data={"csrf": token, "version": version}).status_code == 303
+    after = client.get(f"{location}?lang=nl").text
+    assert "Open vraag: Wie gebruikt het resultaat" not in after and "PG-WEB-01" in after
+
+
+class _Nesting(HTMLParser):
+    """Checks that every element the pages build their structure with is closed, in order: an unclosed table
+    swallows the forms after it in a browser, with no error anywhere."""
+
+    CHECKED = frozenset(
+        {
+            "table",
+            "tbody",
+            "thead",
+            "tr",
+            "form",
+            "section",
+            "fieldset",
+            "ul",
+            "ol",
+            "details",
+            "article",
+            "div",
+            "main",
+            "nav",
+            "header",
+            "footer",
+            "label",
+            "a",
+            "p",
+            "h1",
+            "h2",
+            "h3",
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.CHECKED:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.CHECKED:
+            return
+        if not self.open or self.open[-1] != tag:
+            self.problems.append(f"</{tag}> at line {self.getpos()[0]} closes {self.open[-1:] or 'nothing'}")
+        else:
+            self.open.pop()
+
+
+def test_every_page_closes_what_it_opens(client: TestClient) -> None:
+    tender_id = _questionnaire(client)
+    token = _token(client)
+    location = client.post(f"/tenders/{tender_id}/checklists", data={"csrf": token, "name": "Anna"}).headers["location"]
+    pages = [
+        "/",
+        "/tenders/new",
+        *(f"/tenders/{tender_id}/step/{n}" for n in (1, 2, 3, 4)),
+        f"/tenders/{tender_id}/advice",
+        "/cpv?q=schoonmaak",
+        "/checklists",
+        location,
+        f"{location}/history",
+        "/tenders/nope/advice",
+    ]
+    for path in pages:
+        for lang in ("nl", "en"):
+            nesting = _Nesting()
+            nesting.feed(client.get(path, params={"lang": lang}).text)
+            assert not nesting.problems and not nesting.open, (path, lang, nesting.problems, nesting.open)
 
 
 def test_forms_without_the_csrf_token_are_refused(client: TestClient) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import secrets
 from importlib import resources
 from typing import Any
@@ -401,6 +402,7 @@ def advice_page(request: Request, tender_id: str) -> HTMLResponse:
         step_of=_step_of,
         why=lambda reasons: "; ".join(r.text.get(lang) for r in reasons),
         checklists=_store(request).checklists(tender_id=tender_id),
+        eforms_values=ef.export_values(advice, ["LOT-0001"]),
     )
 
 
@@ -498,15 +500,44 @@ def checklists_page(request: Request) -> HTMLResponse:
     return page(request, "checklists.html", checklists=_store(request).checklists(category=category), category=category)
 
 
+_LOCATION = re.compile(r"^(?P<kind>items|questions)\[(?P<index>\d+)\] \((?P<name>[^)]*)\)\.(?P<part>\w+)$")
+_TO_DO = {
+    "decision": "todo_decide",
+    "justification": "todo_justify",
+    "weight": "todo_weight",
+    "decided_by": "todo_who",
+    "review": "todo_review",
+}
+
+
+def _to_do(location: str, message: str, checklist: cl.Checklist, tender_id: str, lang: Lang) -> dict[str, str]:
+    """One line of "still to do" in the page's language, with a link to where it is done; the check itself is the
+    library's (``checklist check``), only its words are the page's."""
+    found = _LOCATION.match(location)
+    if location == "award_basis":
+        return {"key": "award_basis", "href": "#award-basis", "text": w("todo_award_basis", lang)}
+    if found and found["kind"] == "questions":
+        q = checklist.questions[int(found["index"])]
+        step = _step_of(q.field)
+        text = w("todo_answer" if q.answer is None else "todo_apply", lang, question=q.text.get(lang), step=step)
+        return {"key": location, "href": f"/tenders/{tender_id}/step/{step}#f-{q.field}", "text": text}
+    if found and found["part"] in _TO_DO:
+        index = int(found["index"])
+        text = w(_TO_DO[found["part"]], lang, review=checklist.items[index].review or "")
+        return {"key": f"items[{index}]", "href": f"#c-{index}", "text": f"{found['name']}: {text}", "short": text}
+    return {"key": location, "href": "", "text": f"{location}: {message}"}
+
+
 def _checklist_page(request: Request, checklist_id: str, status: int = 200, **extra: Any) -> HTMLResponse:
     found = _store(request).checklist(checklist_id)
     if found is None:
         return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
     checklist, meta = found
-    problems = cl.completeness(checklist)
+    lang = lang_of(request)
+    problems = [_to_do(p.location, p.message, checklist, meta["tender_id"], lang) for p in cl.completeness(checklist)]
     by_field: dict[str, list[str]] = {}
     for p in problems:
-        by_field.setdefault(p.location.split(" ")[0], []).append(p.message)
+        by_field.setdefault(p["key"], []).append(p.get("short", p["text"]))
     return page(
         request,
         "checklist.html",

@@ -103,6 +103,40 @@ WORDS: dict[str, dict[Lang, str]] = {
     "review": {"nl": "Opnieuw beoordelen", "en": "Review again"},
     "not_found": {"nl": "Niet gevonden", "en": "Not found"},
     "may_apply": {"nl": "geldt mogelijk", "en": "may apply"},
+    "todo_decide": {"nl": "nog niet besloten (toegepast of niet toegepast)", "en": "not decided yet (applied or not)"},
+    "todo_justify": {
+        "nl": "niet toegepast: leg uit waarom (pas toe of leg uit)",
+        "en": "not applied: explain why (comply or explain)",
+    },
+    "todo_weight": {
+        "nl": "toegepast gunningscriterium: vul de weging in",
+        "en": "award criterion applied: give its weight",
+    },
+    "todo_who": {"nl": "vul uw naam in en sla op", "en": "give your name and save"},
+    "todo_review": {"nl": "opnieuw beoordelen: {review}", "en": "review again: {review}"},
+    "todo_award_basis": {
+        "nl": "een inclusie-gunningscriterium is toegepast: gun op beste prijs-kwaliteitverhouding",
+        "en": "an inclusion award criterion is applied: award on best price-quality ratio",
+    },
+    "todo_answer": {
+        "nl": "Open vraag: {question} Beantwoord deze in stap {step} van de vragenlijst en kies daarna hieronder "
+        "\u2018Bijwerken met het advies van nu\u2019.",
+        "en": "Open question: {question} Answer it in step {step} of the questionnaire, then choose "
+        "\u2018Update to today\u2019s advice\u2019 below.",
+    },
+    "todo_apply": {
+        "nl": "Beantwoord: {question} Kies hieronder \u2018Bijwerken met het advies van nu\u2019.",
+        "en": "Answered: {question} Choose \u2018Update to today\u2019s advice\u2019 below.",
+    },
+    "business_term": {"nl": "Veld (business term)", "en": "Business term"},
+    "code": {"nl": "Code", "en": "Code"},
+    "meaning": {"nl": "Betekenis", "en": "Meaning"},
+    "because_of": {"nl": "Op grond van", "en": "Because of"},
+    "option": {"nl": "keuze, geen plicht", "en": "an option, not a duty"},
+    "eforms_open": {
+        "nl": "nog niet te bepalen: beantwoord eerst de open vragen",
+        "en": "not yet known: answer the open questions first",
+    },
     "action_created": {"nl": "aangemaakt", "en": "created"},
     "action_changed": {"nl": "gewijzigd", "en": "changed"},
     "action_signed-off": {"nl": "afgetekend", "en": "signed off"},
