@@ -271,6 +271,24 @@ def _token(client: TestClient, path: str = "/") -> str:
     return str(token)
 
 
+# Step 2 answered: residents use the result; no contractor staff in contact with them; no staffing.
+STEP_2 = {"end_users__state": "some", "end_users": ["residents"], "people_facing": "false", "staffing": "false"}
+
+
+def _new_checklist(client: TestClient, tender_id: str, token: str, **fields: str) -> str:
+    """Make a checklist from the tender's advice, as the advice page's form does; its page's path."""
+    made = client.post(f"/tenders/{tender_id}/checklists", data={"csrf": token, "name": "Anna", **fields})
+    assert made.status_code == 303
+    return str(made.headers["location"])
+
+
+def _version_in(page: str) -> str:
+    """The version of the checklist a page's form was made from (what a save must send back)."""
+    found = re.search(r'name="version" value="(\d+)"', page)
+    assert found, "the page has no version field"
+    return found.group(1)
+
+
 def _questionnaire(client: TestClient) -> str:
     token = _token(client, "/tenders/new")
     location = client.post(
@@ -279,13 +297,7 @@ def _questionnaire(client: TestClient) -> str:
     tender_id = location.split("/")[2]
     client.post(
         location,
-        data={
-            "csrf": token,
-            "end_users__state": "some",
-            "end_users": ["residents"],
-            "people_facing": "false",
-            "staffing": "false",
-        },
+        data={"csrf": token, **STEP_2},
     )
     client.post(
         f"/tenders/{tender_id}/step/3",
@@ -367,12 +379,10 @@ def test_don_t_know_is_allowed_everywhere_but_the_three_fields_the_advice_needs(
 def test_a_category_manager_decides_a_checklist_and_finds_it_kept_with_its_history(client: TestClient) -> None:
     tender_id = _questionnaire(client)
     token = _token(client)
-    location = client.post(
-        f"/tenders/{tender_id}/checklists", data={"csrf": token, "category": "ICT", "name": "Anna"}
-    ).headers["location"]
+    location = _new_checklist(client, tender_id, token, category="ICT")
     page = client.get(location).text
     count = page.count('<article class="item"')
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    version = _version_in(page)
     form = {"csrf": token, "version": version, "name": "Anna", "award_basis": "best-price-quality"}
     for i in range(count):
         form[f"items[{i}].decision"] = "applied"
@@ -400,7 +410,7 @@ def test_a_checklist_exports_as_the_cli_writes_it_and_imports_back(client: TestC
 
     tender_id = _questionnaire(client)
     token = _token(client)
-    location = client.post(f"/tenders/{tender_id}/checklists", data={"csrf": token, "name": "Anna"}).headers["location"]
+    location = _new_checklist(client, tender_id, token)
     exported = client.get(f"{location}/export.yaml").content
     (tmp_path / "c.yaml").write_bytes(exported)
     for fmt, ext in (("html", "html"), ("markdown", "md"), ("xlsx", "xlsx")):
@@ -423,7 +433,7 @@ def test_a_checklist_exports_as_the_cli_writes_it_and_imports_back(client: TestC
     edited = exported.replace(b"decision: open", b"decision: applied", 1)
     assert edited != exported
     page = client.get(location).text
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    version = _version_in(page)
     files = {"file": ("c.yaml", edited, "application/yaml")}
     done = client.post(f"{location}/import", data={"csrf": token, "version": version, "name": "Bram"}, files=files)
     assert done.status_code == 303
@@ -438,7 +448,7 @@ def test_what_is_still_to_do_is_said_in_the_page_s_language_and_links_to_where_i
     tender_id = _questionnaire(client)
     token = _token(client)
     client.post(f"/tenders/{tender_id}/step/2", data={"csrf": token, "end_users__state": "unknown"})
-    location = client.post(f"/tenders/{tender_id}/checklists", data={"csrf": token, "name": "Anna"}).headers["location"]
+    location = _new_checklist(client, tender_id, token)
     dutch = client.get(f"{location}?lang=nl").text
     assert f'<a href="/tenders/{tender_id}/step/2#f-end_users">Open vraag: Wie gebruikt het resultaat' in dutch
     assert re.search(r'<a href="#c-0">[A-Z-]+\d+: nog niet besloten', dutch)
@@ -448,15 +458,9 @@ def test_what_is_still_to_do_is_said_in_the_page_s_language_and_links_to_where_i
     # Answered in the questionnaire and brought in with "update": the question is gone, its items decided by it.
     client.post(
         f"/tenders/{tender_id}/step/2",
-        data={
-            "csrf": token,
-            "end_users__state": "some",
-            "end_users": ["residents"],
-            "people_facing": "false",
-            "staffing": "false",
-        },
+        data={"csrf": token, **STEP_2},
     )
-    version = re.search(r'name="version" value="(\d+)"', dutch).group(1)
+    version = _version_in(dutch)
     assert client.post(f"{location}/update", data={"csrf": token, "version": version}).status_code == 303
     after = client.get(f"{location}?lang=nl").text
     assert "Open vraag: Wie gebruikt het resultaat" not in after and "PG-WEB-01" in after
@@ -514,7 +518,7 @@ class _Nesting(HTMLParser):
 def test_every_page_closes_what_it_opens(client: TestClient) -> None:
     tender_id = _questionnaire(client)
     token = _token(client)
-    location = client.post(f"/tenders/{tender_id}/checklists", data={"csrf": token, "name": "Anna"}).headers["location"]
+    location = _new_checklist(client, tender_id, token)
     pages = [
         "/",
         "/tenders/new",

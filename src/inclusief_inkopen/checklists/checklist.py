@@ -236,17 +236,20 @@ def load(path: str | os.PathLike[str]) -> Checklist:
 def read(path: str | os.PathLike[str]) -> tuple[Checklist, bytes]:
     """The checklist in a file, and the bytes it was read from (for ``save(..., read_as=...)``)."""
     raw = read_bytes(path)
-    data = parse_document(raw, str(path))
+    return from_data(parse_document(raw, str(path)), str(path)), raw
+
+
+def from_data(data: Any, name: str) -> Checklist:
+    """A checklist from parsed YAML or JSON (a file's, an upload's, a request body's), with the same checks and
+    messages wherever it comes from; ``name`` says where in the messages."""
     if not isinstance(data, dict):
-        raise ChecklistError([Problem(str(path), "", "expected a checklist (a mapping with format, tender, items)")])
+        raise ChecklistError([Problem(name, "", "expected a checklist (a mapping with format, tender, items)")])
     if data.get("format") != CHECKLIST_FORMAT:
-        raise ChecklistError(
-            [Problem(str(path), "format", f"expected {CHECKLIST_FORMAT!r}, got {data.get('format')!r}")]
-        )
+        raise ChecklistError([Problem(name, "format", f"expected {CHECKLIST_FORMAT!r}, got {data.get('format')!r}")])
     try:
-        return Checklist.model_validate(data), raw
+        return Checklist.model_validate(data)
     except ValidationError as exc:
-        raise ChecklistError(_named(problems_from_validation(exc, str(path), data=data), data)) from None
+        raise ChecklistError(_named(problems_from_validation(exc, name, data=data), data)) from None
 
 
 def _named(problems: list[Problem], data: dict[str, Any]) -> list[Problem]:
@@ -377,13 +380,24 @@ def current(
     return fresh, notes
 
 
+def answers(checklist: Checklist) -> dict[str, Any]:
+    """The answers given in the checklist to its open questions, by field, as a tender file would write them."""
+    return {q.field: q.answer for q in checklist.questions if q.answer is not None}
+
+
 def _answered(tender: TenderProfile, checklist: Checklist, checklist_path: str | os.PathLike[str]) -> TenderProfile:
     """The tender with the answers given in the checklist to its questions (the tender file itself is not written)."""
-    answers = {q.field: q.answer for q in checklist.questions if q.answer is not None}
-    if not answers:
+    given_answers = answers(checklist)
+    if not given_answers:
         return tender
     given = {k: v for k, v in tender.model_dump(mode="json").items() if v is not None}
-    return parse_tender(given | answers, f"{checklist_path} (questions)")
+    return parse_tender(given | given_answers, f"{checklist_path} (questions)")
+
+
+def reevaluate(checklist: Checklist, tender: dict[str, Any], where: str, *, on: dt.date | None = None) -> Checklist:
+    """The checklist the advice gives now for ``tender`` (a tender as a mapping: one kept elsewhere than in a file)
+    with the answers given to ``checklist``'s questions; ``merge`` it with ``checklist`` to keep the decisions."""
+    return from_advice(evaluate(parse_tender(tender | answers(checklist), where), on=on))
 
 
 def check(

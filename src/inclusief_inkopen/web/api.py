@@ -20,17 +20,18 @@ from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.base.files import decode_text, parse_json
 from inclusief_inkopen.checklists.checklist import (
     Checklist,
-    ChecklistError,
     changes,
     completeness,
     from_advice,
+    from_data,
     merge,
+    reevaluate,
 )
 from inclusief_inkopen.notices.compare import Comparison, assess
 from inclusief_inkopen.notices.importing import read_notice_data, to_tender
 from inclusief_inkopen.notices.notice import only_one
 from inclusief_inkopen.rules.catalogues import default_catalogue
-from inclusief_inkopen.tender.profile import TenderProfile, parse_tender, problems_from_validation
+from inclusief_inkopen.tender.profile import TenderProfile, parse_tender
 from inclusief_inkopen.web.problems import MEDIA_TYPE, problem
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
@@ -198,18 +199,9 @@ async def create_checklist(request: Request, on: dt.date | None = Query(None)) -
     return _json(checklist.model_dump_json(indent=2))
 
 
-def _checklist(data: Any, where: str) -> Checklist:
-    from pydantic import ValidationError
-
-    try:
-        return Checklist.model_validate(data)
-    except ValidationError as exc:
-        raise ChecklistError(problems_from_validation(exc, where)) from None
-
-
 @router.post("/checklists/check", summary="What is still to do before a checklist is complete")
 def check_checklist(checklist: dict[str, Any] = Body(...)) -> Any:
-    found = completeness(_checklist(checklist, "request body"), "request body")
+    found = completeness(from_data(checklist, "request body"), "request body")
     return {"complete": not found, "problems": [{"location": p.location, "detail": p.message} for p in found]}
 
 
@@ -222,10 +214,8 @@ def update_checklist(
     tender: dict[str, Any] | None = Body(None),
     on: dt.date | None = Query(None),
 ) -> Any:
-    old = _checklist(checklist, "request body: checklist")
-    answers = {q.field: q.answer for q in old.questions if q.answer is not None}
-    profile = parse_tender((tender if tender is not None else old.tender) | answers, "request body: tender")
-    fresh = from_advice(evaluate(profile, default_catalogue(), on=on or old.on))
+    old = from_data(checklist, "request body: checklist")
+    fresh = reevaluate(old, tender if tender is not None else old.tender, "request body: tender", on=on or old.on)
     merged = merge(old, fresh)
     return {"checklist": merged.model_dump(mode="json"), "changes": changes(old, fresh)}
 

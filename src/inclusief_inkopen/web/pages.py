@@ -18,14 +18,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inclusief_inkopen.advice.evaluate import Advice, evaluate
-from inclusief_inkopen.advice.reasons import field_label, question, value_label
-from inclusief_inkopen.advice.render import render_markdown
+from inclusief_inkopen.advice.reasons import field_label, question, term_label, value_label
+from inclusief_inkopen.advice.render import HEADINGS, render_markdown
 from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.base.files import parse_document
-from inclusief_inkopen.base.packaged import packaged_data
 from inclusief_inkopen.base.text import Lang
 from inclusief_inkopen.checklists import checklist as cl
 from inclusief_inkopen.checklists.render import render_html as checklist_html
@@ -80,8 +80,26 @@ def _term(group: str, code: str, lang: Lang) -> str:
     """A catalogue code in words (``requirement`` → eis, ``best-price-quality`` → beste prijs-kwaliteitverhouding)."""
     if group == "award_bases":
         return AWARD_BASES[lang].get(code, code)
-    label = packaged_data("vocabulary").get(group, {}).get(code)
-    return str(label[lang]) if label else code
+    return term_label(group, code, lang)
+
+
+def _not_found(request: Request) -> StarletteHTTPException:
+    """The page that says "not found", as the app's handler for HTTP errors renders it (``app.http_error``)."""
+    return StarletteHTTPException(404, w("not_found", lang_of(request)))
+
+
+def _tender_data(request: Request, tender_id: str) -> dict[str, Any]:
+    data = _store(request).tender(tender_id)
+    if data is None:
+        raise _not_found(request)
+    return data
+
+
+def _checklist_of(request: Request, checklist_id: str) -> tuple[cl.Checklist, dict[str, Any]]:
+    found = _store(request).checklist(checklist_id)
+    if found is None:
+        raise _not_found(request)
+    return found
 
 
 def _store(request: Request) -> Store:
@@ -101,6 +119,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         field_label=lambda f: field_label(f, lang),
         value_label=lambda v: value_label(v, lang),
         term=lambda group, code: _term(group, code, lang),
+        heading=lambda status: HEADINGS[status][lang],
         who=_who(request),
         user_from_header=bool(request.app.state.user_header and request.headers.get(request.app.state.user_header)),
         **context,
@@ -267,9 +286,9 @@ def new_tender(request: Request) -> HTMLResponse:
 
 @router.get("/tenders/{tender_id}/step/{n}", response_class=HTMLResponse)
 def edit_step(request: Request, tender_id: str, n: int) -> HTMLResponse:
-    data = _store(request).tender(tender_id)
-    if data is None or not 1 <= n <= len(STEPS):
-        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
+    data = _tender_data(request, tender_id)
+    if not 1 <= n <= len(STEPS):
+        raise _not_found(request)
     return page(request, "step.html", **_step_context(lang_of(request), n, data, {}, tender_id))
 
 
@@ -374,11 +393,8 @@ def cpv_json(request: Request) -> Any:
 # --- advice ---
 
 
-def _advice(request: Request, tender_id: str) -> Advice | None:
-    data = _store(request).tender(tender_id)
-    if data is None:
-        return None
-    return evaluate(parse_tender(data, "opgeslagen opdracht"), default_catalogue())
+def _advice(request: Request, tender_id: str) -> Advice:
+    return evaluate(parse_tender(_tender_data(request, tender_id), "opgeslagen opdracht"), default_catalogue())
 
 
 def _step_of(field: str) -> int:
@@ -389,8 +405,6 @@ def _step_of(field: str) -> int:
 def advice_page(request: Request, tender_id: str) -> HTMLResponse:
     lang = lang_of(request)
     advice = _advice(request, tender_id)
-    if advice is None:
-        return page(request, "error.html", status=404, message=w("not_found", lang))
     document = advice.document
     groups = [(s, [x for x in document.suggestions if x.status == s]) for s in STATUSES]
     return page(
@@ -410,8 +424,6 @@ def advice_page(request: Request, tender_id: str) -> HTMLResponse:
 def advice_download(request: Request, tender_id: str, fmt: str) -> Response:
     lang = lang_of(request)
     advice = _advice(request, tender_id)
-    if advice is None:
-        return page(request, "error.html", status=404, message=w("not_found", lang))
     name = f"advies-{tender_id[:8]}"
     if fmt == "md":
         return _download(render_markdown(advice, lang).encode(), "text/markdown; charset=utf-8", f"{name}.md")
@@ -423,14 +435,14 @@ def advice_download(request: Request, tender_id: str, fmt: str) -> Response:
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             f"{name}.docx",
         )
-    return page(request, "error.html", status=404, message=w("not_found", lang))
+    raise _not_found(request)
 
 
 @router.get("/tenders/{tender_id}/eforms.{fmt}")
 def eforms_download(request: Request, tender_id: str, fmt: str) -> Response:
+    if fmt not in ("xml", "json"):
+        raise _not_found(request)
     advice = _advice(request, tender_id)
-    if advice is None or fmt not in ("xml", "json"):
-        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
     lots = [f"LOT-{n:04d}" for n in range(1, int(advice.tender.get("lots") or 1) + 1)]
     values = ef.export_values(advice, lots)
     if fmt == "xml":
@@ -462,7 +474,7 @@ def advice_docx(advice: Advice, lang: Lang) -> bytes:
         items = [s for s in document.suggestions if s.status == status]
         if not items:
             continue
-        doc.add_heading(w(f"status_{status}", lang), level=1)
+        doc.add_heading(HEADINGS[status][lang], level=1)
         for s in items:
             doc.add_heading(f"{s.id}: {s.title.get(lang)}", level=2)
             doc.add_paragraph(s.text.get(lang))
@@ -481,17 +493,11 @@ def advice_docx(advice: Advice, lang: Lang) -> bytes:
 @router.post("/tenders/{tender_id}/checklists", response_class=HTMLResponse)
 async def make_checklist(request: Request, tender_id: str) -> Response:
     form = await form_of(request)
-    advice = _advice(request, tender_id)
-    if advice is None:
-        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
-    checklist = cl.from_advice(advice)
+    checklist = cl.from_advice(_advice(request, tender_id))
     who = _who(request, form.get("name"))
     category = str(form.get("category") or "").strip()[:200] or None
     saved = _store(request).save_checklist(checklist, who or "?", tender_id, category=category)
-    response = redirect(f"/checklists/{saved}")
-    if who and not request.app.state.user_header:
-        response.set_cookie("name", who, samesite="strict")
-    return response
+    return _remember_name(request, redirect(f"/checklists/{saved}"), who)
 
 
 @router.get("/checklists", response_class=HTMLResponse)
@@ -528,11 +534,9 @@ def _to_do(location: str, message: str, checklist: cl.Checklist, tender_id: str,
     return {"key": location, "href": "", "text": f"{location}: {message}"}
 
 
-def _checklist_page(request: Request, checklist_id: str, status: int = 200, **extra: Any) -> HTMLResponse:
-    found = _store(request).checklist(checklist_id)
-    if found is None:
-        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
-    checklist, meta = found
+def _checklist_page(
+    request: Request, checklist: cl.Checklist, meta: dict[str, Any], status: int = 200, **extra: Any
+) -> HTMLResponse:
     lang = lang_of(request)
     problems = [_to_do(p.location, p.message, checklist, meta["tender_id"], lang) for p in cl.completeness(checklist)]
     by_field: dict[str, list[str]] = {}
@@ -555,14 +559,22 @@ def _version(form: Any) -> int:
     return int(text) if text.isdigit() else -1
 
 
+def _remember_name(request: Request, response: Response, who: str) -> Response:
+    """A name typed in a form is offered again next time (not when a trusted proxy says who is signed in)."""
+    if who and not request.app.state.user_header:
+        response.set_cookie("name", who, samesite="strict")
+    return response
+
+
 def _store_again(
     request: Request, form: Any, checklist: cl.Checklist, meta: dict[str, Any], action: str, signed_off: bool = False
 ) -> Response:
     """Save a checklist the way every form does: who, the version the form was made from, one history row."""
+    who = _who(request, form.get("name"))
     try:
         _store(request).save_checklist(
             checklist,
-            _who(request, form.get("name")) or "?",
+            who or "?",
             meta["tender_id"],
             meta["id"],
             expected_version=_version(form),
@@ -570,24 +582,19 @@ def _store_again(
             signed_off=signed_off,
         )
     except ConflictError:
-        return _checklist_page(request, meta["id"], status=409, conflict=True)
-    return redirect(f"/checklists/{meta['id']}?saved=1")
+        return _checklist_page(request, *_checklist_of(request, meta["id"]), status=409, conflict=True)
+    return _remember_name(request, redirect(f"/checklists/{meta['id']}?saved=1"), who)
 
 
 @router.get("/checklists/{checklist_id}", response_class=HTMLResponse)
 def checklist_page(request: Request, checklist_id: str) -> HTMLResponse:
-    return _checklist_page(request, checklist_id, saved=request.query_params.get("saved") == "1")
+    saved = request.query_params.get("saved") == "1"
+    return _checklist_page(request, *_checklist_of(request, checklist_id), saved=saved)
 
 
-@router.post("/checklists/{checklist_id}", response_class=HTMLResponse)
-async def save_checklist(request: Request, checklist_id: str) -> Response:
-    form = await form_of(request)
-    store = _store(request)
-    found = store.checklist(checklist_id)
-    if found is None:
-        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
-    checklist, meta = found
-    who = _who(request, form.get("name")) or ""
+def _decided(form: Any, checklist: cl.Checklist, who: str) -> cl.Checklist:
+    """The checklist with the decisions made in the checklist form; an item whose fields changed records who
+    changed them and when."""
     today = dt.date.today()
     items = []
     for index, item in enumerate(checklist.items):
@@ -609,59 +616,44 @@ async def save_checklist(request: Request, checklist_id: str) -> Response:
             changed |= {"decided_by": who or item.decided_by, "decided_on": today, "review": None}
         items.append(item.model_copy(update=changed))
     basis = form.get("award_basis") or None
-    updated = checklist.model_copy(
+    return checklist.model_copy(
         update={
             "items": items,
-            "award_basis": basis
-            if basis in ("best-price-quality", "lowest-price", "lowest-cost")
-            else checklist.award_basis,
+            "award_basis": basis if basis in AWARD_BASES["en"] else checklist.award_basis,
         }
     )
-    try:
-        store.save_checklist(updated, who or "?", meta["tender_id"], checklist_id, expected_version=_version(form))
-    except ConflictError:
-        return _checklist_page(request, checklist_id, status=409, conflict=True)
-    response = redirect(f"/checklists/{checklist_id}?saved=1")
-    if who and not request.app.state.user_header:
-        response.set_cookie("name", who, samesite="strict")
-    return response
+
+
+@router.post("/checklists/{checklist_id}", response_class=HTMLResponse)
+async def save_checklist(request: Request, checklist_id: str) -> Response:
+    form = await form_of(request)
+    checklist, meta = _checklist_of(request, checklist_id)
+    decided = _decided(form, checklist, _who(request, form.get("name")))
+    return _store_again(request, form, decided, meta, "changed")
 
 
 @router.post("/checklists/{checklist_id}/sign-off", response_class=HTMLResponse)
 async def sign_off(request: Request, checklist_id: str) -> Response:
     form = await form_of(request)
-    store = _store(request)
-    found = store.checklist(checklist_id)
-    if found is None:
-        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
-    checklist, meta = found
+    checklist, meta = _checklist_of(request, checklist_id)
     if cl.completeness(checklist):
-        return _checklist_page(request, checklist_id, status=422)
+        return _checklist_page(request, checklist, meta, status=422)
     return _store_again(request, form, checklist, meta, "signed-off", signed_off=True)
 
 
 @router.post("/checklists/{checklist_id}/update", response_class=HTMLResponse)
 async def update_checklist(request: Request, checklist_id: str) -> Response:
     form = await form_of(request)
-    store = _store(request)
-    found = store.checklist(checklist_id)
-    if found is None:
-        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
-    old, meta = found
-    data = store.tender(meta["tender_id"]) or old.tender
-    answers = {q.field: q.answer for q in old.questions if q.answer is not None}
-    fresh = cl.from_advice(evaluate(parse_tender(data | answers, "opgeslagen opdracht"), default_catalogue()))
-    merged = cl.merge(old, fresh)
+    old, meta = _checklist_of(request, checklist_id)
+    data = _store(request).tender(meta["tender_id"]) or old.tender
+    merged = cl.merge(old, cl.reevaluate(old, data, "opgeslagen opdracht"))
     return _store_again(request, form, merged, meta, "updated")
 
 
 @router.get("/checklists/{checklist_id}/export.{fmt}")
 def export_checklist(request: Request, checklist_id: str, fmt: str) -> Response:
     lang = lang_of(request)
-    found = _store(request).checklist(checklist_id)
-    if found is None:
-        return page(request, "error.html", status=404, message=w("not_found", lang))
-    checklist, _ = found
+    checklist, _ = _checklist_of(request, checklist_id)
     name = f"checklist-{checklist_id[:8]}"
     if fmt == "yaml":
         return _download(cl.to_yaml(checklist).encode(), "application/yaml", f"{name}.yaml")
@@ -675,20 +667,16 @@ def export_checklist(request: Request, checklist_id: str, fmt: str) -> Response:
         return _download(checklist_html(checklist, lang).encode(), "text/html; charset=utf-8", f"{name}.html")
     if fmt == "md":
         return _download(checklist_markdown(checklist, lang).encode(), "text/markdown; charset=utf-8", f"{name}.md")
-    return page(request, "error.html", status=404, message=w("not_found", lang))
+    raise _not_found(request)
 
 
 @router.post("/checklists/{checklist_id}/import", response_class=HTMLResponse)
 async def import_checklist(request: Request, checklist_id: str) -> Response:
     form = await form_of(request)
-    store = _store(request)
-    found = store.checklist(checklist_id)
-    if found is None:
-        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
-    checklist, meta = found
+    checklist, meta = _checklist_of(request, checklist_id)
     upload = form.get("file")
     if upload is None or not hasattr(upload, "read"):
-        return _checklist_page(request, checklist_id, status=422)
+        return _checklist_page(request, checklist, meta, status=422)
     data = await upload.read(request.app.state.max_upload + 1)
     name = upload.filename or "upload"
     try:
@@ -697,25 +685,16 @@ async def import_checklist(request: Request, checklist_id: str) -> Response:
         if name.lower().endswith(".xlsx"):
             imported = read_xlsx(data, checklist, name)
         else:
-            from pydantic import ValidationError
-
-            try:
-                imported = cl.Checklist.model_validate(parse_document(data, name))
-            except ValidationError as exc:
-                from inclusief_inkopen.tender.profile import problems_from_validation
-
-                raise cl.ChecklistError(problems_from_validation(exc, name)) from None
+            imported = cl.from_data(parse_document(data, name), name)
     except InputError as exc:
-        return _checklist_page(request, checklist_id, status=422, import_error=str(exc))
+        return _checklist_page(request, checklist, meta, status=422, import_error=str(exc))
     return _store_again(request, form, imported, meta, "imported")
 
 
 @router.get("/checklists/{checklist_id}/history", response_class=HTMLResponse)
 def history_page(request: Request, checklist_id: str) -> HTMLResponse:
-    found = _store(request).checklist(checklist_id)
-    if found is None:
-        return page(request, "error.html", status=404, message=w("not_found", lang_of(request)))
-    return page(request, "history.html", meta=found[1], history=_store(request).history("checklist", checklist_id))
+    _, meta = _checklist_of(request, checklist_id)
+    return page(request, "history.html", meta=meta, history=_store(request).history("checklist", checklist_id))
 
 
 @router.get("/static/{name}")

@@ -142,9 +142,6 @@ WORDS: dict[str, dict[Lang, str]] = {
     "action_signed-off": {"nl": "afgetekend", "en": "signed off"},
     "action_updated": {"nl": "bijgewerkt met het advies van nu", "en": "updated to today's advice"},
     "action_imported": {"nl": "ingelezen uit een bestand", "en": "imported from a file"},
-    "status_mandatory": {"nl": "Verplicht (wet)", "en": "Mandatory (law)"},
-    "status_policy": {"nl": "Amsterdams beleid (pas toe of leg uit)", "en": "Amsterdam policy (comply or explain)"},
-    "status_recommended": {"nl": "Aanbevolen", "en": "Recommended"},
     "steps": {
         "nl": "De opdracht|Wie gebruikt het|Wat het oplevert|De uitvoering",
         "en": "The purchase|Who uses it|What it delivers|Carrying it out",
