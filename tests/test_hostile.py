@@ -151,8 +151,9 @@ def test_any_document_gives_advice_or_a_clean_error_and_agrees_with_the_schema(d
         (b"x:\n" + b"".join(b"  " * i + b"- \n" for i in range(1, 120)), "nested more than"),
         (b"\xff\xfe t\x00i\x00t\x00l\x00e\x00", "not UTF-8"),
         (b"title: [unclosed\n", "not valid YAML"),
-        (b"- just\n- a list\n", "expected a mapping of tender fields"),
-        (b"", "expected a mapping of tender fields"),
+        (b"- just\n- a list\n", "expected the fields of the tender as 'field: value', given: a list"),
+        (b"", "the file is empty; expected the fields of the tender"),
+        (b"# only a comment\n", "the file is empty"),
     ],
 )
 def test_hostile_tender_files_get_a_message_naming_the_file(tmp_path, content, message):

@@ -4,6 +4,7 @@ flows, and the safety rules (CSRF, escaping, body limits, hardened XML)."""
 
 from __future__ import annotations
 
+import getpass
 import io
 import json
 import os
@@ -219,9 +220,9 @@ def test_the_store_keeps_tenders_checklists_and_every_change(store: Store) -> No
     rows = store.history("checklist", checklist_id)
     assert [h["who"] for h in rows] == ["Anna", "Bram"]
     assert rows[1]["change"]["items"][0]["id"] == checklist.items[0].id
-    listed = store.checklists(category="ICT")
+    listed = store.checklists(category="ICT").rows
     assert any(c["id"] == checklist_id and c["state"] == "open" for c in listed)
-    assert not any(c["id"] == checklist_id for c in store.checklists(category="Schoonmaak"))
+    assert not any(c["id"] == checklist_id for c in store.checklists(category="Schoonmaak").rows)
 
 
 def test_two_saves_racing_from_the_same_version_cannot_both_land(store: Store) -> None:
@@ -265,10 +266,10 @@ def test_two_saves_racing_from_the_same_version_cannot_both_land(store: Store) -
 
 
 def _token(client: TestClient, path: str = "/") -> str:
-    client.get(path)
-    token = client.cookies.get("csrf")
-    assert token
-    return str(token)
+    """The CSRF token a page's forms carry (bound to this client's session cookie)."""
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', client.get(path).text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
 
 
 # Step 2 answered: residents use the result; no contractor staff in contact with them; no staffing.
@@ -277,7 +278,7 @@ STEP_2 = {"end_users__state": "some", "end_users": ["residents"], "people_facing
 
 def _new_checklist(client: TestClient, tender_id: str, token: str, **fields: str) -> str:
     """Make a checklist from the tender's advice, as the advice page's form does; its page's path."""
-    made = client.post(f"/tenders/{tender_id}/checklists", data={"csrf": token, "name": "Anna", **fields})
+    made = client.post(f"/tenders/{tender_id}/checklists", data={"csrf": token, **fields})
     assert made.status_code == 303
     return str(made.headers["location"])
 
@@ -383,7 +384,7 @@ def test_a_category_manager_decides_a_checklist_and_finds_it_kept_with_its_histo
     page = client.get(location).text
     count = page.count('<article class="item"')
     version = _version_in(page)
-    form = {"csrf": token, "version": version, "name": "Anna", "award_basis": "best-price-quality"}
+    form = {"csrf": token, "version": version, "name": "Wethouder Jansen", "award_basis": "best-price-quality"}
     for i in range(count):
         form[f"items[{i}].decision"] = "applied"
         form[f"items[{i}].weight"] = "10"
@@ -393,7 +394,9 @@ def test_a_category_manager_decides_a_checklist_and_finds_it_kept_with_its_histo
     stale = client.post(location, data=form)  # the same version again: someone saved in between
     assert stale.status_code == 409 and "niet opgeslagen" in stale.text
     history = client.get(f"{location}/history").text
-    assert history.count("<tr>") == 3 and "Anna" in history  # header, created, decided
+    # header, created, decided; by this computer's one person, never a name typed into the form
+    assert history.count("<tr>") == 3 and f"<td>{getpass.getuser()}</td>" in history
+    assert "Wethouder Jansen" not in history
     signed = client.post(f"{location}/sign-off", data={"csrf": token, "version": str(int(version) + 1)})
     assert signed.status_code == 303 and "afgetekend" in client.get(location).text
     exported = client.get(f"{location}/export.yaml")

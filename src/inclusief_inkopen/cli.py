@@ -475,6 +475,19 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _database_url(args: argparse.Namespace) -> str:
+    import os
+
+    from inclusief_inkopen.web.store import default_url
+
+    url = args.database_url or os.environ.get("INCLUSIEF_INKOPEN_DATABASE_URL")
+    return url or default_url(args.data_dir or os.environ.get("INCLUSIEF_INKOPEN_DATA") or "inclusief-inkopen-data")
+
+
+def _web_extra(exc: ImportError) -> SystemExit:
+    return SystemExit(f"serve needs the web extra: pip install 'inclusief-inkopen[web]' ({exc.name} is missing)")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
@@ -482,40 +495,59 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from inclusief_inkopen.web.app import create_app, warm_up
-        from inclusief_inkopen.web.store import default_url, migrate
+        from inclusief_inkopen.web.server import options
+        from inclusief_inkopen.web.signin import SetupError, SignIn
+        from inclusief_inkopen.web.store import migrate
     except ImportError as exc:
-        raise SystemExit(
-            f"serve needs the web extra: pip install 'inclusief-inkopen[web]' ({exc.name} is missing)"
-        ) from None
-    url = args.database_url or os.environ.get("INCLUSIEF_INKOPEN_DATABASE_URL")
-    if not url:
-        url = default_url(args.data_dir or os.environ.get("INCLUSIEF_INKOPEN_DATA") or "inclusief-inkopen-data")
-    header = args.user_header or os.environ.get("INCLUSIEF_INKOPEN_USER_HEADER")
+        raise _web_extra(exc) from None
+    url = _database_url(args)
+    given = {"user_header": args.user_header, "name_header": args.name_header, "groups_header": args.groups_header}
+    if args.trusted_proxy:
+        given["trusted_proxies"] = args.trusted_proxy
+    try:
+        sign_in = SignIn.from_environment(**given)
+        sign_in.check_bind(args.host, bool(args.trusted_proxy or os.environ.get("INCLUSIEF_INKOPEN_TRUSTED_PROXIES")))
+    except SetupError as exc:
+        raise SystemExit(f"serve: {exc}") from None
     shown = url.split("@")[-1] if "@" in url else url  # never print a password from a connection URL
     if args.workers < 1:
         raise SystemExit("serve: --workers must be 1 or more")
+    how = {"oidc": f"sign-in: {sign_in.issuer}", "proxy": f"sign-in: header {sign_in.user_header}"}.get(
+        sign_in.mode, "single user, this computer only"
+    )
     if args.workers == 1:
-        app = create_app(url, user_header=header)
+        app = create_app(url, sign_in=sign_in)
         warm_up()
-        _out(f"inclusief-inkopen {__version__}: http://{args.host}:{args.port}/ (database: {shown})\n")
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+        _out(f"inclusief-inkopen {__version__}: http://{args.host}:{args.port}/ (database: {shown}; {how})\n")
+        uvicorn.run(app, **options(args.host, args.port))
         return 0
     # Worker processes each build the app from the environment; the schema is migrated once, here, first.
     migrate(url)
     os.environ["INCLUSIEF_INKOPEN_DATABASE_URL"] = url
-    if header:
-        os.environ["INCLUSIEF_INKOPEN_USER_HEADER"] = header
+    for name, value in given.items():
+        if value:
+            os.environ[f"INCLUSIEF_INKOPEN_{name.upper()}"] = ",".join(value) if isinstance(value, list) else value
     where = f"http://{args.host}:{args.port}/"
-    _out(f"inclusief-inkopen {__version__}: {where} ({args.workers} workers, database: {shown})\n")
+    _out(f"inclusief-inkopen {__version__}: {where} ({args.workers} workers, database: {shown}; {how})\n")
     uvicorn.run(
         "inclusief_inkopen.web.app:app_from_environment",
         factory=True,
-        host=args.host,
-        port=args.port,
         workers=args.workers,
-        log_level="warning",
-        access_log=False,
+        **options(args.host, args.port),
     )
+    return 0
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    """Back up the web app's store as one archive, or restore one into an empty database."""
+    try:
+        from inclusief_inkopen.web.store import Store
+    except ImportError as exc:
+        raise _web_extra(exc) from None
+    store = Store(_database_url(args))
+    counts = (store.export_archive if args.action == "export" else store.import_archive)(args.archive)
+    summary = ", ".join(f"{n} {table}" for table, n in counts.items())
+    _out(f"{args.archive}: {summary}\n")
     return 0
 
 
@@ -604,10 +636,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--user-header",
         metavar="NAME",
-        help="header a trusted reverse proxy sets to the signed-in user (or INCLUSIEF_INKOPEN_USER_HEADER)",
+        help="header a trusted reverse proxy sets to the signed-in user (or INCLUSIEF_INKOPEN_USER_HEADER); "
+        "OpenID Connect instead: INCLUSIEF_INKOPEN_OIDC_ISSUER, _OIDC_CLIENT_ID, _OIDC_CLIENT_SECRET",
+    )
+    p.add_argument(
+        "--groups-header", metavar="NAME", help="header with the user's groups, comma-separated (with --user-header)"
+    )
+    p.add_argument("--name-header", metavar="NAME", help="header with the user's full name (with --user-header)")
+    p.add_argument(
+        "--trusted-proxy",
+        metavar="ADDRESS",
+        action="append",
+        help="address of the proxy allowed to send those headers (repeatable; default 127.0.0.1 and ::1)",
     )
     p.add_argument("--workers", type=int, default=1, help="worker processes (one per core serves most requests)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("store", help="back up the web app's store as one archive, or restore it (needs the web extra)")
+    p.add_argument(
+        "action", choices=["export", "import"], help="export: write the archive; import: into an empty store"
+    )
+    p.add_argument("archive", metavar="FILE", help="the archive (.zip)")
+    p.add_argument("--data-dir", metavar="DIR", help="folder of the SQLite database (or INCLUSIEF_INKOPEN_DATA)")
+    p.add_argument(
+        "--database-url", metavar="URL", help="e.g. postgresql+psycopg://… (or INCLUSIEF_INKOPEN_DATABASE_URL)"
+    )
+    p.set_defaults(func=cmd_store)
 
     p = sub.add_parser("validate", help="validate a catalogue folder, with freshness checks")
     p.add_argument("dir", nargs="?", help="catalogue folder (default: the built-in one)")

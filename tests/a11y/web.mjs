@@ -1,9 +1,12 @@
-// Browser test of the web app (inclusief-inkopen serve), run by CI (.ci/run) in Debian's Chromium:
+// Browser test of the web app (inclusief-inkopen serve), run by CI (.ci/run) in Debian's Chromium, with sign-in
+// through the test OpenID Connect provider (tests/oidc_provider.py):
 //   node tests/a11y/web.mjs http://127.0.0.1:8765
-// 1. A buyer completes the questionnaire with the keyboard only, gets the advice and downloads it (Word).
-// 2. A category manager makes a checklist, decides every item with the keyboard, sees it pass the check, reloads
-//    the page and finds every decision kept.
-// 3. axe-core (WCAG 2.0/2.1 A and AA) reports no violations on every page, in Dutch and in English; on each page
+// Everyone signs in on the provider's page and out again, by keyboard only:
+// 1. A beheerder maps the provider's groups to roles and departments and makes an API key (which then works).
+// 2. A buyer (inkoper) completes the questionnaire, gets the advice and downloads it (Word).
+// 3. A category manager makes a checklist, decides every item, finds it kept after a reload, and cannot sign off
+//    their own last change (four eyes); a second category manager signs it off.
+// 4. axe-core (WCAG 2.0/2.1 A and AA) reports no violations on every page, in Dutch and in English; on each page
 //    the first Tab reaches the skip link and every focused element shows a visible outline.
 import { createRequire } from "node:module";
 import { mkdtempSync, readdirSync, statSync } from "node:fs";
@@ -78,7 +81,7 @@ async function check(page, id) {
   if (!(await page.$eval(byId(id), (el) => el.checked))) await page.keyboard.press("Space");
 }
 
-async function submit(page, selector = "form button[type=submit]") {
+async function submit(page, selector = "main form button[type=submit]") {
   await tabTo(page, selector);
   await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
 }
@@ -124,9 +127,61 @@ async function visit(page, path, label) {
 const page = await browser.newPage();
 // The app's CSP allows only its own scripts; axe is injected by the test, so the test page bypasses CSP.
 await page.setBypassCSP(true);
+
+// Sign in as one of the provider's test people: the app sends the browser to the provider, the person picks
+// who they are there (keyboard), the provider sends the browser back to where it was going.
+async function signInAs(user, path = "/") {
+  await page.goto(`${base}${path}`, { waitUntil: "load" });
+  if (!page.url().includes("/authorize")) throw new Error(`sign-in: expected the provider's page, got ${page.url()}`);
+  await tabTo(page, `button[value="${user}"]`);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+  if (!page.url().startsWith(base)) throw new Error(`sign-in: not back in the app but at ${page.url()}`);
+  const who = await page.evaluate(() => document.querySelector(".signed-in")?.innerText || "");
+  if (!who.includes("Aangemeld als")) fail(`sign-in ${user}`, `the page does not say who is signed in: ${who}`);
+}
+
+async function signOut() {
+  await startAtTop(page);
+  await submit(page, 'form[action="/sign-out"] button[type=submit]');
+  if (!page.url().endsWith("/signed-out")) fail("sign-out", `ended at ${page.url()}`);
+}
+
 try {
-  // --- 1. the buyer, keyboard only ---
-  await page.goto(`${base}/?lang=nl`, { waitUntil: "load" });
+  // --- 1. the beheerder: groups to roles, an API key ---
+  await signInAs("bea", "/admin?lang=nl");
+  for (const [group, role, department] of [["inkoop-ict", "inkoper", "ICT"], ["cm-ict", "categoriemanager", "ICT"]]) {
+    await startAtTop(page);
+    await typeInto(page, "#group", group);
+    await check(page, `role-${role}`);
+    await typeInto(page, "#department", department);
+    await submit(page, 'form[action="/admin/roles"] button[type=submit]');
+  }
+  const mapped = await page.evaluate(() => document.querySelector("main table").innerText);
+  if (!mapped.includes("inkoop-ict") || !mapped.includes("cm-ict")) fail("beheerder", `mapping not kept: ${mapped}`);
+  await visit(page, "/admin", "people and roles");
+  await page.goto(`${base}/admin/keys?lang=nl`, { waitUntil: "load" });
+  await startAtTop(page);
+  await typeInto(page, "#key-name", "Aanbestedingsplatform");
+  await check(page, "scope-1");
+  await submit(page, 'form[action="/admin/keys"] button[type=submit]');
+  const key = await page.$eval("#new-key", (el) => el.textContent).catch(() => "");
+  if (!/^ii_[a-z0-9]{12}_/.test(key)) fail("beheerder", `no key shown after making one: ${key}`);
+  const answer = await fetch(`${base}/api/v1/advice`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ title: "Website", nature: "services", estimated_value_eur: 300000, cpv: ["72413000"] }),
+  });
+  if (answer.status !== 200) fail("API key", `the new key got ${answer.status}`);
+  const without = await fetch(`${base}/api/v1/criteria`);
+  if (without.status !== 401) fail("API key", `no key should get 401, got ${without.status}`);
+  await visit(page, "/admin/keys", "API keys");
+  await visit(page, "/admin/audit", "audit trail");
+  console.log("beheerder: 2 groups mapped, an API key made and used");
+  await signOut();
+  await visit(page, "/signed-out", "signed out");
+
+  // --- 2. the buyer, keyboard only ---
+  await signInAs("anna", "/?lang=nl");
   await startAtTop(page);
   await tabTo(page, 'a[href="/tenders/new"]');
   await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
@@ -165,12 +220,31 @@ try {
   for (let i = 0; i < 50 && !got.some((f) => f.endsWith(".docx")); i++) { await sleep(200); got = readdirSync(downloads); }
   const docx = got.find((f) => f.endsWith(".docx"));
   if (!docx || statSync(join(downloads, docx)).size < 5000) fail("buyer", `Word download missing or empty: ${got}`);
-  console.log(`buyer: questionnaire by keyboard, advice at ${advicePath}, downloaded ${docx}`);
+  console.log(`buyer: signed in, questionnaire by keyboard, advice at ${advicePath}, downloaded ${docx}`);
+  const tender = advicePath.split("/")[2];
+  await visit(page, "/", "home");
+  await visit(page, "/tenders/new", "questionnaire step 1");
+  for (const n of [2, 3, 4]) await visit(page, `/tenders/${tender}/step/${n}`, `questionnaire step ${n}`);
+  await visit(page, advicePath, "advice");
+  await visit(page, "/cpv?q=schoonmaak", "CPV search");
+  await visit(page, "/tenders/does-not-exist/advice", "not found");
+  // A step with errors: required fields left empty, the error summary tied to the fields.
+  for (const lang of ["nl", "en"]) {
+    await page.goto(`${base}/tenders/new?lang=${lang}`, { waitUntil: "load" });
+    await startAtTop(page);
+    await submit(page, 'form[action="/tenders/new"] button[type=submit]');
+    const summary = await page.evaluate(() => document.activeElement && document.activeElement.id === "errors");
+    if (!summary) fail(`step with errors [${lang}]`, "the error summary does not take focus");
+    const passes = await audit(page, `step with errors [${lang}]`);
+    audited.push(`step with errors [${lang}]: ${passes} axe rules passed`);
+  }
+  await page.goto(`${base}/?lang=nl`, { waitUntil: "load" });
+  await signOut();
 
-  // --- 2. the category manager, keyboard only ---
+  // --- 3. the category managers, keyboard only ---
+  await signInAs("bram", `${advicePath}?lang=nl`);
   await startAtTop(page);
   await typeInto(page, "#category", "ICT");
-  await typeInto(page, "#name", "Anna de Vries");
   await submit(page, 'form[action$="/checklists"] button[type=submit]');
   const checklistPath = new URL(page.url()).pathname;
   const count = await page.$$eval("article.item", (a) => a.length);
@@ -186,29 +260,23 @@ try {
   const complete = await page.evaluate(() => document.body.innerText.includes("De checklist is compleet."));
   if (kept !== count) fail("category manager", `after reload ${kept} of ${count} items still applied`);
   if (!complete) fail("category manager", "the checklist does not pass the check");
-  console.log(`category manager: ${count} items decided by keyboard, complete and kept after reload`);
-
-  // --- 3. every page, both languages ---
-  await visit(page, "/", "home");
-  await visit(page, "/tenders/new", "questionnaire step 1");
-  const tender = advicePath.split("/")[2];
-  for (const n of [2, 3, 4]) await visit(page, `/tenders/${tender}/step/${n}`, `questionnaire step ${n}`);
-  await visit(page, advicePath, "advice");
-  await visit(page, "/cpv?q=schoonmaak", "CPV search");
+  await startAtTop(page);
+  await submit(page, 'form[action$="/sign-off"] button[type=submit]');
+  const own = await page.evaluate(() => document.body.innerText);
+  if (!own.includes("vier ogen")) fail("four eyes", "a category manager signed off their own last change");
+  console.log(`category manager: ${count} items decided by keyboard, kept after reload; own sign-off refused`);
   await visit(page, "/checklists", "checklists");
   await visit(page, checklistPath, "checklist");
   await visit(page, `${checklistPath}/history`, "history");
-  await visit(page, "/tenders/does-not-exist/advice", "not found");
-  // A step with errors: required fields left empty, the error summary tied to the fields.
-  for (const lang of ["nl", "en"]) {
-    await page.goto(`${base}/tenders/new?lang=${lang}`, { waitUntil: "load" });
-    await startAtTop(page);
-    await submit(page);
-    const summary = await page.evaluate(() => document.activeElement && document.activeElement.id === "errors");
-    if (!summary) fail(`step with errors [${lang}]`, "the error summary does not take focus");
-    const passes = await audit(page, `step with errors [${lang}]`);
-    audited.push(`step with errors [${lang}]: ${passes} axe rules passed`);
-  }
+  await signOut();
+  await signInAs("carla", `${checklistPath}?lang=nl`);
+  await startAtTop(page);
+  await submit(page, 'form[action$="/sign-off"] button[type=submit]');
+  const state = await page.evaluate(() => document.querySelector("main p").innerText);
+  if (!state.includes("afgetekend door Carla Chen")) fail("four eyes", `a second category manager could not sign off: ${state}`);
+  await visit(page, checklistPath, "checklist signed off");
+  console.log("second category manager: signed off");
+  await signOut();
 } catch (error) {
   fail("run", error.stack || String(error));
 } finally {

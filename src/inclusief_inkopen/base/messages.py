@@ -256,6 +256,14 @@ SAYINGS: dict[str, dict[Lang, str]] = {
     "nul_bytes": {"nl": "bevat NUL-bytes; verwacht een tekstbestand", "en": "contains NUL bytes; expected a text file"},
     "bad_yaml": {"nl": "geen geldige YAML: {problem}", "en": "not valid YAML: {problem}"},
     "bad_json": {"nl": "geen geldige JSON: {problem}", "en": "not valid JSON: {problem}"},
+    "empty_file": {
+        "nl": "het bestand is leeg; verwacht de velden van de opdracht (title, nature, estimated_value_eur …)",
+        "en": "the file is empty; expected the fields of the tender (title, nature, estimated_value_eur …)",
+    },
+    "not_a_mapping": {
+        "nl": "verwacht de velden van de opdracht als 'veld: waarde', gegeven: {kind}",
+        "en": "expected the fields of the tender as 'field: value', given: {kind}",
+    },
     "unreadable_value": {
         "nl": "een datum of getal dat niet te lezen is: {problem}",
         "en": "a date or number that cannot be read: {problem}",

@@ -445,6 +445,42 @@ def merge(old: Checklist, fresh: Checklist) -> Checklist:
     )
 
 
+DECISION_FIELDS = ("decision", "applied_as", "justification", "weight")
+
+
+def take_decisions(
+    kept: Checklist, given: Checklist, decided_by: str, decided_on: dt.date
+) -> tuple[Checklist, list[str]]:
+    """``kept`` with the decisions of ``given`` (a copy edited elsewhere: a sheet, a file, another system), its award
+    basis and its answers to ``kept``'s open questions, and nothing else: the set of items, their wording, status and
+    reasons stay ``kept``'s own, and who decided and when are the caller's (``decided_by``, ``decided_on``), never
+    what the copy says. Returns the checklist and the ids in ``given`` that ``kept`` does not have (ignored).
+
+    So an edited copy that drops the mandatory items, or signs a decision with another name and date, changes
+    nothing but the decisions it really changes."""
+    by_id = {i.id: i for i in given.items}
+    items = []
+    for item in kept.items:
+        other = by_id.get(item.id)
+        if other is None:
+            items.append(item)
+            continue
+        changed = {
+            name: getattr(other, name) for name in DECISION_FIELDS if getattr(other, name) != getattr(item, name)
+        }
+        if changed:
+            changed |= {"decided_by": decided_by, "decided_on": decided_on, "review": None}
+        items.append(item.model_copy(update=changed))
+    known = {i.id for i in kept.items}
+    unknown = [i.id for i in given.items if i.id not in known]
+    basis = given.award_basis if given.award_basis is not None else kept.award_basis
+    answered = {q.field: q.answer for q in given.questions if q.answer is not None}
+    questions = [
+        q.model_copy(update={"answer": answered[q.field]}) if q.field in answered else q for q in kept.questions
+    ]
+    return kept.model_copy(update={"items": items, "award_basis": basis, "questions": questions}), unknown
+
+
 def update(
     path: str | os.PathLike[str],
     tender_file: str | None = None,

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.errors import Problem, TenderError
 from inclusief_inkopen.base.files import load_document
-from inclusief_inkopen.base.messages import say_error, say_unknown_field, value_labels
+from inclusief_inkopen.base.messages import message_language, say, say_error, say_unknown_field, value_labels
 
 Nature = Literal["works", "supplies", "services"]
 Authority = Literal["sub-central", "central"]
@@ -234,14 +234,21 @@ def problems_from_validation(
 
 
 MAX_DETAILED = 40
+_KINDS = {
+    "nl": {list: "een lijst", str: "alleen tekst", bool: "true of false", int: "een getal", float: "een getal"},
+    "en": {list: "a list", str: "only text", bool: "true or false", int: "a number", float: "a number"},
+}
 
 
 def parse_tender(data: Any, file: str | None = None) -> TenderProfile:
     """Validate a tender given as a mapping (from YAML, JSON or code)."""
     if isinstance(data, TenderProfile):
         return data
+    if data is None:  # an empty YAML file, or one with only comments
+        raise TenderError([Problem(file, "", say("empty_file"))])
     if not isinstance(data, dict):
-        raise TenderError([Problem(file, "", f"expected a mapping of tender fields, got {type(data).__name__}")])
+        kinds = _KINDS[message_language()]
+        raise TenderError([Problem(file, "", say("not_a_mapping", kind=kinds.get(type(data), kinds[float])))])
     try:
         return TenderProfile.model_validate(data)
     except ValidationError as exc:

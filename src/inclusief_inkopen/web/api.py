@@ -3,6 +3,10 @@
 Every answer is the library's published JSON (the advice document, a checklist, a comparison); every input error is
 a problem document (``problems``) that names the field and what was expected, never a 500. The OpenAPI document
 (``/openapi.json``) carries the same JSON Schemas the library publishes in ``docs/schema``.
+
+Every endpoint takes an API key (``Authorization: Bearer ii_…``) with the scope it names: ``advice`` for the
+library's functions, ``checklists:read`` and ``checklists:write`` for the checklists kept in the store (of the key's
+department, or of all when the key names none). A single-user installation (loopback only) needs no key.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from inclusief_inkopen.advice.evaluate import evaluate
@@ -26,15 +30,20 @@ from inclusief_inkopen.checklists.checklist import (
     from_data,
     merge,
     reevaluate,
+    take_decisions,
 )
 from inclusief_inkopen.notices.compare import Comparison, assess
 from inclusief_inkopen.notices.importing import read_notice_data, to_tender
 from inclusief_inkopen.notices.notice import only_one
 from inclusief_inkopen.rules.catalogues import default_catalogue
 from inclusief_inkopen.tender.profile import TenderProfile, parse_tender
+from inclusief_inkopen.web.people import sees
 from inclusief_inkopen.web.problems import MEDIA_TYPE, problem
+from inclusief_inkopen.web.rights import guard, needs, person_of
+from inclusief_inkopen.web.signin import actor
+from inclusief_inkopen.web.store import ConflictError, Visible
 
-router = APIRouter(prefix="/api/v1", tags=["v1"])
+router = APIRouter(prefix="/api/v1", tags=["v1"], dependencies=[Depends(guard)])
 Lang = Literal["nl", "en"]
 
 _TENDER_BODY = {
@@ -83,6 +92,7 @@ def _json(text: str) -> Response:
     responses={200: {"model": AdviceDocument, "description": "The advice document (docs/schema/advice.schema.json)"}},
     openapi_extra=_TENDER_BODY,
 )
+@needs("api.advice")
 async def advice(
     request: Request,
     lang: Lang | None = Query(None, description="Every text in this language only; both when left out"),
@@ -95,6 +105,7 @@ async def advice(
 
 
 @router.get("/criteria", summary="The criteria of the catalogue, with their product groups")
+@needs("api.advice")
 def criteria(product_group: str | None = Query(None, description="Only the criteria written for this group")) -> Any:
     catalogue = default_catalogue()
     if product_group is not None and product_group not in catalogue.product_groups:
@@ -123,6 +134,7 @@ def criteria(product_group: str | None = Query(None, description="Only the crite
 
 
 @router.get("/criteria/{criterion_id}", summary="One criterion in full, as the catalogue holds it")
+@needs("api.advice")
 def criterion(criterion_id: str, request: Request) -> Any:
     catalogue = default_catalogue()
     found = catalogue.criteria.get(criterion_id.upper())
@@ -134,6 +146,7 @@ def criterion(criterion_id: str, request: Request) -> Any:
 
 
 @router.get("/product-groups", summary="The product groups: names, descriptions and CPV codes")
+@needs("api.advice")
 def product_groups() -> Any:
     return {
         group: {
@@ -146,6 +159,7 @@ def product_groups() -> Any:
 
 
 @router.get("/schemas/{name}", summary="A JSON Schema the library publishes (tender-profile, advice, checklist …)")
+@needs("api.advice")
 def schema(name: str, request: Request) -> Any:
     found = schemas().get(name)
     if found is None:
@@ -161,6 +175,7 @@ async def _notice(request: Request) -> Any:
 
 
 @router.post("/notices/import", summary="A draft tender profile from a notice", openapi_extra=_NOTICE_BODY)
+@needs("api.advice")
 async def import_notice(request: Request, on: dt.date | None = Query(None)) -> Any:
     imported = to_tender(await _notice(request), on)
     return {
@@ -181,6 +196,7 @@ async def import_notice(request: Request, on: dt.date | None = Query(None)) -> A
     responses={200: {"model": Comparison}},
     openapi_extra=_NOTICE_BODY,
 )
+@needs("api.advice")
 async def compare_notice(request: Request, on: dt.date | None = Query(None)) -> Response:
     imported = to_tender(await _notice(request), on)
     comparison, _ = assess(imported, default_catalogue(), on=on)
@@ -193,6 +209,7 @@ async def compare_notice(request: Request, on: dt.date | None = Query(None)) -> 
     responses={200: {"model": Checklist}},
     openapi_extra=_TENDER_BODY,
 )
+@needs("api.advice")
 async def create_checklist(request: Request, on: dt.date | None = Query(None)) -> Response:
     profile = parse_tender(await _tender_body(request), "request body")
     checklist = from_advice(evaluate(profile, default_catalogue(), on=on))
@@ -200,6 +217,7 @@ async def create_checklist(request: Request, on: dt.date | None = Query(None)) -
 
 
 @router.post("/checklists/check", summary="What is still to do before a checklist is complete")
+@needs("api.advice")
 def check_checklist(checklist: dict[str, Any] = Body(...)) -> Any:
     found = completeness(from_data(checklist, "request body"), "request body")
     return {"complete": not found, "problems": [{"location": p.location, "detail": p.message} for p in found]}
@@ -209,6 +227,7 @@ def check_checklist(checklist: dict[str, Any] = Body(...)) -> Any:
     "/checklists/update",
     summary="Re-evaluate a checklist's tender (or a changed one) and merge, keeping every decision",
 )
+@needs("api.advice")
 def update_checklist(
     checklist: dict[str, Any] = Body(...),
     tender: dict[str, Any] | None = Body(None),
@@ -218,6 +237,92 @@ def update_checklist(
     fresh = reevaluate(old, tender if tender is not None else old.tender, "request body: tender", on=on or old.on)
     merged = merge(old, fresh)
     return {"checklist": merged.model_dump(mode="json"), "changes": changes(old, fresh)}
+
+
+# --- the checklists kept in the store ---
+
+
+def _kept(request: Request, checklist_id: str) -> tuple[Checklist, dict[str, Any]] | None:
+    found = request.app.state.store.checklist(checklist_id)
+    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
+        return None
+    return found
+
+
+def _meta_json(meta: dict[str, Any]) -> dict[str, Any]:
+    shown = (
+        "id",
+        "tender_id",
+        "category",
+        "department",
+        "state",
+        "version",
+        "signed_off_by",
+        "signed_off_at",
+        "updated_at",
+        "voided_sign_off",
+    )
+    return {k: (meta[k].isoformat() if isinstance(meta[k], dt.datetime) else meta[k]) for k in shown}
+
+
+@router.get("/checklists", summary="The checklists kept in the store (of the key's department), newest first")
+@needs("api.checklists.read")
+def list_checklists(
+    request: Request,
+    category: str | None = Query(None),
+    page: int = Query(1, ge=1, le=10**6),
+    per_page: int = Query(50, ge=1, le=200),
+) -> Any:
+    who = person_of(request)
+    found = request.app.state.store.checklists(
+        category=category,
+        visible=Visible(None if who.all_departments else who.departments, who.subject),
+        offset=(page - 1) * per_page,
+        limit=per_page,
+    )
+    rows = [{k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in r.items()} for r in found.rows]
+    return {"total": found.total, "page": page, "per_page": per_page, "checklists": rows}
+
+
+@router.get("/checklists/{checklist_id}", summary="One kept checklist, with its state and version")
+@needs("api.checklists.read")
+def get_checklist(request: Request, checklist_id: str) -> Any:
+    found = _kept(request, checklist_id)
+    if found is None:
+        return not_found(f"no checklist {checklist_id!r}", request.url.path)
+    checklist, meta = found
+    return {"meta": _meta_json(meta), "checklist": checklist.model_dump(mode="json")}
+
+
+@router.post(
+    "/checklists/{checklist_id}/decisions",
+    summary="Decisions for a kept checklist: merged like an import (decisions only, never the set of items)",
+)
+@needs("api.checklists.write")
+def post_decisions(
+    request: Request,
+    checklist_id: str,
+    version: int = Body(..., description="The version the decisions were made on (from GET)"),
+    checklist: dict[str, Any] = Body(..., description="The checklist with its decisions (as GET gave it)"),
+) -> Any:
+    found = _kept(request, checklist_id)
+    if found is None:
+        return not_found(f"no checklist {checklist_id!r}", request.url.path)
+    kept, meta = found
+    who = person_of(request)
+    merged, ignored = take_decisions(kept, from_data(checklist, "request body: checklist"), who.name, dt.date.today())
+    try:
+        request.app.state.store.save_checklist(
+            merged, actor(who), meta["tender_id"], checklist_id, expected_version=version, action="imported"
+        )
+    except ConflictError as exc:
+        return JSONResponse(
+            problem(409, "conflict", "Changed since that version", str(exc), instance=request.url.path),
+            status_code=409,
+            media_type=MEDIA_TYPE,
+        )
+    _, after = request.app.state.store.checklist(checklist_id)
+    return {"meta": _meta_json(after), "ignored_items": ignored}
 
 
 def tender_schema() -> dict[str, Any]:

@@ -1,25 +1,30 @@
 """The web app as one ASGI application: pages for people, ``/api/v1`` for tender platforms, one store.
 
-``create_app`` takes everything it needs as arguments (the database URL, the header a trusted reverse proxy puts
-the signed-in user's name in, the upload limit), so tests and ``inclusief-inkopen serve`` make it the same way.
+``create_app`` takes everything it needs as arguments (the database URL, how people sign in, the upload limit), so
+tests and ``inclusief-inkopen serve`` make it the same way.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.base.version import __version__
 from inclusief_inkopen.tender.profile import TenderProfile
-from inclusief_inkopen.web import api, pages
+from inclusief_inkopen.web import admin, api, pages
 from inclusief_inkopen.web.problems import MEDIA_TYPE, from_input_error, problem
+from inclusief_inkopen.web.rights import NotSignedIn, Refused
+from inclusief_inkopen.web.signin import People, Sessions, SignIn, from_proxy, oauth_client
 from inclusief_inkopen.web.store import Store
 
 MAX_BODY = 10 * 1024 * 1024  # a notice or a checklist is far smaller; a larger body is refused unread
@@ -36,56 +41,109 @@ SECURITY_HEADERS = [
 ]
 
 
-class BodyLimit:
-    """Refuses a request body over ``limit`` bytes with 413, by its Content-Length or, chunked, while it streams;
-    adds the security headers to every response. Plain ASGI: cheaper than a Starlette middleware on each request."""
+BODY_IDLE_SECONDS = 15.0  # a request body that stalls this long gets 408
+BODY_TOTAL_SECONDS = 120.0  # and one that takes longer than this in all
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+
+class Gate:
+    """The app's outer layer, plain ASGI (cheaper than a Starlette middleware on each request):
+
+    - the proxy's headers (user, groups, scheme) believed from a trusted proxy only, removed from anyone else's;
+    - ``HEAD`` answered as ``GET`` without the body;
+    - the request body read here, whole, before the app sees it: over ``limit`` bytes (by Content-Length, or while
+      a chunked body streams) a clean 413 before any response has started; a body that stalls, a 408;
+    - the security headers on every response, and HSTS when the request came over HTTPS."""
+
+    def __init__(self, app: ASGIApp, limit: int, sign_in: SignIn) -> None:
+        self.app, self.limit, self.sign_in = app, limit, sign_in
+        self.state: Any = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        scope = from_proxy(scope, self.sign_in)
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             await _send_problem(send, 413, "too-large", "Request body too large", f"at most {self.limit:,} bytes")
             return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
-            await send(message)
-
         try:
-            await self.app(scope, counted, with_headers)
+            body = await _read_body(receive, self.limit)
         except _TooLarge:
             await _send_problem(send, 413, "too-large", "Request body too large", f"at most {self.limit:,} bytes")
+            return
+        except TimeoutError:
+            await _send_problem(send, 408, "timeout", "Request body too slow", "the body stopped arriving")
+            return
+        except _Gone:
+            return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # after the body: only a disconnect can come
+
+        extra = list(SECURITY_HEADERS)
+        if scope.get("scheme") == "https":
+            extra.append((b"strict-transport-security", b"max-age=31536000"))
+
+        async def answer(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *extra]
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, replay, answer)
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _send_problem(send: Send, status: int, kind: str, title: str, detail: str) -> None:
-    import json
+class _Gone(Exception):
+    """The client went away before its body arrived."""
 
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + BODY_TOTAL_SECONDS
+    chunks: list[bytes] = []
+    seen = 0
+    while True:
+        wait = min(BODY_IDLE_SECONDS, deadline - loop.time())
+        if wait <= 0:
+            raise TimeoutError
+        message = await asyncio.wait_for(receive(), wait)
+        if message["type"] == "http.disconnect":
+            raise _Gone
+        chunk = message.get("body", b"")
+        seen += len(chunk)
+        if seen > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _send_problem(send: Send, status: int, kind: str, title: str, detail: str) -> None:
     body = json.dumps(problem(status, kind, title, detail)).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+                *SECURITY_HEADERS,
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -95,19 +153,36 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def create_app(database_url: str, user_header: str | None = None, max_upload: int = MAX_BODY) -> ASGIApp:
+def create_app(
+    database_url: str,
+    user_header: str | None = None,
+    max_upload: int = MAX_BODY,
+    sign_in: SignIn | None = None,
+) -> ASGIApp:
+    """The app on the store at ``database_url``. Sign-in as ``sign_in`` says (single-user mode when not given);
+    ``user_header`` alone is short for a trusted proxy header from this machine."""
+    if sign_in is None:
+        sign_in = SignIn(mode="proxy", user_header=user_header.lower()) if user_header else SignIn()
     app = FastAPI(
         title="inclusief-inkopen",
         version=__version__,
-        description="Inclusive procurement advice, checklists and notice checks (Amsterdam's action framework).",
-        docs_url="/api/docs",
+        description="Inclusive procurement advice, checklists and notice checks (Amsterdam's action framework). "
+        "Every endpoint takes an API key (Authorization: Bearer ii_…) made by a beheerder, with the scope it names.",
+        docs_url="/api/docs",  # the documentation is public; every endpoint it documents takes a key
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,  # the API takes keys, not an OAuth flow in the browser
     )
-    app.state.store = Store(database_url)
-    app.state.user_header = user_header
+    store = Store(database_url)
+    app.state.store = store
+    app.state.sign_in = sign_in
+    app.state.people = People(sign_in, store)
+    app.state.secret = sign_in.secret_key or store.secret()
+    app.state.oauth = oauth_client(sign_in) if sign_in.mode == "oidc" else None
+    app.state.user_header = sign_in.user_header
     app.state.max_upload = max_upload
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(admin.router)
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> Response:
@@ -141,9 +216,40 @@ def create_app(database_url: str, user_header: str | None = None, max_upload: in
             )
         return pages.page(request, "error.html", status=exc.status_code, message=str(exc.detail))
 
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                problem(
+                    401,
+                    "unauthorized",
+                    "An API key is needed",
+                    "send a valid key as 'Authorization: Bearer ii_…' (a beheerder makes one)",
+                    instance=request.url.path,
+                ),
+                status_code=401,
+                media_type=MEDIA_TYPE,
+                headers={"WWW-Authenticate": 'Bearer realm="inclusief-inkopen"'},
+            )
+        if sign_in.mode == "oidc":
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/sign-in?{urlencode({'next': target})}", status_code=303)
+        return pages.page(request, "error.html", status=401, message=pages.w("not_signed_in", pages.lang_of(request)))
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                problem(403, "forbidden", "Not allowed", exc.reason, instance=request.url.path),
+                status_code=403,
+                media_type=MEDIA_TYPE,
+            )
+        lang = pages.lang_of(request)
+        return pages.page(request, "error.html", status=403, message=pages.w("refused", lang, reason=exc.reason))
+
     @app.exception_handler(PermissionError)
     async def forbidden(request: Request, exc: PermissionError) -> Response:
-        return pages.page(request, "error.html", status=403, message="CSRF")
+        return pages.page(request, "error.html", status=403, message=pages.w("csrf", pages.lang_of(request)))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -163,7 +269,9 @@ def create_app(database_url: str, user_header: str | None = None, max_upload: in
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    return BodyLimit(app, max_upload + 64 * 1024)
+    outer = Gate(Sessions(app, app.state.secret, sign_in.absolute_hours * 3600), max_upload + 64 * 1024, sign_in)
+    outer.state = app.state  # the store, the sign-in and the people, for tests and the server
+    return outer
 
 
 def warm_up() -> None:
@@ -185,8 +293,6 @@ def app_from_environment() -> ASGIApp:
     """The app as ``serve --workers N`` starts it in each worker process: settings from the environment."""
     import os
 
-    app = create_app(
-        os.environ["INCLUSIEF_INKOPEN_DATABASE_URL"], user_header=os.environ.get("INCLUSIEF_INKOPEN_USER_HEADER")
-    )
+    app = create_app(os.environ["INCLUSIEF_INKOPEN_DATABASE_URL"], sign_in=SignIn.from_environment())
     warm_up()
     return app

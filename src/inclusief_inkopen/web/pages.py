@@ -1,8 +1,9 @@
 """The pages people use: a guided questionnaire for the buyer, the advice with everything to paste and download,
 and checklists a category manager decides and keeps. Server-rendered HTML that works without JavaScript.
 
-Every form carries a CSRF token that must equal the one in the browser's cookie; every text from a user, a notice
-or the catalogue is escaped by the templates (autoescape), never rendered raw.
+Every route names the right it needs (``rights.needs``) and sees only the tenders and checklists of the person's
+departments; every form carries a CSRF token bound to the visitor's session (``signin.csrf_token``); every text from a
+user, a notice or the catalogue is escaped by the templates (autoescape), never rendered raw.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import datetime as dt
 import io
 import json
 import re
-import secrets
 from importlib import resources
 from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -37,10 +38,14 @@ from inclusief_inkopen.notices.notice import only_one
 from inclusief_inkopen.rules.catalogues import default_catalogue
 from inclusief_inkopen.tender.facts import FIELDS
 from inclusief_inkopen.tender.profile import parse_tender
-from inclusief_inkopen.web.store import ConflictError, Store
+from inclusief_inkopen.web.people import PUBLIC, ROLE_WORDS, SIGNED_IN, Person, may, sees
+from inclusief_inkopen.web.rights import guard, needs, person_of
+from inclusief_inkopen.web.signin import actor, csrf_ok, csrf_token
+from inclusief_inkopen.web.store import ConflictError, FourEyesError, Store, Visible
 from inclusief_inkopen.web.words import WORDS, w
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(guard)])
+PAGE_SIZE = 50
 
 # The questionnaire, one topic at a time; every field of the tender profile is asked in exactly one step.
 STEPS: list[list[str]] = [
@@ -69,11 +74,33 @@ def lang_of(request: Request) -> Lang:
     return "en" if asked == "en" else "nl"
 
 
-def _who(request: Request, given: str | None = None) -> str:
-    header = request.app.state.user_header
-    if header and request.headers.get(header):
-        return request.headers[header][:200]
-    return (given or request.cookies.get("name") or "").strip()[:200]
+def visible(who: Person) -> Visible:
+    """What the person may see in the store: every department, or their own and what they made."""
+    return Visible(None if who.all_departments else who.departments, who.subject)
+
+
+def paged(request: Request) -> tuple[int, int]:
+    """(page number from 1, offset) of a list page's ``?page=``."""
+    text = request.query_params.get("page", "1")
+    number = int(text) if text.isdigit() and 0 < int(text) < 10**6 else 1
+    return number, (number - 1) * PAGE_SIZE
+
+
+def pager(request: Request, number: int, total: int) -> dict[str, Any]:
+    """The links a list page shows under the list: previous, next, and where we are."""
+    pages = max(1, -(-total // PAGE_SIZE))
+
+    def link(n: int) -> str:
+        params = {k: v for k, v in request.query_params.items() if k not in ("page", "lang")} | {"page": str(n)}
+        return f"{request.url.path}?{urlencode(params)}"
+
+    return {
+        "number": number,
+        "pages": pages,
+        "total": total,
+        "previous": link(number - 1) if number > 1 else None,
+        "next": link(number + 1) if number < pages else None,
+    }
 
 
 def _term(group: str, code: str, lang: Lang) -> str:
@@ -89,53 +116,61 @@ def _not_found(request: Request) -> StarletteHTTPException:
 
 
 def _tender_data(request: Request, tender_id: str) -> dict[str, Any]:
-    data = _store(request).tender(tender_id)
-    if data is None:
-        raise _not_found(request)
-    return data
+    return _tender_with_meta(request, tender_id)[0]
 
 
-def _checklist_of(request: Request, checklist_id: str) -> tuple[cl.Checklist, dict[str, Any]]:
-    found = _store(request).checklist(checklist_id)
-    if found is None:
+def _tender_with_meta(request: Request, tender_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A tender the person may see; one of another department is "not found", not "forbidden": its existence is
+    not theirs to know either."""
+    found = store_of(request).tender_with_meta(tender_id)
+    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
         raise _not_found(request)
     return found
 
 
-def _store(request: Request) -> Store:
+def _checklist_of(request: Request, checklist_id: str) -> tuple[cl.Checklist, dict[str, Any]]:
+    found = store_of(request).checklist(checklist_id)
+    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
+        raise _not_found(request)
+    return found
+
+
+def store_of(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     lang = lang_of(request)
-    token = request.cookies.get("csrf") or secrets.token_urlsafe(32)
+    who: Person | None = getattr(request.state, "person", None)
+    if who is None and "session" in request.scope:  # an error page before the guard ran
+        who = request.app.state.people.of(request)
     html = TEMPLATES.get_template(template).render(
         lang=lang,
         other="en" if lang == "nl" else "nl",
         path=request.url.path,
-        csrf=token,
+        csrf=csrf_token(request) if "session" in request.scope else "",
         w=lambda key, **v: w(key, lang, **v),
         field_label=lambda f: field_label(f, lang),
         value_label=lambda v: value_label(v, lang),
         term=lambda group, code: _term(group, code, lang),
         heading=lambda status: HEADINGS[status][lang],
-        who=_who(request),
-        user_from_header=bool(request.app.state.user_header and request.headers.get(request.app.state.user_header)),
+        person=who,
+        may=lambda right: may(who, right),
+        role_word=lambda role: ROLE_WORDS[role][lang],
+        mode=request.app.state.sign_in.mode,
         **context,
     )
     response = HTMLResponse(html, status_code=status)
-    response.set_cookie("csrf", token, httponly=True, samesite="strict")
     if request.query_params.get("lang") in ("nl", "en"):
-        response.set_cookie("lang", lang, samesite="lax")
+        response.set_cookie("lang", lang, samesite="lax", secure=request.url.scheme == "https")
     return response
 
 
 async def form_of(request: Request) -> Any:
-    """The posted form, after the CSRF check: the token in the form must be the one in the cookie."""
+    """The posted form, after the CSRF check: the token in the form must be the one made for this session."""
     form = await request.form()
-    token = request.cookies.get("csrf")
-    if not token or not secrets.compare_digest(str(form.get("csrf", "")), token):
+    if not csrf_ok(request, str(form.get("csrf", ""))):
         raise PermissionError("csrf")
     return form
 
@@ -148,11 +183,25 @@ def redirect(url: str) -> RedirectResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
+@needs(SIGNED_IN)
 def home(request: Request) -> HTMLResponse:
-    store = _store(request)
+    store, who = store_of(request), person_of(request)
     category = request.query_params.get("category") or None
+    number, offset = paged(request)
+    tenders = store.tenders(visible(who), offset, PAGE_SIZE) if may(who, "tender.read") else None
+    checklists = (
+        store.checklists(category=category, visible=visible(who), offset=offset, limit=PAGE_SIZE)
+        if may(who, "checklist.read")
+        else None
+    )
+    most = max(tenders.total if tenders else 0, checklists.total if checklists else 0)
     return page(
-        request, "home.html", tenders=store.tenders(), checklists=store.checklists(category=category), category=category
+        request,
+        "home.html",
+        tenders=tenders.rows if tenders else None,
+        checklists=checklists.rows if checklists else None,
+        category=category,
+        pager=pager(request, number, most),
     )
 
 
@@ -280,11 +329,13 @@ def _validate(data: dict[str, Any], step_fields: list[str]) -> dict[str, str]:
 
 
 @router.get("/tenders/new", response_class=HTMLResponse)
+@needs("tender.write")
 def new_tender(request: Request) -> HTMLResponse:
     return page(request, "step.html", **_step_context(lang_of(request), 1, {}, {}, None))
 
 
 @router.get("/tenders/{tender_id}/step/{n}", response_class=HTMLResponse)
+@needs("tender.write")
 def edit_step(request: Request, tender_id: str, n: int) -> HTMLResponse:
     data = _tender_data(request, tender_id)
     if not 1 <= n <= len(STEPS):
@@ -293,22 +344,24 @@ def edit_step(request: Request, tender_id: str, n: int) -> HTMLResponse:
 
 
 @router.post("/tenders/new", response_class=HTMLResponse)
+@needs("tender.write")
 async def create_tender(request: Request) -> Response:
     return await _save_step(request, None, 1)
 
 
 @router.post("/tenders/{tender_id}/step/{n}", response_class=HTMLResponse)
+@needs("tender.write")
 async def save_step(request: Request, tender_id: str, n: int) -> Response:
     return await _save_step(request, tender_id, n)
 
 
 async def _save_step(request: Request, tender_id: str | None, n: int) -> Response:
     lang = lang_of(request)
-    store = _store(request)
+    store = store_of(request)
     form = await form_of(request)
     if not 1 <= n <= len(STEPS):
         return page(request, "error.html", status=404, message=w("not_found", lang))
-    data = (store.tender(tender_id) if tender_id else {}) or {}
+    data = _tender_data(request, tender_id) if tender_id else {}
     given, unknown, errors = _read_step(form, n)
     data = {k: v for k, v in data.items() if k not in unknown} | given
     for name in REQUIRED:
@@ -317,15 +370,27 @@ async def _save_step(request: Request, tender_id: str | None, n: int) -> Respons
     errors = {**_validate(data, STEPS[n - 1]), **errors}
     if errors:
         return page(request, "step.html", status=422, **_step_context(lang, n, data, errors, tender_id))
+    who = person_of(request)
     saved = store.save_tender(
-        {k: v for k, v in data.items() if not k.startswith("__")}, _who(request) or "?", tender_id
+        {k: v for k, v in data.items() if not k.startswith("__")},
+        actor(who),
+        tender_id,
+        department=None if tender_id else _department(who, form.get("department")),
     )
     if n < len(STEPS):
         return redirect(f"/tenders/{saved}/step/{n + 1}")
     return redirect(f"/tenders/{saved}/advice")
 
 
+def _department(who: Person, chosen: Any) -> str | None:
+    """The department a new tender belongs to: the one chosen, if it is the person's, else their first."""
+    if chosen and str(chosen) in who.departments:
+        return str(chosen)
+    return who.departments[0] if who.departments else None
+
+
 @router.post("/tenders/import", response_class=HTMLResponse)
+@needs("tender.write")
 async def import_notice(request: Request) -> Response:
     lang = lang_of(request)
     form = await form_of(request)
@@ -344,7 +409,8 @@ async def import_notice(request: Request) -> Response:
     if "nature" not in draft or "estimated_value_eur" not in draft:
         context = _step_context(lang, 1, draft | {"__warnings__": imported.warnings}, {}, None)
         return page(request, "step.html", **context)
-    saved = _store(request).save_tender(draft, _who(request) or "?")
+    who = person_of(request)
+    saved = store_of(request).save_tender(draft, actor(who), department=_department(who, form.get("department")))
     return redirect(f"/tenders/{saved}/step/1")
 
 
@@ -380,12 +446,14 @@ def cpv_search(query: str, limit: int = 50) -> list[dict[str, Any]]:
 
 
 @router.get("/cpv", response_class=HTMLResponse)
+@needs(SIGNED_IN)
 def cpv_page(request: Request) -> HTMLResponse:
     query = request.query_params.get("q", "")[:100]
     return page(request, "cpv.html", query=query, results=cpv_search(query))
 
 
 @router.get("/cpv.json")
+@needs(SIGNED_IN)
 def cpv_json(request: Request) -> Any:
     return cpv_search(request.query_params.get("q", "")[:100], limit=20)
 
@@ -402,6 +470,7 @@ def _step_of(field: str) -> int:
 
 
 @router.get("/tenders/{tender_id}/advice", response_class=HTMLResponse)
+@needs("tender.read")
 def advice_page(request: Request, tender_id: str) -> HTMLResponse:
     lang = lang_of(request)
     advice = _advice(request, tender_id)
@@ -415,12 +484,15 @@ def advice_page(request: Request, tender_id: str) -> HTMLResponse:
         groups=[(s, items) for s, items in groups if items],
         step_of=_step_of,
         why=lambda reasons: "; ".join(r.text.get(lang) for r in reasons),
-        checklists=_store(request).checklists(tender_id=tender_id),
+        checklists=store_of(request).checklists(tender_id=tender_id, visible=visible(person_of(request))).rows
+        if may(person_of(request), "checklist.read")
+        else [],
         eforms_values=ef.export_values(advice, ["LOT-0001"]),
     )
 
 
 @router.get("/tenders/{tender_id}/advice.{fmt}")
+@needs("tender.read")
 def advice_download(request: Request, tender_id: str, fmt: str) -> Response:
     lang = lang_of(request)
     advice = _advice(request, tender_id)
@@ -439,6 +511,7 @@ def advice_download(request: Request, tender_id: str, fmt: str) -> Response:
 
 
 @router.get("/tenders/{tender_id}/eforms.{fmt}")
+@needs("tender.read")
 def eforms_download(request: Request, tender_id: str, fmt: str) -> Response:
     if fmt not in ("xml", "json"):
         raise _not_found(request)
@@ -491,19 +564,30 @@ def advice_docx(advice: Advice, lang: Lang) -> bytes:
 
 
 @router.post("/tenders/{tender_id}/checklists", response_class=HTMLResponse)
+@needs("checklist.write")
 async def make_checklist(request: Request, tender_id: str) -> Response:
     form = await form_of(request)
     checklist = cl.from_advice(_advice(request, tender_id))
-    who = _who(request, form.get("name"))
     category = str(form.get("category") or "").strip()[:200] or None
-    saved = _store(request).save_checklist(checklist, who or "?", tender_id, category=category)
-    return _remember_name(request, redirect(f"/checklists/{saved}"), who)
+    saved = store_of(request).save_checklist(checklist, actor(person_of(request)), tender_id, category=category)
+    return redirect(f"/checklists/{saved}")
 
 
 @router.get("/checklists", response_class=HTMLResponse)
+@needs("checklist.read")
 def checklists_page(request: Request) -> HTMLResponse:
     category = request.query_params.get("category") or None
-    return page(request, "checklists.html", checklists=_store(request).checklists(category=category), category=category)
+    number, offset = paged(request)
+    found = store_of(request).checklists(
+        category=category, visible=visible(person_of(request)), offset=offset, limit=PAGE_SIZE
+    )
+    return page(
+        request,
+        "checklists.html",
+        checklists=found.rows,
+        category=category,
+        pager=pager(request, number, found.total),
+    )
 
 
 _LOCATION = re.compile(r"^(?P<kind>items|questions)\[(?P<index>\d+)\] \((?P<name>[^)]*)\)\.(?P<part>\w+)$")
@@ -516,7 +600,9 @@ _TO_DO = {
 }
 
 
-def _to_do(location: str, message: str, checklist: cl.Checklist, tender_id: str, lang: Lang) -> dict[str, str]:
+def _to_do(
+    location: str, message: str, checklist: cl.Checklist, tender_id: str, lang: Lang, can_write_tenders: bool
+) -> dict[str, str]:
     """One line of "still to do" in the page's language, with a link to where it is done; the check itself is the
     library's (``checklist check``), only its words are the page's."""
     found = _LOCATION.match(location)
@@ -526,7 +612,9 @@ def _to_do(location: str, message: str, checklist: cl.Checklist, tender_id: str,
         q = checklist.questions[int(found["index"])]
         step = _step_of(q.field)
         text = w("todo_answer" if q.answer is None else "todo_apply", lang, question=q.text.get(lang), step=step)
-        return {"key": location, "href": f"/tenders/{tender_id}/step/{step}#f-{q.field}", "text": text}
+        # the questionnaire is the buyer's; others read where the answer is given
+        href = f"/tenders/{tender_id}/step/{step}#f-{q.field}" if can_write_tenders else ""
+        return {"key": location, "href": href, "text": text}
     if found and found["part"] in _TO_DO:
         index = int(found["index"])
         text = w(_TO_DO[found["part"]], lang, review=checklist.items[index].review or "")
@@ -538,7 +626,10 @@ def _checklist_page(
     request: Request, checklist: cl.Checklist, meta: dict[str, Any], status: int = 200, **extra: Any
 ) -> HTMLResponse:
     lang = lang_of(request)
-    problems = [_to_do(p.location, p.message, checklist, meta["tender_id"], lang) for p in cl.completeness(checklist)]
+    writes = may(person_of(request), "tender.write")
+    problems = [
+        _to_do(p.location, p.message, checklist, meta["tender_id"], lang, writes) for p in cl.completeness(checklist)
+    ]
     by_field: dict[str, list[str]] = {}
     for p in problems:
         by_field.setdefault(p["key"], []).append(p.get("short", p["text"]))
@@ -559,34 +650,32 @@ def _version(form: Any) -> int:
     return int(text) if text.isdigit() else -1
 
 
-def _remember_name(request: Request, response: Response, who: str) -> Response:
-    """A name typed in a form is offered again next time (not when a trusted proxy says who is signed in)."""
-    if who and not request.app.state.user_header:
-        response.set_cookie("name", who, samesite="strict")
-    return response
-
-
 def _store_again(
     request: Request, form: Any, checklist: cl.Checklist, meta: dict[str, Any], action: str, signed_off: bool = False
 ) -> Response:
-    """Save a checklist the way every form does: who, the version the form was made from, one history row."""
-    who = _who(request, form.get("name"))
+    """Save a checklist the way every form does: the signed-in person, the version the form was made from, one
+    audit row; four eyes on a sign-off (not in single-user mode, which has one person)."""
+    who = person_of(request)
     try:
-        _store(request).save_checklist(
+        store_of(request).save_checklist(
             checklist,
-            who or "?",
+            actor(who),
             meta["tender_id"],
             meta["id"],
             expected_version=_version(form),
             action=action,
             signed_off=signed_off,
+            four_eyes=not who.single_user,
         )
     except ConflictError:
         return _checklist_page(request, *_checklist_of(request, meta["id"]), status=409, conflict=True)
-    return _remember_name(request, redirect(f"/checklists/{meta['id']}?saved=1"), who)
+    except FourEyesError:
+        return _checklist_page(request, *_checklist_of(request, meta["id"]), status=403, four_eyes=True)
+    return redirect(f"/checklists/{meta['id']}?saved=1")
 
 
 @router.get("/checklists/{checklist_id}", response_class=HTMLResponse)
+@needs("checklist.read")
 def checklist_page(request: Request, checklist_id: str) -> HTMLResponse:
     saved = request.query_params.get("saved") == "1"
     return _checklist_page(request, *_checklist_of(request, checklist_id), saved=saved)
@@ -594,7 +683,7 @@ def checklist_page(request: Request, checklist_id: str) -> HTMLResponse:
 
 def _decided(form: Any, checklist: cl.Checklist, who: str) -> cl.Checklist:
     """The checklist with the decisions made in the checklist form; an item whose fields changed records who
-    changed them and when."""
+    changed them (the signed-in person) and when (the server's date)."""
     today = dt.date.today()
     items = []
     for index, item in enumerate(checklist.items):
@@ -613,7 +702,7 @@ def _decided(form: Any, checklist: cl.Checklist, who: str) -> cl.Checklist:
             "weight": weight if weight is None or 0 < weight <= 100 else item.weight,
         }
         if any(getattr(item, k) != v for k, v in changed.items()):
-            changed |= {"decided_by": who or item.decided_by, "decided_on": today, "review": None}
+            changed |= {"decided_by": who, "decided_on": today, "review": None}
         items.append(item.model_copy(update=changed))
     basis = form.get("award_basis") or None
     return checklist.model_copy(
@@ -625,14 +714,16 @@ def _decided(form: Any, checklist: cl.Checklist, who: str) -> cl.Checklist:
 
 
 @router.post("/checklists/{checklist_id}", response_class=HTMLResponse)
+@needs("checklist.write")
 async def save_checklist(request: Request, checklist_id: str) -> Response:
     form = await form_of(request)
     checklist, meta = _checklist_of(request, checklist_id)
-    decided = _decided(form, checklist, _who(request, form.get("name")))
+    decided = _decided(form, checklist, person_of(request).name)
     return _store_again(request, form, decided, meta, "changed")
 
 
 @router.post("/checklists/{checklist_id}/sign-off", response_class=HTMLResponse)
+@needs("checklist.sign_off")
 async def sign_off(request: Request, checklist_id: str) -> Response:
     form = await form_of(request)
     checklist, meta = _checklist_of(request, checklist_id)
@@ -642,15 +733,17 @@ async def sign_off(request: Request, checklist_id: str) -> Response:
 
 
 @router.post("/checklists/{checklist_id}/update", response_class=HTMLResponse)
+@needs("checklist.write")
 async def update_checklist(request: Request, checklist_id: str) -> Response:
     form = await form_of(request)
     old, meta = _checklist_of(request, checklist_id)
-    data = _store(request).tender(meta["tender_id"]) or old.tender
+    data = store_of(request).tender(meta["tender_id"]) or old.tender
     merged = cl.merge(old, cl.reevaluate(old, data, "opgeslagen opdracht"))
     return _store_again(request, form, merged, meta, "updated")
 
 
 @router.get("/checklists/{checklist_id}/export.{fmt}")
+@needs("checklist.read")
 def export_checklist(request: Request, checklist_id: str, fmt: str) -> Response:
     lang = lang_of(request)
     checklist, _ = _checklist_of(request, checklist_id)
@@ -671,6 +764,7 @@ def export_checklist(request: Request, checklist_id: str, fmt: str) -> Response:
 
 
 @router.post("/checklists/{checklist_id}/import", response_class=HTMLResponse)
+@needs("checklist.write")
 async def import_checklist(request: Request, checklist_id: str) -> Response:
     form = await form_of(request)
     checklist, meta = _checklist_of(request, checklist_id)
@@ -688,16 +782,85 @@ async def import_checklist(request: Request, checklist_id: str) -> Response:
             imported = cl.from_data(parse_document(data, name), name)
     except InputError as exc:
         return _checklist_page(request, checklist, meta, status=422, import_error=str(exc))
-    return _store_again(request, form, imported, meta, "imported")
+    # Decisions only, by the signed-in person on the server's date: never the file's set of items or its names.
+    merged, _ignored = cl.take_decisions(checklist, imported, person_of(request).name, dt.date.today())
+    return _store_again(request, form, merged, meta, "imported")
 
 
 @router.get("/checklists/{checklist_id}/history", response_class=HTMLResponse)
+@needs("checklist.read")
 def history_page(request: Request, checklist_id: str) -> HTMLResponse:
     _, meta = _checklist_of(request, checklist_id)
-    return page(request, "history.html", meta=meta, history=_store(request).history("checklist", checklist_id))
+    store = store_of(request)
+    number, offset = paged(request)
+    rows = store.history("checklist", checklist_id, offset=offset, limit=PAGE_SIZE)
+    total = store.count_history("checklist", checklist_id)
+    return page(request, "history.html", meta=meta, history=rows, pager=pager(request, number, total))
+
+
+# --- signing in and out ---
+
+
+def _local_path(target: Any) -> str:
+    """Where to go after signing in: a path on this site only (never ``//elsewhere`` or a full URL)."""
+    text = str(target or "/")
+    return text if text.startswith("/") and not text.startswith("//") and "\\" not in text else "/"
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+@needs(PUBLIC)
+async def sign_in(request: Request) -> Response:
+    if request.app.state.sign_in.mode != "oidc":
+        return redirect("/")
+    request.session["next"] = _local_path(request.query_params.get("next"))
+    callback = str(request.url_for("signed_in_callback"))
+    return await request.app.state.oauth.authorize_redirect(request, callback)  # type: ignore[no-any-return]
+
+
+@router.get("/auth/callback", response_class=HTMLResponse, name="signed_in_callback")
+@needs(PUBLIC)
+async def signed_in_callback(request: Request) -> Response:
+    from authlib.integrations.base_client import OAuthError
+
+    lang = lang_of(request)
+    if request.app.state.sign_in.mode != "oidc":
+        raise _not_found(request)
+    client, groups_claim = request.app.state.oauth, request.app.state.sign_in.groups_claim
+    try:
+        token = await client.authorize_access_token(request)
+        claims = dict(token.get("userinfo") or {})
+        if groups_claim not in claims:  # some providers give groups only at the userinfo endpoint
+            claims |= dict(await client.userinfo(token=token))
+    except OAuthError as exc:
+        return page(
+            request, "error.html", status=400, message=w("sign_in_failed", lang, reason=exc.description or exc.error)
+        )
+    subject = str(claims.get("sub") or "")
+    if not subject:
+        return page(request, "error.html", status=400, message=w("sign_in_failed", lang, reason="no 'sub'"))
+    name = str(claims.get("name") or claims.get("preferred_username") or claims.get("email") or subject)
+    groups = claims.get(groups_claim) or []
+    groups = [str(g) for g in groups] if isinstance(groups, list) else [str(groups)]
+    request.app.state.people.sign_in_person(request, subject[:200], name[:200], groups[:500])
+    return redirect(_local_path(request.session.pop("next", "/")))
+
+
+@router.post("/sign-out", response_class=HTMLResponse)
+@needs(SIGNED_IN)
+async def sign_out(request: Request) -> Response:
+    await form_of(request)
+    request.app.state.people.sign_out(request, person_of(request))
+    return redirect("/signed-out")
+
+
+@router.get("/signed-out", response_class=HTMLResponse)
+@needs(PUBLIC)
+def signed_out(request: Request) -> HTMLResponse:
+    return page(request, "signed_out.html")
 
 
 @router.get("/static/{name}")
+@needs(PUBLIC)
 def static(name: str) -> Response:
     types = {"app.js": "text/javascript", "app.css": "text/css"}
     if name not in types:

@@ -80,7 +80,6 @@ WORDS: dict[str, dict[Lang, str]] = {
     "justification": {"nl": "Motivering (pas toe of leg uit)", "en": "Justification (comply or explain)"},
     "weight": {"nl": "Weging in % (gunningscriterium)", "en": "Weight in % (award criterion)"},
     "award_basis": {"nl": "Gunningsgrondslag", "en": "Award basis"},
-    "your_name": {"nl": "Uw naam (wordt bij elk besluit vastgelegd)", "en": "Your name (recorded with every decision)"},
     "save": {"nl": "Opslaan", "en": "Save"},
     "check_ok": {"nl": "De checklist is compleet.", "en": "The checklist is complete."},
     "to_do": {"nl": "Nog te doen", "en": "Still to do"},
@@ -112,7 +111,10 @@ WORDS: dict[str, dict[Lang, str]] = {
         "nl": "toegepast gunningscriterium: vul de weging in",
         "en": "award criterion applied: give its weight",
     },
-    "todo_who": {"nl": "vul uw naam in en sla op", "en": "give your name and save"},
+    "todo_who": {
+        "nl": "sla het besluit op (uw naam wordt erbij vastgelegd)",
+        "en": "save the decision (your name is recorded with it)",
+    },
     "todo_review": {"nl": "opnieuw beoordelen: {review}", "en": "review again: {review}"},
     "todo_award_basis": {
         "nl": "een inclusie-gunningscriterium is toegepast: gun op beste prijs-kwaliteitverhouding",
@@ -142,6 +144,93 @@ WORDS: dict[str, dict[Lang, str]] = {
     "action_signed-off": {"nl": "afgetekend", "en": "signed off"},
     "action_updated": {"nl": "bijgewerkt met het advies van nu", "en": "updated to today's advice"},
     "action_imported": {"nl": "ingelezen uit een bestand", "en": "imported from a file"},
+    "action_signed-in": {"nl": "aangemeld", "en": "signed in"},
+    "action_signed-out": {"nl": "afgemeld", "en": "signed out"},
+    "action_revoked": {"nl": "ingetrokken", "en": "revoked"},
+    "action_deleted": {"nl": "verwijderd", "en": "deleted"},
+    "signed_in_as": {"nl": "Aangemeld als {name}", "en": "Signed in as {name}"},
+    "sign_out": {"nl": "Afmelden", "en": "Sign out"},
+    "sign_in": {"nl": "Aanmelden", "en": "Sign in"},
+    "no_roles": {"nl": "geen rol", "en": "no role"},
+    "single_user": {
+        "nl": "Eén gebruiker, alleen op deze computer: er is geen aanmelding en iedereen die deze computer gebruikt "
+        "heeft elke rol. Zet aanmelding aan voordat anderen de app gebruiken (zie 'Deployment' in de README).",
+        "en": "One user, on this computer only: there is no sign-in and whoever uses this computer has every role. "
+        "Set up sign-in before others use the app (see 'Deployment' in the README).",
+    },
+    "signed_out_title": {"nl": "U bent afgemeld", "en": "You are signed out"},
+    "signed_out_text": {
+        "nl": "U bent afgemeld bij deze app. Bij de identiteitsprovider van de gemeente bent u mogelijk nog aangemeld.",
+        "en": "You are signed out of this app. You may still be signed in at the city's identity provider.",
+    },
+    "not_signed_in": {
+        "nl": "U bent niet aangemeld: deze app hoort achter de aanmeldproxy van de gemeente.",
+        "en": "You are not signed in: this app belongs behind the city's sign-in proxy.",
+    },
+    "refused": {"nl": "Dit mag u niet met uw rol ({reason}).", "en": "Your role does not allow this ({reason})."},
+    "csrf": {
+        "nl": "Het formulier is verlopen of komt niet van deze app (CSRF). Laad de pagina opnieuw.",
+        "en": "The form expired or did not come from this app (CSRF). Reload the page.",
+    },
+    "sign_in_failed": {"nl": "Aanmelden is niet gelukt: {reason}", "en": "Signing in failed: {reason}"},
+    "four_eyes": {
+        "nl": "U hebt de laatste wijziging van deze checklist zelf gemaakt. Een andere categoriemanager tekent af "
+        "(vier ogen).",
+        "en": "You made the last change to this checklist yourself. Another category manager signs it off (four eyes).",
+    },
+    "voided": {
+        "nl": "De aftekening door {by} ({at}) is vervallen: {voided_by} wijzigde de checklist op {voided_at}.",
+        "en": "The sign-off by {by} ({at}) is void: {voided_by} changed the checklist on {voided_at}.",
+    },
+    "signed_off_by": {"nl": "afgetekend door {by} op {at}", "en": "signed off by {by} on {at}"},
+    "department": {"nl": "Afdeling", "en": "Department"},
+    "page_of": {"nl": "Pagina {n} van {of} ({total} in totaal)", "en": "Page {n} of {of} ({total} in all)"},
+    "previous_page": {"nl": "Vorige pagina", "en": "Previous page"},
+    "next_page": {"nl": "Volgende pagina", "en": "Next page"},
+    "pages": {"nl": "Pagina's", "en": "Pages"},
+    "admin": {"nl": "Beheer", "en": "Administration"},
+    "people": {"nl": "Mensen en rollen", "en": "People and roles"},
+    "people_intro": {
+        "nl": "Wie welke rol heeft, volgt uit de groepen die de identiteitsprovider (of de proxy) meegeeft. "
+        "Leden van de groepen {groups} zijn altijd beheerder (instelling INCLUSIEF_INKOPEN_ADMIN_GROUPS).",
+        "en": "Who has which role follows from the groups the identity provider (or the proxy) passes on. Members "
+        "of the groups {groups} are always administrator (setting INCLUSIEF_INKOPEN_ADMIN_GROUPS).",
+    },
+    "group": {"nl": "Groep", "en": "Group"},
+    "roles": {"nl": "Rollen", "en": "Roles"},
+    "set_roles": {"nl": "Groep toevoegen of wijzigen", "en": "Add or change a group"},
+    "delete": {"nl": "Verwijderen", "en": "Delete"},
+    "group_needed": {"nl": "Vul de naam van de groep in.", "en": "Give the group's name."},
+    "keys": {"nl": "API-sleutels", "en": "API keys"},
+    "keys_intro": {
+        "nl": "Een sleutel geeft een aanbestedingsplatform toegang tot /api/v1 met de rechten die u kiest. De app "
+        "bewaart alleen een hash: de sleutel zelf ziet u één keer, direct na het maken.",
+        "en": "A key gives a tender platform access to /api/v1 with the rights you choose. The app keeps only a "
+        "hash: you see the key itself once, right after it is made.",
+    },
+    "key_name": {"nl": "Naam (waarvoor of voor wie)", "en": "Name (what or whom it is for)"},
+    "scopes": {"nl": "Rechten", "en": "Rights"},
+    "key_department": {"nl": "Afdeling (leeg: alle afdelingen)", "en": "Department (empty: every department)"},
+    "make_key": {"nl": "Sleutel maken", "en": "Make a key"},
+    "key_made": {
+        "nl": "Sleutel '{name}' gemaakt. Kopieer hem nu: hij wordt niet nog eens getoond.",
+        "en": "Key '{name}' made. Copy it now: it is not shown again.",
+    },
+    "key_needs": {
+        "nl": "Geef de sleutel een naam en ten minste één recht.",
+        "en": "Give the key a name and at least one right.",
+    },
+    "last_used": {"nl": "Laatst gebruikt", "en": "Last used"},
+    "never": {"nl": "nooit", "en": "never"},
+    "revoke": {"nl": "Intrekken", "en": "Revoke"},
+    "revoked": {"nl": "ingetrokken op {at}", "en": "revoked on {at}"},
+    "all_departments": {"nl": "alle afdelingen", "en": "every department"},
+    "audit": {"nl": "Audittrail", "en": "Audit trail"},
+    "audit_intro": {
+        "nl": "Elke wijziging, nieuwste eerst. De database weigert deze regels te wijzigen of te verwijderen.",
+        "en": "Every change, newest first. The database refuses to change or delete these rows.",
+    },
+    "object": {"nl": "Onderdeel", "en": "Object"},
     "steps": {
         "nl": "De opdracht|Wie gebruikt het|Wat het oplevert|De uitvoering",
         "en": "The purchase|Who uses it|What it delivers|Carrying it out",
