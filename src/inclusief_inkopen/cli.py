@@ -504,6 +504,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     given = {"user_header": args.user_header, "name_header": args.name_header, "groups_header": args.groups_header}
     if args.trusted_proxy:
         given["trusted_proxies"] = args.trusted_proxy
+    if args.roles:
+        given["roles_file"] = args.roles
     try:
         sign_in = SignIn.from_environment(**given)
         sign_in.check_bind(args.host, bool(args.trusted_proxy or os.environ.get("INCLUSIEF_INKOPEN_TRUSTED_PROXIES")))
@@ -643,6 +645,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--groups-header", metavar="NAME", help="header with the user's groups, comma-separated (with --user-header)"
     )
     p.add_argument("--name-header", metavar="NAME", help="header with the user's full name (with --user-header)")
+    p.add_argument(
+        "--roles",
+        metavar="FILE",
+        help="YAML file mapping the identity provider's groups to roles and departments "
+        "(or INCLUSIEF_INKOPEN_ROLES_FILE)",
+    )
     p.add_argument(
         "--trusted-proxy",
         metavar="ADDRESS",

@@ -25,6 +25,10 @@ def _text(form: Any, name: str, limit: int = 200) -> str:
 
 @router.get("", response_class=HTMLResponse)
 @needs("admin")
+def people(request: Request) -> HTMLResponse:
+    return people_page(request)
+
+
 def people_page(request: Request, status: int = 200, **extra: Any) -> HTMLResponse:
     return page(
         request,
@@ -62,6 +66,10 @@ async def delete_roles(request: Request) -> Response:
 
 @router.get("/keys", response_class=HTMLResponse)
 @needs("admin")
+def keys(request: Request) -> HTMLResponse:
+    return keys_page(request)
+
+
 def keys_page(request: Request, status: int = 200, **extra: Any) -> HTMLResponse:
     return page(request, "admin_keys.html", status=status, keys=store_of(request).keys(), scopes=SCOPES, **extra)
 

@@ -167,6 +167,41 @@ def sees(who: Person, department: str | None, created_by: str | None = None) -> 
     )
 
 
+def read_mapping(path: str) -> dict[str, Mapping]:
+    """The group mapping from a YAML (or JSON) file a deployment keeps with its configuration::
+
+        inkoop-ict: {roles: [inkoper], department: ICT}
+        bureau-id: {roles: [beleidsmedewerker]}
+
+    Every mistake is named with its group and field, all at once."""
+    from inclusief_inkopen.base.errors import InputError, Problem
+    from inclusief_inkopen.base.files import load_document
+
+    data = load_document(path)
+    if not isinstance(data, dict):
+        raise InputError.single(path, "", "expected groups, each with 'roles' (a list) and optionally 'department'")
+    out: dict[str, Mapping] = {}
+    problems: list[Problem] = []
+    for group, given in data.items():
+        where = str(group)
+        if not isinstance(given, dict) or not set(given) <= {"roles", "department"}:
+            problems.append(Problem(path, where, "expected 'roles' (a list) and optionally 'department'"))
+            continue
+        roles = given.get("roles") or []
+        unknown = [r for r in roles if r not in ROLES] if isinstance(roles, list) else [roles]
+        if unknown:
+            problems.append(Problem(path, f"{where}.roles", f"unknown role {unknown[0]!r}; known: {', '.join(ROLES)}"))
+            continue
+        department = given.get("department")
+        if department is not None and not isinstance(department, str):
+            problems.append(Problem(path, f"{where}.department", "expected the department's name as text"))
+            continue
+        out[str(group)[:200]] = Mapping(tuple(roles), department)
+    if problems:
+        raise InputError(problems)
+    return out
+
+
 # --- API keys ---------------------------------------------------------------------------------------------------
 
 # ``ii_`` + an id to find the key by + a secret of 256 bits; only the secret's SHA-256 is stored. A secret this

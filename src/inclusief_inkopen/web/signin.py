@@ -31,7 +31,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from inclusief_inkopen.web.people import Mapping, Person, person, single_user
+from inclusief_inkopen.web.people import Mapping, Person, person, read_mapping, single_user
 from inclusief_inkopen.web.store import Actor, Store
 
 Mode = Literal["oidc", "proxy", "single-user"]
@@ -59,6 +59,7 @@ class SignIn:
     groups_header: str | None = None
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     admin_groups: tuple[str, ...] = ()
+    roles_file: str | None = None
     idle_minutes: int = 30
     absolute_hours: int = 12
     secret_key: str | None = None
@@ -117,6 +118,7 @@ class SignIn:
             groups_header=(setting("groups_header") or "").lower() or None,
             trusted_proxies=listed("trusted_proxies") or ("127.0.0.1", "::1"),
             admin_groups=listed("admin_groups") or (),
+            roles_file=setting("roles_file"),
             idle_minutes=numbers["idle_minutes"],
             absolute_hours=numbers["absolute_hours"],
             secret_key=setting("secret_key"),
@@ -179,6 +181,10 @@ class Sessions:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"].startswith("/api/"):  # API clients hold a key, not a cookie: no session to keep
+            scope["session"] = {}
             await self.app(scope, receive, send)
             return
         session = self._read(scope)
@@ -285,6 +291,23 @@ class People:
         self.sign_in, self.store = sign_in, store
         self.mappings = _MappingCache(store)
         self.local = single_user(_local_name())
+        if sign_in.roles_file:
+            self.apply_roles_file(sign_in.roles_file)
+
+    def apply_roles_file(self, path: str) -> list[str]:
+        """Put the groups of a deployment's roles file in the store (where the beheerder's page shows them), each
+        change an audit row by "configuratie"; groups the file does not name are left as they are."""
+        wanted = read_mapping(path)
+        kept = self.store.role_mappings()
+        by = Actor("configuration", f"configuratie ({path})")
+        changed = []
+        for group, mapping in wanted.items():
+            now = {"roles": list(mapping.roles), "department": mapping.department}
+            if kept.get(group) != now:
+                self.store.set_role_mapping(group, now["roles"], now["department"], by)
+                changed.append(group)
+        self.mappings.forget()
+        return changed
 
     def of(self, request: Request) -> Person | None:
         mode = self.sign_in.mode
