@@ -168,27 +168,39 @@ class Provider:
         return JSONResponse({"sub": user, **self.users[user]})
 
 
-@contextmanager
-def running(client_id: str = "inclusief", client_secret: str = "test-secret") -> Iterator[Provider]:
-    """The provider on a free loopback port, in a thread, for as long as the block runs."""
+def free_port() -> int:
     import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    provider = Provider(f"http://127.0.0.1:{port}", client_id, client_secret)
-    server = uvicorn.Server(uvicorn.Config(provider.app(), host="127.0.0.1", port=port, log_level="warning"))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(app: Any, port: int, **options: Any) -> Iterator[None]:
+    """An ASGI app served by uvicorn on a loopback port, in a thread, for as long as the block runs."""
+    settings = {"host": "127.0.0.1", "port": port, "log_level": "warning"} | options
+    server = uvicorn.Server(uvicorn.Config(app, **settings))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(200):
+    for _ in range(250):
         if server.started:
             break
         time.sleep(0.02)
     try:
-        yield provider
+        yield
     finally:
         server.should_exit = True
         thread.join(5)
+
+
+@contextmanager
+def running(client_id: str = "inclusief", client_secret: str = "test-secret") -> Iterator[Provider]:
+    """The provider on a free loopback port, for as long as the block runs."""
+    port = free_port()
+    provider = Provider(f"http://127.0.0.1:{port}", client_id, client_secret)
+    with serving(provider.app(), port):
+        yield provider
 
 
 def main() -> None:

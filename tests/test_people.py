@@ -11,7 +11,6 @@ import io
 import os
 import re
 import socket
-import threading
 import time
 import uuid
 import zipfile
@@ -821,27 +820,14 @@ def test_store_export_and_import_from_the_command_line(tmp_path: Path, capsys: p
 
 @pytest.fixture
 def live_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
-    import uvicorn
-
     from inclusief_inkopen.web import app as app_module
     from inclusief_inkopen.web import server
 
     monkeypatch.setattr(server.GuardedHttpTools, "header_seconds", 0.5)
     monkeypatch.setattr(app_module, "BODY_IDLE_SECONDS", 0.5)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(make_app(f"sqlite:///{tmp_path}/live.sqlite3"), **server.options("127.0.0.1", port))
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    for _ in range(250):
-        if running.started:
-            break
-        time.sleep(0.02)
-    yield port
-    running.should_exit = True
-    thread.join(5)
+    port = oidc_provider.free_port()
+    with oidc_provider.serving(make_app(f"sqlite:///{tmp_path}/live.sqlite3"), **server.options("127.0.0.1", port)):
+        yield port
 
 
 def _closed_within(connection: socket.socket, seconds: float) -> tuple[bool, bytes]:
