@@ -540,6 +540,80 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contract(args: argparse.Namespace) -> int:
+    """After the award: a contract from a complete checklist, reports on its commitments, status and what is due."""
+    import getpass
+
+    from inclusief_inkopen.checklists import checklist as cl
+    from inclusief_inkopen.contracts import contract as ct
+    from inclusief_inkopen.contracts.ratings import overview
+
+    if args.action == "new":
+        offers = {}
+        for given in args.offer or []:
+            item_id, sep, amount = given.partition("=")
+            if not sep:
+                raise ct.ContractError.single("--offer", given, "expected CRITERION=7% or CRITERION=35000")
+            offers[item_id.strip().upper()] = ct.Offer.parse(amount, f"--offer {given}")
+        made = ct.from_checklist(
+            cl.load(args.checklist),
+            supplier=args.supplier,
+            start=args.start,
+            end=args.end,
+            value_eur=args.value,
+            awarded_on=args.awarded,
+            delivery=args.delivery,
+            offers=offers,
+            department=args.department,
+            catalogue=_catalogue(args),
+            file=args.checklist,
+        )
+        ct.save(made, args.output)
+        with_kpi = sum(c.kpi is not None for c in made.commitments)
+        _out(f"{args.output}: {len(made.commitments)} commitments, {with_kpi} with a KPI\n")
+        return 0
+    contract = ct.load(args.contract)
+    on = args.on or dt.date.today()
+    if args.action == "report":
+        evidence = []
+        for given in args.evidence or []:
+            kind, sep, path = given.partition("=")
+            evidence.append(ct.evidence_file(kind, path) if sep else ct.EvidenceFile(kind=kind))  # type: ignore[arg-type]
+        updated = ct.add_report(
+            contract,
+            args.commitment,
+            on=on,
+            by=args.by or getpass.getuser(),
+            value=args.value,
+            evidence=evidence,
+            note=args.note,
+            waived=args.waive,
+            file=args.contract,
+        )
+        ct.save(updated, args.contract)
+        _out(f"{args.contract}: {updated.reports[-1].id} for {args.commitment} on {on.isoformat()}\n")
+        return 0
+    view = overview(contract, on)
+    if args.format == "json":
+        data = view.to_data(args.lang)
+        if args.action == "due":
+            data = {k: data[k] for k in ("format", "contract", "on", "due")}
+        _out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    lang = args.lang or "nl"
+    if args.action == "status":
+        for s in view.statuses:
+            _out(f"{s.commitment:<22} {s.rating or '-':<21} {s.because.get(lang)}\n")
+            if s.remedy:
+                _out(f"{'':<22} {'':<21} → {s.remedy.get(lang)}\n")
+    for d in view.due:
+        if d.state in ("due", "overdue") or (
+            args.action == "due" and d.state == "later" and (d.due_on - on).days <= args.within
+        ):
+            _out(f"{d.due_on.isoformat()}  {d.state:<8} {d.commitment} ({d.moment})\n")
+    return 0
+
+
 def cmd_store(args: argparse.Namespace) -> int:
     """Back up the web app's store as one archive, or restore one into an empty database."""
     try:
@@ -578,6 +652,7 @@ SCHEMA_NAMES = (
     "catalogue",
     "layer",
     "advice",
+    "contract",
 )
 
 
@@ -659,6 +734,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--workers", type=int, default=1, help="worker processes (one per core serves most requests)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("contract", help="after the award: contract new|report|status|due")
+    contract_sub = p.add_subparsers(dest="action", required=True)
+    c = contract_sub.add_parser("new", help="a contract from a complete checklist: its commitments with their KPIs")
+    c.add_argument("checklist", metavar="CHECKLIST.yaml")
+    c.add_argument("--supplier", required=True, help="the organisation awarded the contract")
+    c.add_argument("--start", type=_date, required=True, metavar="YYYY-MM-DD")
+    c.add_argument("--end", type=_date, required=True, metavar="YYYY-MM-DD")
+    c.add_argument("--value", type=float, required=True, metavar="EUR", help="the awarded value in euro")
+    c.add_argument("--awarded", type=_date, metavar="YYYY-MM-DD", help="the award date (default: the start)")
+    c.add_argument("--delivery", type=_date, metavar="YYYY-MM-DD", help="the delivery date (default: the end)")
+    c.add_argument("--offer", action="append", metavar="ID=7%", help="what the supplier offered on an award criterion")
+    c.add_argument("--department", help="the department the contract belongs to")
+    c.add_argument("-o", "--output", required=True, metavar="CONTRACT.yaml")
+    catalogue_options(c)
+    c.set_defaults(func=cmd_contract)
+    c = contract_sub.add_parser("report", help="a report on one commitment: value, evidence, note")
+    c.add_argument("contract", metavar="CONTRACT.yaml")
+    c.add_argument("--commitment", required=True, metavar="ID")
+    c.add_argument("--value", help="an amount in euro, a count, a status A-E, or yes/no")
+    c.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="the report's date (default today)")
+    c.add_argument("--evidence", action="append", metavar="KIND[=FILE]", help="evidence kind, with the file to hash")
+    c.add_argument("--note", help="a note (never personal data)")
+    c.add_argument("--waive", metavar="REASON", help="set the commitment aside, with the reason")
+    c.add_argument("--by", help="who enters it (default: this computer's user)")
+    c.set_defaults(func=cmd_contract)
+    for action, what in (("status", "each commitment's rating and why"), ("due", "what is due and overdue")):
+        c = contract_sub.add_parser(action, help=what)
+        c.add_argument("contract", metavar="CONTRACT.yaml")
+        c.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="the date (default today)")
+        c.add_argument("--format", choices=["text", "json"], default="text")
+        c.add_argument("--lang", choices=["nl", "en"])
+        c.add_argument("--within", type=int, default=31, metavar="DAYS", help="due: also what falls due within")
+        c.set_defaults(func=cmd_contract)
 
     p = sub.add_parser("store", help="back up the web app's store as one archive, or restore it (needs the web extra)")
     p.add_argument(

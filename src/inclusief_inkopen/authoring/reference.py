@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from inclusief_inkopen.advice.reasons import term_label
 from inclusief_inkopen.base.errors import EvaluationError
@@ -25,6 +26,14 @@ LABELS = {
         "notes": "let op",
         "tests": "testgevallen",
         "eforms": "eForms",
+        "follow_up": "na de gunning",
+        "target": "doel",
+        "moments": "rapportage",
+        "evidence": "bewijs",
+        "valid": "geldig {months} maanden",
+        "remedy": "als het niet lukt",
+        "offer": "of wat is aangeboden, als dat meer is",
+        "of_value": "van de opdrachtwaarde",
     },
     "en": {
         "kind": "kind",
@@ -40,6 +49,14 @@ LABELS = {
         "notes": "note",
         "tests": "test cases",
         "eforms": "eForms",
+        "follow_up": "after the award",
+        "target": "target",
+        "moments": "reporting",
+        "evidence": "evidence",
+        "valid": "valid {months} months",
+        "remedy": "when it is not met",
+        "offer": "or what was offered, when more",
+        "of_value": "of the contract value",
     },
 }
 
@@ -164,9 +181,41 @@ def _criterion_markdown(catalogue: Catalogue, cid: str, lang: Lang) -> list[str]
         lines += ["", f"**{label['eforms']}:** `{c.eforms.model_dump(exclude_defaults=True)}`"]
     if c.notes:
         lines += ["", f"**{label['notes'].capitalize()}:** {c.notes.get(lang)}"]
+    if c.follow_up:
+        lines += ["", *_follow_up_markdown(catalogue, c.follow_up, lang)]
     lines += ["", f"**{label['tests'].capitalize()}:**", ""]
     lines += [f"- {t.name} → `{t.expect}`" for t in c.tests]
     return [*lines, ""]
+
+
+def _follow_up_markdown(catalogue: Catalogue, follow: Any, lang: Lang) -> list[str]:
+    """What a contract manager follows up: metric, target, reporting, evidence, remedy, and the sources."""
+    label = LABELS[lang]
+    target = follow.target
+    if target.parameter:
+        aim = f"{{{{{target.parameter}}}}} {label['of_value']}"
+    elif target.share_of_value:
+        aim = f"{target.share_of_value:.0%} {label['of_value']}"
+    else:
+        aim = str(target.value)
+    if target.from_offer:
+        aim += f" ({label['offer']})"
+    sign = "≥" if follow.direction == "at-least" else "≤"
+    lines = [
+        f"**{label['follow_up'].capitalize()}:** `{follow.metric}` ({follow.unit}, {follow.aggregation}) "
+        f"{sign} {aim}; {label['moments']}: {', '.join(follow.moments)}",
+        "",
+    ]
+    for evidence in follow.evidence:
+        valid = f" ({label['valid'].format(months=evidence.valid_months)})" if evidence.valid_months else ""
+        lines.append(f"- {label['evidence']} `{evidence.kind}`: {evidence.text.get(lang)}{valid}")
+    if follow.sanction:
+        lines.append(f"- {label['remedy']} (`{follow.sanction.type}`): {follow.sanction.text.get(lang)}")
+    sources = ", ".join(f"[{catalogue.sources[s].title.get(lang)}]({catalogue.sources[s].url})" for s in follow.source)
+    lines.append(f"- {label['basis']}: {sources}")
+    if follow.notes:
+        lines.append(f"- {label['notes']}: {follow.notes.get(lang)}")
+    return lines
 
 
 def catalogue_documents(catalogue: Catalogue, lang: Lang = "nl") -> dict[str, str]:

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from inclusief_inkopen.advice.model import AdviceDocument
 from inclusief_inkopen.base.parameters import Parameter
 from inclusief_inkopen.checklists.checklist import Checklist
+from inclusief_inkopen.contracts.contract import Contract
 from inclusief_inkopen.rules.catalogue import (
     CatalogueInfo,
     CodeList,
@@ -54,6 +55,7 @@ def schemas() -> dict[str, dict[str, Any]]:
         "catalogue": _plain(CatalogueInfo, "Catalogue header (criteria/catalogue.yaml)"),
         "layer": _plain(LayerInfo, "Organisation layer header (layer.yaml)"),
         "advice": _plain(AdviceDocument, "Advice (output of evaluate)"),
+        "contract": _plain(Contract, "Contract (inclusief-inkopen contract: commitments, KPIs, reports)"),
     }
 
 

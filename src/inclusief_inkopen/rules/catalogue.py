@@ -188,6 +188,91 @@ class Validity(BaseModel):
     to: dt.date | None = None
 
 
+# --- after the award: what a contract manager follows up (``follow_up``) -------------------------------------
+
+Metric = Literal[
+    "sr-value-eur",  # social return realised, in euro (the plan's value counted by Bureau Social Return's rules)
+    "sr-placements",  # people placed (a count, never who)
+    "a11y-status",  # the accessibility statement's status, A (best) to E
+    "a11y-overdue-fixes",  # known accessibility failures past their agreed fix date
+    "inspection-passed",  # an accessibility inspection at delivery passed: yes (1) or no (0)
+    "measures-reported",  # a yearly report on the agreed measures delivered: yes (1) or no (0)
+    "declaration-valid",  # a declaration or certificate the contract asks for is in force: yes (1) or no (0)
+]
+Unit = Literal["EUR", "count", "A-E", "yes-no"]
+Moment = Literal["award+7d", "quarterly", "yearly", "delivery", "end"]
+EvidenceKind = Literal[
+    "sr-plan",
+    "sr-realisation-report",
+    "payroll-figures-aggregated",
+    "social-enterprise-invoices",
+    "pso-certificate",
+    "wcag-em-report",
+    "accessibility-statement",
+    "inspection-report",
+    "measures-report",
+    "code-declaration",
+]
+
+
+class Target(BaseModel):
+    """What counts as met: a fixed value, a share of the contract value, or what the supplier offered."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    value: Annotated[float | str | None, Field(description="A number, or a status such as 'B' for a11y-status")] = None
+    share_of_value: Annotated[
+        float | None, Field(gt=0, le=1, description="A share of the awarded contract value (0.05 is 5 %)")
+    ] = None
+    parameter: Annotated[
+        str | None,
+        Field(description="A ratio parameter whose value on the checklist's date is the share of the contract value"),
+    ] = None
+    from_offer: Annotated[
+        bool, Field(description="The supplier's award offer, when higher than the minimum, is the target")
+    ] = False
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    kind: EvidenceKind
+    text: Text
+    valid_months: Annotated[
+        int | None, Field(ge=1, description="Months the evidence stays valid (an audit older than 36 months is not)")
+    ] = None
+
+
+class Sanction(BaseModel):
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    type: Literal["penalty", "withholding", "termination", "repair", "none"]
+    text: Annotated[Text, Field(description="What the contract says happens next, as the criterion's wording says")]
+
+
+class FollowUp(BaseModel):
+    """How a criterion applied in a contract is followed up: the metric, the target, when the supplier reports and
+    with what evidence, and what happens when it is not met. Every statement rests on the criterion's own wording
+    or on the sources named in ``source``."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    metric: Metric
+    unit: Unit
+    direction: Literal["at-least", "at-most"]
+    aggregation: Annotated[
+        Literal["sum", "latest", "max"],
+        Field(description="How the reports add up: summed over the contract, or the latest (or highest) value"),
+    ]
+    target: Target
+    moments: Annotated[list[Moment], Field(min_length=1)]
+    evidence: Annotated[list[Evidence], Field(min_length=1)]
+    sanction: Sanction | None = None
+    remedy_days: Annotated[int | None, Field(ge=1, description="Days the supplier has to put it right")] = None
+    source: Annotated[list[SourceId], Field(min_length=1)]
+    notes: Text | None = None
+
+
 class Criterion(BaseModel):
     """One criterion: a requirement, award criterion, contract clause, selection criterion or procedure choice."""
 
@@ -210,6 +295,7 @@ class Criterion(BaseModel):
     valid: Validity | None = None
     last_reviewed: dt.date | None = None
     overrides: list[CriterionId] = []
+    follow_up: Annotated[FollowUp | None, Field(description="After the award: KPI, reporting, evidence, remedy")] = None
     tests: Annotated[list[RuleTest], Field(min_length=2)]
 
     def in_force(self, on: dt.date) -> bool:

@@ -118,6 +118,47 @@ def content_hash(root: Path) -> str:
     return _digest(root, read_bytes)
 
 
+def _follow_up_problems(
+    criterion: Criterion, sources: dict[str, Source], params: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """A follow-up block that cannot be followed: an unknown source, a unit that does not fit its metric, a target
+    a contract cannot reach (a status for a count, nothing at all), an offer as target on anything but an award
+    criterion."""
+    follow = criterion.follow_up
+    if follow is None:
+        return []
+    found = [
+        (f".source[{i}]", f"unknown source {source!r}; add it to sources.yaml")
+        for i, source in enumerate(follow.source)
+        if source not in sources
+    ]
+    units = {
+        "sr-value-eur": "EUR",
+        "sr-placements": "count",
+        "a11y-status": "A-E",
+        "a11y-overdue-fixes": "count",
+        "inspection-passed": "yes-no",
+        "measures-reported": "yes-no",
+        "declaration-valid": "yes-no",
+    }
+    if units[follow.metric] != follow.unit:
+        found.append((".unit", f"the metric {follow.metric} is measured in {units[follow.metric]}, not {follow.unit}"))
+    target = follow.target
+    if [target.value, target.share_of_value, target.parameter].count(None) != 2:
+        found.append((".target", "give one of value, share_of_value or parameter (from_offer only raises it)"))
+    if target.parameter is not None and target.parameter not in params:
+        found.append((".target.parameter", f"unknown parameter {target.parameter!r}"))
+    if (target.share_of_value is not None or target.parameter is not None) and follow.unit != "EUR":
+        found.append((".target.share_of_value", "a share of the contract value is an amount in EUR"))
+    if follow.unit == "A-E" and target.value not in ("A", "B", "C", "D", "E"):
+        found.append((".target.value", f"expected a status A to E, got {target.value!r}"))
+    if follow.unit != "A-E" and isinstance(target.value, str):
+        found.append((".target.value", f"expected a number, got {target.value!r}"))
+    if target.from_offer and criterion.kind != "award-criterion":
+        found.append((".target.from_offer", "only an award criterion has an offer to hold the supplier to"))
+    return found
+
+
 def _read_sources(root: Path, out: _Collector) -> dict[str, Source]:
     path = root / "sources.yaml"
     if not path.exists():
@@ -225,6 +266,8 @@ def _check(
                 out.add(
                     path, f"{cid}.legal_basis[{i}].source", f"unknown source {ref.source!r}; add it to sources.yaml"
                 )
+        for problem in _follow_up_problems(criterion, sources, params):
+            out.add(path, f"{cid}.follow_up{problem[0]}", problem[1])
         if criterion.status == "mandatory" and not any(
             sources.get(ref.source) and sources[ref.source].kind in LAW_KINDS for ref in criterion.legal_basis
         ):

@@ -1,0 +1,1 @@
+"""After the award: contracts made from complete checklists, commitments with KPIs, reports, ratings, due dates."""
