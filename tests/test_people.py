@@ -131,6 +131,32 @@ def tender_and_checklist(app: Any, department: str = "ICT") -> tuple[str, str]:
     return tender_id, store.save_checklist(checklist, Actor("anna", "Anna de Vries"), tender_id)
 
 
+def with_contract(app: Any, tender_id: str) -> tuple[str, str]:
+    """A contract on a decided checklist of the tender, with one report carrying an evidence file: (its id, the
+    evidence's hash)."""
+    from inclusief_inkopen.contracts import contract as ct
+
+    checklist = from_advice(evaluate(WEBSITE, on=dt.date(2026, 3, 1)))
+    items = [i.model_copy(update={"decision": "applied", "weight": 10 if i.kind == "award-criterion" else None,
+                                  "decided_by": "Bram"}) for i in checklist.items]  # fmt: skip
+    checklist = checklist.model_copy(update={"items": items, "award_basis": "best-price-quality"})
+    store = app.state.store
+    checklist_id = store.save_checklist(checklist, Actor("bram", "Bram Bakker"), tender_id)
+    contract = ct.from_checklist(
+        checklist,
+        supplier="Web BV",
+        start=dt.date(2026, 4, 1),
+        end=dt.date(2028, 4, 1),
+        value_eur=300000,
+        contract_id=str(uuid.uuid4()),
+    )
+    store.save_contract(contract, Actor("cora", "Cora Contract"), checklist_id, tender_id, "ICT")
+    evidence = ct.evidence_bytes("wcag-em-report", "audit.pdf", b"%PDF-1.7 audit")
+    reported = ct.add_report(contract, "PG-WEB-01", on=dt.date(2026, 9, 1), value="B", by="Cora", evidence=[evidence])
+    store.add_contract_report(contract.id, reported.reports[-1], [(evidence, b"%PDF-1.7 audit")], Actor("cora", "Cora"))
+    return contract.id, str(evidence.sha256)
+
+
 def decide_all(client: TestClient, app: Any, location: str) -> int:
     page = client.get(location).text
     count = page.count('<article class="item"')
@@ -148,6 +174,7 @@ def decide_all(client: TestClient, app: Any, location: str) -> int:
 EVERYONE = frozenset({"anonymous", *ROLES})
 SIGNED_IN = frozenset(ROLES)
 READERS = frozenset({"inkoper", "categoriemanager", "contractmanager", "beleidsmedewerker"})
+CONTRACT_READERS = frozenset({"contractmanager", "categoriemanager", "beleidsmedewerker"})
 # (method, route) → who may. For pages: roles (and "anonymous"); for /api/v1: key scopes (and "no key").
 PAGE_RIGHTS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/"): SIGNED_IN,
@@ -182,6 +209,15 @@ PAGE_RIGHTS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/admin/keys"): frozenset({"beheerder"}),
     ("POST", "/admin/keys/{key_id}/revoke"): frozenset({"beheerder"}),
     ("GET", "/admin/audit"): frozenset({"beheerder"}),
+    ("GET", "/contracts"): CONTRACT_READERS,
+    ("GET", "/checklists/{checklist_id}/contract"): frozenset({"contractmanager"}),
+    ("POST", "/checklists/{checklist_id}/contract"): frozenset({"contractmanager"}),
+    ("GET", "/contracts/{contract_id}"): CONTRACT_READERS,
+    ("POST", "/contracts/{contract_id}/reports"): frozenset({"contractmanager"}),
+    ("GET", "/contracts/{contract_id}/evidence/{sha256}"): CONTRACT_READERS,
+    ("GET", "/contracts/{contract_id}/due.ics"): CONTRACT_READERS,
+    ("GET", "/dashboard"): frozenset({"beleidsmedewerker", "categoriemanager"}),
+    ("GET", "/dashboard.csv"): frozenset({"beleidsmedewerker", "categoriemanager"}),
     # The documentation is public; what it documents takes a key.
     ("GET", "/openapi.json"): EVERYONE,
     ("GET", "/api/docs"): EVERYONE,
@@ -253,6 +289,7 @@ def test_each_role_may_do_exactly_what_the_table_says_on_every_page(database_url
     for who in ["anonymous", *ROLES]:
         app = proxy_app(database_url)
         tender_id, checklist_id = tender_and_checklist(app)
+        contract_id, sha256 = with_contract(app, tender_id)
         key_id, _full, hashed = new_key()
         app.state.store.create_key(key_id, "dummy", hashed, ["advice"], None, ADMIN)
         app.state.store.set_role_mapping("dummy", [], None, ADMIN)
@@ -265,6 +302,8 @@ def test_each_role_may_do_exactly_what_the_table_says_on_every_page(database_url
             "fmt": "md",
             "name": "app.css",
             "key_id": key_id,
+            "contract_id": contract_id,
+            "sha256": sha256,
         }
         for (method, route), allowed in sorted(PAGE_RIGHTS.items(), key=lambda r: r[0][1] == "/sign-out"):
             path = _fill(route, ids).replace("eforms.md", "eforms.xml").replace("export.md", "export.yaml")
@@ -459,7 +498,7 @@ def test_a_beheerder_makes_a_key_shown_once_stored_as_a_hash_and_revokes_it(data
     assert key not in bea.get("/admin/keys").text  # shown once
     with app.state.store.engine.connect() as connection:
         stored = " ".join(str(v) for row in connection.execute(text("SELECT * FROM api_keys")) for v in row)
-    assert key not in stored and key.split("_")[2] not in stored
+    assert key not in stored and key[16:] not in stored  # neither the key nor its secret part (after ii_ and the id)
     api = TestClient(app, headers={"authorization": f"Bearer {key}"})
     listed = api.get("/api/v1/checklists")
     assert listed.status_code == 200 and [c["id"] for c in listed.json()["checklists"]] == [checklist_id]
@@ -776,9 +815,11 @@ def test_finding_8_the_store_exports_and_imports_as_one_archive_byte_identical_a
     carla.post(f"/checklists/{checklist_id}/sign-off", data={"csrf": csrf(app, carla), "version": str(version)})
     key_id, _, hashed = new_key()
     app.state.store.create_key(key_id, "platform", hashed, ["advice"], None, ADMIN)
+    contract_id, sha256 = with_contract(app, app.state.store.checklist(checklist_id)[1]["tender_id"])
     first = tmp_path / "backup.zip"
     counts = app.state.store.export_archive(first)
-    assert counts["tenders"] == 1 and counts["checklists"] == 1 and counts["history"] >= 6 and counts["api_keys"] == 1
+    assert counts["tenders"] == 1 and counts["checklists"] == 2 and counts["history"] >= 6 and counts["api_keys"] == 1
+    assert counts["contracts"] == 1 and counts["contract_reports"] == 1 and counts["evidence_files"] == 1
     restored = Store(f"sqlite:///{tmp_path}/restored.sqlite3")
     try:
         assert restored.import_archive(first) == counts
@@ -786,6 +827,8 @@ def test_finding_8_the_store_exports_and_imports_as_one_archive_byte_identical_a
         restored.export_archive(second)
         assert second.read_bytes() == first.read_bytes()
         assert restored.checklist(checklist_id)[1]["signed_off_by"] == "Carla Chen"
+        assert restored.contract(contract_id)[0].reports[0].value == "B"
+        assert restored.evidence(sha256) == ("audit.pdf", b"%PDF-1.7 audit")
         with pytest.raises(Exception, match="not empty"):
             restored.import_archive(first)
     finally:
@@ -896,14 +939,9 @@ def test_the_export_of_a_checklist_with_history_reads_back(tmp_path: Path) -> No
         with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
             names = sorted(archive.namelist())
             history = archive.read("history.jsonl").decode()
-        assert names == [
-            "api_keys.jsonl",
-            "checklists.jsonl",
-            "history.jsonl",
-            "manifest.json",
-            "role_mappings.jsonl",
-            "tenders.jsonl",
-        ]
+        tables = ["tenders", "checklists", "history", "role_mappings", "api_keys", "contracts",
+                  "contract_commitments", "contract_reports", "evidence_files"]  # fmt: skip
+        assert names == sorted(["manifest.json", *(f"{t}.jsonl" for t in tables)])
         assert '"who": "Anna"' in history and '"subject": "anna"' in history
     finally:
         store.engine.dispose()

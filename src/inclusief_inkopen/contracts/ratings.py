@@ -51,6 +51,7 @@ class DueItem(_Out):
     due_on: dt.date
     state: DueState
     report: str | None = None
+    late: bool = False  # answered, but after the grace days
 
 
 class Status(_Out):
@@ -119,6 +120,7 @@ def due(contract: Contract, on: dt.date) -> list[DueItem]:
                     due_on=day,
                     state=state,
                     report=answer.id if answer else None,
+                    late=answer is not None and answer.on > day + grace,
                 )
             )
     return sorted(out, key=lambda d: (d.due_on, d.commitment))

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.base.version import __version__
 from inclusief_inkopen.tender.profile import TenderProfile
-from inclusief_inkopen.web import admin, api, pages
+from inclusief_inkopen.web import admin, api, contracts, pages
 from inclusief_inkopen.web.problems import MEDIA_TYPE, from_input_error, problem
 from inclusief_inkopen.web.rights import NotSignedIn, Refused
 from inclusief_inkopen.web.signin import People, Sessions, SignIn, from_proxy, oauth_client
@@ -183,6 +183,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
+    app.include_router(contracts.router)
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> Response:

@@ -48,6 +48,9 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "checklist.write": frozenset({"categoriemanager"}),
     "checklist.sign_off": frozenset({"categoriemanager"}),
     "admin": frozenset({"beheerder"}),
+    "contract.read": frozenset({"contractmanager", "categoriemanager", "beleidsmedewerker"}),
+    "contract.write": frozenset({"contractmanager"}),
+    "dashboard": frozenset({"beleidsmedewerker", "categoriemanager"}),
 }
 # Rights that need only a signed-in person (the start page, CPV search, signing out), and those nobody needs.
 SIGNED_IN, PUBLIC = "signed-in", "public"

@@ -9,6 +9,7 @@ departments, the API keys (their hashes only), the signed-in sessions, and the a
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import io
@@ -25,9 +26,12 @@ from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
 from sqlalchemy import (
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     create_engine,
@@ -133,6 +137,59 @@ class SettingRow(Base):
     __tablename__ = "settings"
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ContractRow(Base):
+    __tablename__ = "contracts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    checklist_id: Mapped[str] = mapped_column(ForeignKey("checklists.id"), index=True)
+    tender_id: Mapped[str] = mapped_column(ForeignKey("tenders.id"))
+    department: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    supplier: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(500))
+    product_groups: Mapped[str] = mapped_column(Text)  # JSON list
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+    value_eur: Mapped[float] = mapped_column(Float)
+    data: Mapped[str] = mapped_column(Text)  # the contract as made, without its reports
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CommitmentRow(Base):
+    """One row per commitment, so the dashboard adds targets up in SQL."""
+
+    __tablename__ = "contract_commitments"
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
+    commitment: Mapped[str] = mapped_column(String(100), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(50))
+    metric: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    target_num: Mapped[float | None] = mapped_column(Float, nullable=True)
+    target_text: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+
+class ReportRow(Base):
+    """A report on a commitment: append-only (triggers), a correction is a new report."""
+
+    __tablename__ = "contract_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), index=True)
+    report_id: Mapped[str] = mapped_column(String(20))
+    commitment: Mapped[str] = mapped_column(String(100))
+    on: Mapped[dt.date] = mapped_column(Date)
+    value_num: Mapped[float | None] = mapped_column(Float, nullable=True)
+    value_text: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    data: Mapped[str] = mapped_column(Text)  # the report as the library made it
+    subject: Mapped[str] = mapped_column(String(200))
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EvidenceRow(Base):
+    __tablename__ = "evidence_files"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ConflictError(Exception):
@@ -647,6 +704,164 @@ class Store:
                     raise
                 return row.value
 
+    # --- contracts ---
+
+    def save_contract(
+        self,
+        contract: Any,
+        who: Actor,
+        checklist_id: str,
+        tender_id: str,
+        department: str | None,
+        product_groups: Sequence[str] = (),
+    ) -> str:
+        """A new contract (the library's ``Contract``, without reports), with one row per commitment."""
+        now = _now()
+        data = contract.model_copy(update={"reports": []}).model_dump_json()
+        with Session(self.engine) as session, session.begin():
+            session.add(
+                ContractRow(
+                    id=contract.id,
+                    checklist_id=checklist_id,
+                    tender_id=tender_id,
+                    department=department,
+                    supplier=contract.supplier,
+                    title=contract.title[:500],
+                    product_groups=json.dumps(list(product_groups)),
+                    start=contract.start,
+                    end=contract.end,
+                    value_eur=contract.value_eur,
+                    data=data,
+                    created_by=who.subject,
+                    created_at=now,
+                )
+            )
+            session.flush()  # the contract first: its commitments refer to it, and no relationship tells the ORM
+            for c in contract.commitments:
+                target = c.kpi.target if c.kpi else None
+                session.add(
+                    CommitmentRow(
+                        contract_id=contract.id,
+                        commitment=c.id,
+                        theme=c.theme,
+                        metric=c.kpi.metric if c.kpi else None,
+                        target_num=target if isinstance(target, float | int) else None,
+                        target_text=target if isinstance(target, str) else None,
+                    )
+                )
+            change = {"supplier": contract.supplier, "commitments": len(contract.commitments)}
+            session.add(_history("contract", contract.id, now, who, "created", change, None, data))
+        return str(contract.id)
+
+    def contract(self, contract_id: str) -> tuple[Any, dict[str, Any]] | None:
+        """The contract with all its reports, and what the store knows about it."""
+        from inclusief_inkopen.contracts.contract import Contract, Report
+
+        with Session(self.engine) as session:
+            row = session.get(ContractRow, contract_id)
+            if row is None:
+                return None
+            reports = session.scalars(
+                select(ReportRow).where(ReportRow.contract_id == contract_id).order_by(ReportRow.id)
+            ).all()
+            contract = Contract.model_validate_json(row.data).model_copy(
+                update={"reports": [Report.model_validate_json(r.data) for r in reports]}
+            )
+            meta = {
+                "id": row.id,
+                "checklist_id": row.checklist_id,
+                "tender_id": row.tender_id,
+                "department": row.department,
+                "created_by": row.created_by,
+                "product_groups": json.loads(row.product_groups),
+            }
+            return contract, meta
+
+    def contracts(self, visible: Visible = EVERYTHING, offset: int = 0, limit: int | None = None) -> Page:
+        with Session(self.engine) as session:
+            query = _visible(select(ContractRow), ContractRow, visible)  # type: ignore[arg-type]
+            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = session.scalars(query.order_by(ContractRow.end, ContractRow.id).offset(offset).limit(limit)).all()
+            return Page(
+                [
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "supplier": r.supplier,
+                        "department": r.department,
+                        "start": r.start,
+                        "end": r.end,
+                        "value_eur": r.value_eur,
+                    }
+                    for r in rows
+                ],
+                total,
+            )
+
+    def add_contract_report(
+        self, contract_id: str, report: Any, files: Sequence[tuple[Any, bytes]], who: Actor
+    ) -> None:
+        """One more report, with its evidence files kept by their hash (a file sent twice is kept once)."""
+        now = _now()
+        value = report.value
+        with Session(self.engine) as session, session.begin():
+            session.add(
+                ReportRow(
+                    contract_id=contract_id,
+                    report_id=report.id,
+                    commitment=report.commitment,
+                    on=report.on,
+                    value_num=float(value) if isinstance(value, float | int) else None,
+                    value_text=value if isinstance(value, str) else None,
+                    data=report.model_dump_json(),
+                    subject=who.subject,
+                    entered_at=now,
+                )
+            )
+            for evidence, content in files:
+                if session.get(EvidenceRow, evidence.sha256) is None:
+                    session.add(
+                        EvidenceRow(
+                            sha256=evidence.sha256, name=evidence.file or "-", size=len(content), content=content
+                        )
+                    )
+            change = {"report": report.id, "commitment": report.commitment, "on": report.on.isoformat()}
+            session.add(_history("contract", contract_id, now, who, "reported", change, None, report.model_dump_json()))
+
+    def evidence(self, sha256: str) -> tuple[str, bytes] | None:
+        with Session(self.engine) as session:
+            row = session.get(EvidenceRow, sha256)
+            return (row.name, row.content) if row else None
+
+    def contract_figures(self, visible: Visible = EVERYTHING) -> dict[str, Any]:
+        """The dashboard's sums in SQL: social return agreed (the targets) and realised (the reports), by department
+        and by the year a contract started."""
+        with Session(self.engine) as session:
+            contracts = _visible(select(ContractRow.id), ContractRow, visible).subquery()  # type: ignore[arg-type]
+            agreed = session.execute(
+                select(ContractRow.department, func.sum(CommitmentRow.target_num))
+                .join(CommitmentRow, CommitmentRow.contract_id == ContractRow.id)
+                .where(ContractRow.id.in_(select(contracts.c.id)), CommitmentRow.metric == "sr-value-eur")
+                .group_by(ContractRow.department)
+            ).all()
+            realised = session.execute(
+                select(ContractRow.department, func.sum(ReportRow.value_num))
+                .join(ReportRow, ReportRow.contract_id == ContractRow.id)
+                .join(
+                    CommitmentRow,
+                    (CommitmentRow.contract_id == ReportRow.contract_id)
+                    & (CommitmentRow.commitment == ReportRow.commitment),
+                )
+                .where(ContractRow.id.in_(select(contracts.c.id)), CommitmentRow.metric == "sr-value-eur")
+                .group_by(ContractRow.department)
+            ).all()
+        out: dict[str, dict[str, float]] = {}
+        for department, total in agreed:
+            out.setdefault(department or "", {"agreed": 0.0, "realised": 0.0})["agreed"] = round(float(total or 0), 2)
+        for department, total in realised:
+            out.setdefault(department or "", {"agreed": 0.0, "realised": 0.0})["realised"] = round(float(total or 0), 2)
+        return {"social_return_by_department": dict(sorted(out.items()))}
+
     # --- backup: the whole store as one archive ---
 
     def export_archive(self, path: str | os.PathLike[str]) -> dict[str, int]:
@@ -658,10 +873,11 @@ class Store:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, Session(self.engine) as session:
             for table in _EXPORTED:
                 model = _MODELS[table]
-                key = model.__mapper__.primary_key[0]
-                lines = []
-                for row in session.scalars(select(model).order_by(key)).all():
-                    lines.append(json.dumps(_row_out(row), sort_keys=True, ensure_ascii=False))
+                keys = [c.name for c in model.__mapper__.primary_key]
+                rows = [_row_out(row) for row in session.scalars(select(model)).all()]
+                # sorted here, not by the database: PostgreSQL's collation and SQLite's differ on text
+                rows.sort(key=lambda r: tuple((isinstance(r[k], str), r[k]) for k in keys))
+                lines = [json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows]
                 counts[table] = len(lines)
                 _write_entry(archive, f"{table}.jsonl", "".join(f"{line}\n" for line in lines).encode())
             manifest = {"format": ARCHIVE_FORMAT, "schema": _SCHEMA_REVISION, "counts": counts}
@@ -697,14 +913,28 @@ class Store:
 
 
 ARCHIVE_FORMAT = "inclusief-inkopen/store/v1"
-_SCHEMA_REVISION = "0002"
-_EXPORTED = ("tenders", "checklists", "history", "role_mappings", "api_keys")
+_SCHEMA_REVISION = "0003"
+_EXPORTED = (
+    "tenders",
+    "checklists",
+    "history",
+    "role_mappings",
+    "api_keys",
+    "contracts",
+    "contract_commitments",
+    "contract_reports",
+    "evidence_files",
+)
 _MODELS: dict[str, Any] = {
     "tenders": TenderRow,
     "checklists": ChecklistRow,
     "history": HistoryRow,
     "role_mappings": RoleMappingRow,
     "api_keys": ApiKeyRow,
+    "contracts": ContractRow,
+    "contract_commitments": CommitmentRow,
+    "contract_reports": ReportRow,
+    "evidence_files": EvidenceRow,
 }
 _MAX_ARCHIVE = 2 * 1024**3  # unpacked, all entries together
 
@@ -722,7 +952,13 @@ def _row_out(row: Any) -> dict[str, Any]:
     out = {}
     for column in row.__table__.columns:
         value = getattr(row, column.key)
-        out[column.name] = _iso(value) if isinstance(value, dt.datetime) else value
+        if isinstance(value, dt.datetime):
+            value = _iso(value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, bytes):
+            value = base64.b64encode(value).decode()
+        out[column.name] = value
     return out
 
 
@@ -791,6 +1027,18 @@ def _value_in(column: Any, value: Any) -> Any:
         if not isinstance(value, str):
             raise ValueError(f"{column.name}: expected a date and time as text")
         return dt.datetime.fromisoformat(value)
+    if isinstance(column.type, Date):
+        if not isinstance(value, str):
+            raise ValueError(f"{column.name}: expected a date as text")
+        return dt.date.fromisoformat(value)
+    if isinstance(column.type, LargeBinary):
+        if not isinstance(value, str):
+            raise ValueError(f"{column.name}: expected base64 text")
+        return base64.b64decode(value, validate=True)
+    if isinstance(column.type, Float):
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ValueError(f"{column.name}: expected a number")
+        return float(value)
     if isinstance(column.type, Integer):
         if not isinstance(value, int) or isinstance(value, bool):
             raise ValueError(f"{column.name}: expected a whole number")

@@ -1,0 +1,347 @@
+"""After the award, in the browser: the contract manager makes a contract from a signed-off checklist, enters
+reports with their evidence and reads each commitment's rating and what is due; the policy officers read the
+steering dashboard over all contracts and checklists. The figures are the library's (``contracts``) and the store's
+sums; every report is bound to the signed-in person and is a row in the audit trail.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from inclusief_inkopen.base.errors import InputError
+from inclusief_inkopen.base.outputs import spreadsheet_cell
+from inclusief_inkopen.checklists.checklist import Checklist
+from inclusief_inkopen.contracts import contract as ct
+from inclusief_inkopen.contracts.ratings import due, overview, status
+from inclusief_inkopen.web.pages import (
+    PAGE_SIZE,
+    _checklist_of,
+    _download,
+    _not_found,
+    form_of,
+    lang_of,
+    page,
+    paged,
+    pager,
+    redirect,
+    store_of,
+    visible,
+)
+from inclusief_inkopen.web.people import sees
+from inclusief_inkopen.web.rights import guard, needs, person_of
+from inclusief_inkopen.web.signin import actor
+from inclusief_inkopen.web.words import w
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(guard)])
+
+
+def _contract_of(request: Request, contract_id: str) -> tuple[ct.Contract, dict[str, Any]]:
+    found = store_of(request).contract(contract_id)
+    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
+        raise _not_found(request)
+    return found
+
+
+def _date(form: Any, name: str) -> dt.date | None:
+    text = str(form.get(name) or "").strip()
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise InputError.single("form", name, f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _number(form: Any, name: str) -> float | None:
+    text = str(form.get(name) or "").strip().replace(" ", "").replace(",", ".")
+    try:
+        return float(text) if text else None
+    except ValueError:
+        raise InputError.single("form", name, f"expected a number, got {text!r}") from None
+
+
+@router.get("/contracts", response_class=HTMLResponse)
+@needs("contract.read")
+def contracts_page(request: Request) -> HTMLResponse:
+    """My contracts, with what is due within a month and what is overdue."""
+    store, who = store_of(request), person_of(request)
+    number, offset = paged(request)
+    found = store.contracts(visible(who), offset, PAGE_SIZE)
+    today = on_date(request)
+    soon = []
+    for row in found.rows:
+        kept = store.contract(row["id"])
+        if kept is None:
+            continue
+        for item in due(kept[0], today):
+            if item.state in ("due", "overdue") or (item.state == "later" and (item.due_on - today).days <= 31):
+                soon.append({"contract": row, "item": item})
+    soon.sort(key=lambda x: x["item"].due_on)
+    return page(request, "contracts.html", contracts=found.rows, soon=soon, pager=pager(request, number, found.total))
+
+
+@router.get("/checklists/{checklist_id}/contract", response_class=HTMLResponse)
+@needs("contract.write")
+def new_contract_page(request: Request, checklist_id: str) -> HTMLResponse:
+    checklist, meta = _checklist_of(request, checklist_id)
+    return _new_contract(request, checklist, meta)
+
+
+def _new_contract(
+    request: Request, checklist: Checklist, meta: dict[str, Any], status_code: int = 200, error: str | None = None
+) -> HTMLResponse:
+    offers = [i for i in checklist.items if i.kind == "award-criterion" and i.decision == "applied"]
+    return page(request, "contract_new.html", status=status_code, checklist=checklist, meta=meta, offers=offers,
+                error=error)  # fmt: skip
+
+
+@router.post("/checklists/{checklist_id}/contract", response_class=HTMLResponse)
+@needs("contract.write")
+async def make_contract(request: Request, checklist_id: str) -> Response:
+    form = await form_of(request)
+    checklist, meta = _checklist_of(request, checklist_id)
+    lang = lang_of(request)
+    if meta["state"] != "signed-off":
+        return _new_contract(request, checklist, meta, 422, w("contract_needs_sign_off", lang))
+    try:
+        offers = {}
+        for item in checklist.items:
+            given = str(form.get(f"offer.{item.id}") or "").strip()
+            if given:
+                offers[item.id] = ct.Offer.parse(given, f"offer.{item.id}")
+        start, end, value = _date(form, "start"), _date(form, "end"), _number(form, "value")
+        supplier = str(form.get("supplier") or "").strip()
+        if not (start and end and value and supplier):
+            raise InputError.single("form", "", w("contract_fields", lang))
+        contract = ct.from_checklist(
+            checklist,
+            supplier=supplier[:300],
+            start=start,
+            end=end,
+            value_eur=value,
+            awarded_on=_date(form, "awarded_on"),
+            delivery=_date(form, "delivery"),
+            offers=offers,
+            department=meta["department"],
+            contract_id=f"{checklist_id[:8]}-{start.isoformat()}",
+            file="form",
+        )
+    except (InputError, ValueError) as exc:
+        return _new_contract(request, checklist, meta, 422, str(exc))
+    store = store_of(request)
+    if store.contract(contract.id) is not None:
+        return _new_contract(request, checklist, meta, 409, w("contract_exists", lang))
+    groups = _product_groups(checklist)
+    store.save_contract(
+        contract, actor(person_of(request)), checklist_id, meta["tender_id"], meta["department"], groups
+    )
+    return redirect(f"/contracts/{contract.id}")
+
+
+def _product_groups(checklist: Checklist) -> list[str]:
+    from inclusief_inkopen.advice.evaluate import evaluate
+
+    try:
+        derived = evaluate(checklist.tender, on=checklist.on).derived.get("product_groups")
+    except InputError:
+        return []
+    return list(derived.value or []) if derived else []
+
+
+def on_date(request: Request) -> dt.date:
+    """The date the ratings and due lists are taken on: ``?on=YYYY-MM-DD`` (to look back, or ahead), else today."""
+    text = request.query_params.get("on", "")
+    try:
+        return dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError:
+        raise InputError.single("query", "on", f"expected a date as YYYY-MM-DD, got {text[:20]!r}") from None
+
+
+def _contract_page(
+    request: Request, contract: ct.Contract, meta: dict[str, Any], status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    on = on_date(request)
+    view = overview(contract, on)
+    return page(
+        request,
+        "contract.html",
+        status=status_code,
+        contract=contract,
+        meta=meta,
+        view=view,
+        on=on,
+        history=store_of(request).history("contract", contract.id),
+        **extra,
+    )
+
+
+@router.get("/contracts/{contract_id}", response_class=HTMLResponse)
+@needs("contract.read")
+def contract_page(request: Request, contract_id: str) -> HTMLResponse:
+    return _contract_page(request, *_contract_of(request, contract_id), saved=request.query_params.get("saved") == "1")
+
+
+@router.post("/contracts/{contract_id}/reports", response_class=HTMLResponse)
+@needs("contract.write")
+async def add_report(request: Request, contract_id: str) -> Response:
+    """A report with its evidence: the file kept by its hash, checked to be what its name says; a report that
+    cannot be used changes nothing and says why."""
+    form = await form_of(request)
+    contract, meta = _contract_of(request, contract_id)
+    who = person_of(request)
+    files = []
+    try:
+        kind = str(form.get("evidence_kind") or "").strip()
+        upload = form.get("evidence_file")
+        evidence = []
+        if upload is not None and hasattr(upload, "read") and upload.filename:
+            data = await upload.read(ct.MAX_EVIDENCE_BYTES + 1)
+            kept = ct.evidence_bytes(kind or "?", upload.filename, data)
+            evidence.append(kept)
+            files.append((kept, data))
+        elif kind:
+            evidence.append(ct.EvidenceFile(kind=kind))  # type: ignore[arg-type]
+        on = _date(form, "on") or dt.date.today()
+        value = str(form.get("value") or "").strip() or None
+        updated = ct.add_report(
+            contract,
+            str(form.get("commitment") or ""),
+            on=on,
+            by=who.name,
+            value=value,
+            evidence=evidence,
+            note=str(form.get("note") or "").strip() or None,
+            waived=str(form.get("waived") or "").strip() or None,
+            file="form",
+        )
+    except (InputError, ValueError) as exc:
+        return _contract_page(request, contract, meta, 422, report_error=str(exc))
+    store_of(request).add_contract_report(contract_id, updated.reports[-1], files, actor(who))
+    return redirect(f"/contracts/{contract_id}?saved=1")
+
+
+@router.get("/contracts/{contract_id}/evidence/{sha256}")
+@needs("contract.read")
+def evidence_download(request: Request, contract_id: str, sha256: str) -> Response:
+    contract, _ = _contract_of(request, contract_id)
+    if not any(e.sha256 == sha256 for r in contract.reports for e in r.evidence):
+        raise _not_found(request)
+    found = store_of(request).evidence(sha256)
+    if found is None:
+        raise _not_found(request)
+    return _download(found[1], "application/octet-stream", found[0].replace('"', ""))
+
+
+def _ics_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+@router.get("/contracts/{contract_id}/due.ics")
+@needs("contract.read")
+def due_calendar(request: Request, contract_id: str) -> Response:
+    """What is due as an iCalendar file (RFC 5545): one all-day event a reporting moment, for a calendar."""
+    contract, _ = _contract_of(request, contract_id)
+    lang = lang_of(request)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//inclusief-inkopen//contracts//NL", "CALSCALE:GREGORIAN"]
+    for item in due(contract, dt.date.today()):
+        if item.state == "done":
+            continue
+        summary = w("ics_summary", lang, commitment=item.commitment, moment=item.moment, title=contract.title)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{contract.id}-{item.commitment}-{item.due_on.isoformat()}@inclusief-inkopen",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{item.due_on.strftime('%Y%m%d')}",
+            f"SUMMARY:{_ics_text(summary)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return Response("\r\n".join(lines) + "\r\n", media_type="text/calendar; charset=utf-8")
+
+
+# --- the steering dashboard -----------------------------------------------------------------------------------
+
+
+def dashboard_figures(request: Request) -> dict[str, Any]:
+    """Per criterion how many checklists applied it or explained why not (with the explanations), social return
+    agreed against realised by department, the websites and apps at status A or B, and the commitments that are
+    overdue, rated inadequate, or rest on expired evidence."""
+    store, who = store_of(request), person_of(request)
+    scope = visible(who)
+    department = request.query_params.get("department") or None
+    theme = request.query_params.get("theme") or None
+    criteria: dict[str, dict[str, Any]] = {}
+    for row in store.checklists(visible=scope).rows:
+        if department and row.get("department") != department:
+            continue
+        found = store.checklist(row["id"])
+        if found is None:
+            continue
+        for item in found[0].items:
+            if theme and item.theme != theme:
+                continue
+            entry = criteria.setdefault(
+                item.id, {"id": item.id, "theme": item.theme, "title": item.title, "applied": 0, "explained": []}
+            )
+            if item.decision == "applied":
+                entry["applied"] += 1
+            elif item.decision == "not-applied":
+                entry["explained"].append({"checklist": row["id"], "title": row["title"], "why": item.justification})
+    today = on_date(request)
+    a11y = {"total": 0, "a_or_b": 0}
+    attention = []
+    for row in store.contracts(scope).rows:
+        if department and row.get("department") != department:
+            continue
+        kept = store.contract(row["id"])
+        if kept is None:
+            continue
+        for s in status(kept[0], today):
+            commitment = kept[0].commitment(s.commitment)
+            if theme and commitment and commitment.theme != theme:
+                continue
+            if commitment and commitment.kpi and commitment.kpi.metric == "a11y-status" and s.realised is not None:
+                a11y["total"] += 1
+                a11y["a_or_b"] += s.realised in ("A", "B")
+            if s.overdue or s.rating == "inadequate" or s.expired_evidence:
+                attention.append({"contract": row, "status": s})
+    sums = store.contract_figures(scope)["social_return_by_department"]
+    if department:
+        sums = {k: v for k, v in sums.items() if k == department}
+    return {
+        "criteria": sorted(criteria.values(), key=lambda c: c["id"]),
+        "social_return": sums,
+        "a11y": a11y,
+        "attention": attention,
+    }
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+@needs("dashboard")
+def dashboard(request: Request) -> HTMLResponse:
+    query = request.query_params
+    figures = dashboard_figures(request)
+    return page(request, "dashboard.html", figures=figures, department=query.get("department") or "",
+                theme=query.get("theme") or "")  # fmt: skip
+
+
+@router.get("/dashboard.csv")
+@needs("dashboard")
+def dashboard_csv(request: Request) -> Response:
+    """Per criterion: applied, explained (the figures of the dashboard's first table), as CSV for a spreadsheet."""
+    figures = dashboard_figures(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["criterion", "theme", "applied", "not_applied_explained"])
+    for c in figures["criteria"]:
+        writer.writerow([c["id"], c["theme"], c["applied"], len(c["explained"])])  # ids and counts: no user text
+    writer.writerow([])
+    writer.writerow(["department", "social_return_agreed_eur", "social_return_realised_eur"])
+    for department, sums in figures["social_return"].items():
+        writer.writerow([spreadsheet_cell(department), f"{sums['agreed']:.2f}", f"{sums['realised']:.2f}"])
+    return _download(out.getvalue().encode(), "text/csv; charset=utf-8", "dashboard.csv")

@@ -1,0 +1,147 @@
+"""The whole cycle after the award on the store (SQLite, and PostgreSQL when CI gives one), through the web app
+as the people do it: a checklist signed off → the contract manager records the contract → reports over two years,
+with an evidence file → ratings, due and overdue → the policy officer's dashboard and its CSV, the calendar feed.
+Every figure is computed by hand here."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from inclusief_inkopen import evaluate
+from inclusief_inkopen.checklists.checklist import from_advice
+from inclusief_inkopen.contracts.ratings import due as due_items
+from inclusief_inkopen.web.store import Actor
+from tests.test_people import as_user, csrf, database_url, proxy_app  # noqa: F401  (database_url is a fixture)
+
+TENDER = {
+    "title": "Website en dienstverlening",
+    "nature": "services",
+    "estimated_value_eur": 400000,
+    "cpv": ["72413000"],
+    "end_users": ["residents"],
+    "digital": ["website"],
+    "physical": [],
+    "people_facing": False,
+    "staffing": False,
+    "supply_chain_risk": [],
+    "labour_share": 0.6,
+}
+
+
+def signed_off(app: Any) -> str:
+    store = app.state.store
+    tender_id = store.save_tender(TENDER, Actor("anna", "Anna de Vries"), department="ICT")
+    checklist = from_advice(evaluate(TENDER, on=dt.date(2024, 9, 1)))
+    items = [
+        i.model_copy(update={"decision": "applied", "weight": 10 if i.kind == "award-criterion" else None,
+                             "decided_by": "Bram Bakker"})
+        if i.id != "TOEG-DIG-04"
+        else i.model_copy(update={"decision": "not-applied", "justification": "WCAG 2.1 volstaat hier",
+                                  "decided_by": "Bram Bakker"})
+        for i in checklist.items
+    ]  # fmt: skip
+    checklist = checklist.model_copy(update={"items": items, "award_basis": "best-price-quality"})
+    checklist_id = store.save_checklist(checklist, Actor("bram", "Bram Bakker"), tender_id)
+    store.save_checklist(checklist, Actor("carla", "Carla Chen"), tender_id, checklist_id, action="signed-off",
+                         signed_off=True)  # fmt: skip
+    return checklist_id
+
+
+def post_report(client: Any, app: Any, contract_id: str, **fields: Any) -> Any:
+    files = fields.pop("files", None)
+    data = {"csrf": csrf(app, client), **fields}
+    return client.post(f"/contracts/{contract_id}/reports", data=data, files=files)
+
+
+def test_the_whole_cycle_from_a_signed_off_checklist_to_the_dashboard(database_url: str) -> None:  # noqa: F811
+    app = proxy_app(database_url)
+    checklist_id = signed_off(app)
+    cora, ilse, anna = as_user(app, "cora"), as_user(app, "ilse"), as_user(app, "anna")
+    assert anna.get(f"/checklists/{checklist_id}/contract").status_code == 403  # a buyer records no contract
+    assert "Contract vastleggen" in cora.get(f"/checklists/{checklist_id}").text
+    made = cora.post(
+        f"/checklists/{checklist_id}/contract",
+        data={"csrf": csrf(app, cora), "supplier": "Schoon BV", "start": "2024-10-01", "end": "2026-10-01",
+              "value": "400000", "offer.SR-02": "7%"},
+    )  # fmt: skip
+    assert made.status_code == 303, made.text
+    contract_id = made.headers["location"].split("/")[-1]
+    contract, _ = app.state.store.contract(contract_id)
+    assert contract.commitment("SR-01").kpi.target == 20000.0  # 5 % of 400,000
+    assert contract.commitment("SR-02").kpi.target == 28000.0  # the 7 % offered
+    assert contract.commitment("TOEG-DIG-04") is None  # explained, not applied: no commitment
+    # two years of reports, one with a PDF as evidence
+    plan = {"evidence_file": ("plan.pdf", b"%PDF-1.7 plan", "application/pdf")}
+    assert (
+        post_report(
+            cora, app, contract_id, commitment="SR-01", on="2024-10-05", evidence_kind="sr-plan", files=plan
+        ).status_code
+        == 303
+    )
+    for commitment, on, value, kind in (
+        ("SR-01", "2025-09-20", "6000", "sr-realisation-report"),
+        ("SR-01", "2026-09-25", "9000", "sr-realisation-report"),
+        ("SR-02", "2025-09-20", "10000", "sr-realisation-report"),
+        ("PG-WEB-01", "2025-03-01", "A", "wcag-em-report"),
+        ("TOEG-DIG-03", "2025-09-30", "B", "wcag-em-report"),
+    ):
+        answer = post_report(cora, app, contract_id, commitment=commitment, on=on, value=value, evidence_kind=kind)
+        assert answer.status_code == 303, answer.text
+    # bad input changes nothing
+    before = len(app.state.store.contract(contract_id)[0].reports)
+    for fields, message in (
+        ({"commitment": "NOPE-01", "on": "2025-01-01", "value": "5"}, "no commitment"),
+        ({"commitment": "SR-01", "on": "2025-01-01", "value": "-5"}, "0 or more"),
+        ({"commitment": "SR-01", "on": "2024-01-01", "value": "5"}, "before the contract was awarded"),
+        ({"commitment": "SR-01", "on": "2025-01-01", "value": "5", "evidence_kind": "sr-plan",
+          "files": {"evidence_file": ("plan.pdf", b"MZ not a pdf", "application/pdf")}}, "not a PDF"),
+    ):  # fmt: skip
+        refused = post_report(cora, app, contract_id, **fields)
+        assert refused.status_code == 422 and message in refused.text, (fields, refused.status_code)
+    assert len(app.state.store.contract(contract_id)[0].reports) == before
+    # the ratings two weeks after the end
+    page = cora.get(f"/contracts/{contract_id}?on=2026-10-15").text
+    rows = dict(re.findall(r'<th scope="row">([A-Z0-9-]+): [^<]*</th>\s*<td>([^<]*)</td>', page))
+    assert rows["SR-01"] == "verbetering nodig"  # 15,000 of 20,000 at the end: 75 %
+    assert rows["SR-02"] == "onvoldoende"  # 10,000 of 28,000: 36 %
+    assert rows["PG-WEB-01"] == "verbetering nodig"  # the audit of March 2025 expired after 3 months
+    assert rows["TOEG-DIG-03"] == "gehaald"  # status B, the retest valid 36 months
+    assert "Niet nakomen kan leiden tot een financiële sanctie." in page  # the remedy where it goes badly
+    kept = app.state.store.contract(contract_id)[0]
+    due = {(d.commitment, d.moment): d for d in due_items(kept, dt.date(2026, 10, 15))}
+    assert due[("SR-01", "award+7d")].state == "done" and not due[("SR-01", "award+7d")].late
+    assert due[("SR-02", "award+7d")].state == "done" and due[("SR-02", "award+7d")].late  # answered a year late
+    assert due[("SR-02", "yearly")].state == "overdue" and due[("SR-02", "end")].state == "due"  # in its grace days
+    # the calendar feed has what is still open
+    feed = cora.get(f"/contracts/{contract_id}/due.ics").text
+    assert (
+        feed.startswith("BEGIN:VCALENDAR\r\n")
+        and "DTSTART;VALUE=DATE:20251001" in feed
+        and feed.count("BEGIN:VEVENT") >= 1
+    )
+    # the evidence file, kept by its hash
+    sha = re.search(r'/evidence/([0-9a-f]{64})">sr-plan: plan\.pdf', page).group(1)
+    assert cora.get(f"/contracts/{contract_id}/evidence/{sha}").content == b"%PDF-1.7 plan"
+    # the policy officer's dashboard, and its CSV
+    dashboard = ilse.get("/dashboard?on=2026-10-15").text
+    assert (
+        "€ 48,000" in dashboard and "€ 25,000" in dashboard
+    )  # agreed 20,000 + 28,000; realised 6,000 + 9,000 + 10,000
+    assert "Opgeleverde websites en apps met status A of B: 1 van 1" in dashboard  # TOEG-DIG-03; PG-WEB-01 expired
+    assert "WCAG 2.1 volstaat hier" in dashboard  # the explanation of the criterion not applied, readable
+    exported = list(csv.reader(io.StringIO(ilse.get("/dashboard.csv").text)))
+    assert ["ICT", "48000.00", "25000.00"] in exported
+    toeg = next(r for r in exported if r[:1] == ["TOEG-DIG-04"])
+    assert toeg[2:] == ["0", "1"]
+    assert cora.get("/dashboard").status_code == 403  # the dashboard is the policy officers'
+    # every step is in the audit trail, by the signed-in contract manager
+    audit = app.state.store.history("contract", contract_id)
+    assert [h["action"] for h in audit][:2] == ["created", "reported"] and {h["subject"] for h in audit} == {"cora"}
