@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
 
 from inclusief_inkopen import evaluate
 from inclusief_inkopen.checklists.checklist import from_advice
 from inclusief_inkopen.contracts.ratings import due as due_items
+from inclusief_inkopen.web.people import new_key
 from inclusief_inkopen.web.store import Actor
 from tests.test_people import as_user, csrf, database_url, proxy_app  # noqa: F401  (database_url is a fixture)
 
@@ -145,3 +147,24 @@ def test_the_whole_cycle_from_a_signed_off_checklist_to_the_dashboard(database_u
     # every step is in the audit trail, by the signed-in contract manager
     audit = app.state.store.history("contract", contract_id)
     assert [h["action"] for h in audit][:2] == ["created", "reported"] and {h["subject"] for h in audit} == {"cora"}
+    # the same through the JSON API, for a contract-management system or a BI tool
+    key_id, full, hashed = new_key()
+    scopes = ["contracts:read", "contracts:write", "dashboard:read"]
+    app.state.store.create_key(key_id, "BI", hashed, scopes, "ICT", Actor("bea", "Bea"))
+    api = TestClient(app, headers={"authorization": f"Bearer {full}"})
+    got = api.get(f"/api/v1/contracts/{contract_id}", params={"on": "2026-10-15", "lang": "en"}).json()
+    ratings = {c["commitment"]: c["rating"] for c in got["status"]["commitments"]}
+    assert ratings["SR-01"] == "requires-improvement" and ratings["SR-02"] == "inadequate"
+    assert ratings["TOEG-DIG-03"] == "met"
+    body = {"commitment": "SR-02", "on": "2026-10-10", "value": 18000, "evidence": ["sr-realisation-report"]}
+    posted = api.post(f"/api/v1/contracts/{contract_id}/reports", json=body)
+    assert posted.status_code == 200 and posted.json()["report"]["by"] == "API-sleutel BI"
+    again = api.get(f"/api/v1/contracts/{contract_id}", params={"on": "2026-10-15"}).json()
+    assert {c["commitment"]: c["rating"] for c in again["status"]["commitments"]}["SR-02"] == "met"  # 28,000 of 28,000
+    bad = api.post(
+        f"/api/v1/contracts/{contract_id}/reports", json={"commitment": "SR-02", "on": "2026-10-10", "value": -1}
+    )
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
+    figures = api.get("/api/v1/dashboard", params={"on": "2026-10-15"}).json()
+    assert figures["social_return_by_department"]["ICT"] == {"agreed": 48000.0, "realised": 43000.0}  # + 18,000
+    assert api.get("/api/v1/contracts").json()["total"] == 1

@@ -222,7 +222,7 @@ PAGE_RIGHTS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/openapi.json"): EVERYONE,
     ("GET", "/api/docs"): EVERYONE,
 }
-SCOPES = ("advice", "checklists:read", "checklists:write")
+SCOPES = ("advice", "checklists:read", "checklists:write", "contracts:read", "contracts:write", "dashboard:read")
 ADVICE, READ, WRITE = frozenset({"advice"}), frozenset({"checklists:read"}), frozenset({"checklists:write"})
 API_RIGHTS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/advice"): ADVICE,
@@ -238,6 +238,10 @@ API_RIGHTS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/checklists"): READ,
     ("GET", "/api/v1/checklists/{checklist_id}"): READ,
     ("POST", "/api/v1/checklists/{checklist_id}/decisions"): WRITE,
+    ("GET", "/api/v1/contracts"): frozenset({"contracts:read"}),
+    ("GET", "/api/v1/contracts/{contract_id}"): frozenset({"contracts:read"}),
+    ("POST", "/api/v1/contracts/{contract_id}/reports"): frozenset({"contracts:write"}),
+    ("GET", "/api/v1/dashboard"): frozenset({"dashboard:read"}),
 }
 # Which test person holds each role (the provider's groups, mapped by proxy_app).
 HOLDER = {
@@ -319,6 +323,7 @@ def test_each_role_may_do_exactly_what_the_table_says_on_every_page(database_url
 def test_each_api_key_scope_may_do_exactly_what_the_table_says(database_url: str) -> None:
     app = proxy_app(database_url)
     tender_id, checklist_id = tender_and_checklist(app)
+    contract_id, _ = with_contract(app, tender_id)
     keys = {}
     for scope in SCOPES:
         key_id, full, hashed = new_key()
@@ -331,7 +336,15 @@ def test_each_api_key_scope_may_do_exactly_what_the_table_says(database_url: str
             headers = {"authorization": "Bearer ii_aaaaaaaaaaaa_" + "A" * 43}
         client = TestClient(app, headers=headers, raise_server_exceptions=False)
         for (method, route), allowed in API_RIGHTS.items():
-            path = _fill(route, {"checklist_id": checklist_id, "criterion_id": "TOEG-DIG-01", "name": "advice"})
+            path = _fill(
+                route,
+                {
+                    "checklist_id": checklist_id,
+                    "criterion_id": "TOEG-DIG-01",
+                    "name": "advice",
+                    "contract_id": contract_id,
+                },
+            )
             response = client.request(method, path, json={} if method == "POST" else None)
             expected = {"no key": 401, "a wrong key": 401}.get(who, 403)
             if who in allowed:

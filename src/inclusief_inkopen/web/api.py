@@ -325,6 +325,96 @@ def post_decisions(
     return {"meta": _meta_json(after), "ignored_items": ignored}
 
 
+# --- contracts and the dashboard ---
+
+
+def _contract_of(request: Request, contract_id: str) -> tuple[Any, dict[str, Any]] | None:
+    found = request.app.state.store.contract(contract_id)
+    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
+        return None
+    return found
+
+
+@router.get("/contracts", summary="The contracts (of the key's department), by end date")
+@needs("api.contracts.read")
+def list_contracts(
+    request: Request, page: int = Query(1, ge=1, le=10**6), per_page: int = Query(50, ge=1, le=200)
+) -> Any:
+    who = person_of(request)
+    found = request.app.state.store.contracts(
+        Visible(None if who.all_departments else who.departments, who.subject), (page - 1) * per_page, per_page
+    )
+    rows = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()} for r in found.rows]
+    return {"total": found.total, "page": page, "per_page": per_page, "contracts": rows}
+
+
+@router.get("/contracts/{contract_id}", summary="A contract with each commitment's rating and what is due on a date")
+@needs("api.contracts.read")
+def get_contract(
+    request: Request,
+    contract_id: str,
+    on: dt.date | None = Query(None, description="The date of the ratings (default today)"),
+    lang: Lang | None = Query(None),
+) -> Any:
+    from inclusief_inkopen.contracts.ratings import overview
+
+    found = _contract_of(request, contract_id)
+    if found is None:
+        return not_found(f"no contract {contract_id!r}", request.url.path)
+    contract, _ = found
+    return {
+        "contract": contract.model_dump(mode="json"),
+        "status": overview(contract, on or dt.date.today()).to_data(lang),
+    }
+
+
+@router.post("/contracts/{contract_id}/reports", summary="A report on one commitment of a contract")
+@needs("api.contracts.write")
+def post_contract_report(
+    request: Request,
+    contract_id: str,
+    commitment: str = Body(...),
+    on: dt.date = Body(...),
+    value: float | str | None = Body(None),
+    evidence: list[str] = Body([], description="Kinds of evidence (files are uploaded in the web app)"),
+    note: str | None = Body(None),
+    waived: str | None = Body(None),
+) -> Any:
+    from inclusief_inkopen.contracts import contract as ct
+
+    found = _contract_of(request, contract_id)
+    if found is None:
+        return not_found(f"no contract {contract_id!r}", request.url.path)
+    who = person_of(request)
+    try:
+        kinds = [ct.EvidenceFile.model_validate({"kind": kind}) for kind in evidence]
+    except ValueError as exc:
+        raise InputError.single("request body", "evidence", str(exc).splitlines()[-1]) from None
+    updated = ct.add_report(
+        found[0], commitment, on=on, by=who.name, value=value, evidence=kinds, note=note, waived=waived,
+        file="request body",
+    )  # fmt: skip
+    report = updated.reports[-1]
+    request.app.state.store.add_contract_report(contract_id, report, [], actor(who))
+    return {"report": report.model_dump(mode="json")}
+
+
+@router.get("/dashboard", summary="The steering dashboard's figures over the contracts and checklists in reach")
+@needs("api.dashboard")
+def dashboard_figures(request: Request) -> Any:
+    from inclusief_inkopen.web.contracts import dashboard_figures as figures
+
+    data = figures(request)
+    return {
+        "social_return_by_department": data["social_return"],
+        "a11y": data["a11y"],
+        "criteria": [c | {"title": c["title"].model_dump()} for c in data["criteria"]],
+        "attention": [
+            {"contract": a["contract"]["id"], "status": a["status"].model_dump(mode="json")} for a in data["attention"]
+        ],
+    }
+
+
 def tender_schema() -> dict[str, Any]:
     """The tender profile's JSON Schema for the OpenAPI components (the request bodies refer to it)."""
     return TenderProfile.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -59,7 +59,7 @@ SIGNED_IN, PUBLIC = "signed-in", "public"
 SPANS_DEPARTMENTS: frozenset[Role] = frozenset({"beleidsmedewerker"})
 
 # API key scopes, and the right each stands for on ``/api/v1``.
-Scope = Literal["advice", "checklists:read", "checklists:write"]
+Scope = Literal["advice", "checklists:read", "checklists:write", "contracts:read", "contracts:write", "dashboard:read"]
 SCOPES: dict[Scope, dict[Lang, str]] = {
     "advice": {
         "nl": "alleen advies (advies, criteria, schema's, aankondigingen, checklists maken en controleren)",
@@ -72,6 +72,9 @@ SCOPES: dict[Scope, dict[Lang, str]] = {
     },
 }
 API_RIGHTS: dict[str, Scope] = {
+    "api.contracts.read": "contracts:read",
+    "api.contracts.write": "contracts:write",
+    "api.dashboard": "dashboard:read",
     "api.advice": "advice",
     "api.checklists.read": "checklists:read",
     "api.checklists.write": "checklists:write",
