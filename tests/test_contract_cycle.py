@@ -129,6 +129,12 @@ def test_the_whole_cycle_from_a_signed_off_checklist_to_the_dashboard(database_u
         and "DTSTART;VALUE=DATE:20251001" in feed
         and feed.count("BEGIN:VEVENT") >= 1
     )
+    # a calendar client subscribes to the person's own feed, without signing in; a forged address is not found
+    address = re.search(r'<code id="feed-address">([^<]+)</code>', cora.get("/feeds").text).group(1)
+    subscribed = TestClient(app).get(address.replace("http://testserver", ""))
+    assert subscribed.status_code == 200 and subscribed.headers["content-type"].startswith("text/calendar")
+    assert f"UID:{contract_id}-SR-02-2025-10-01@inclusief-inkopen" in subscribed.text
+    assert TestClient(app).get("/feeds/forged/due.ics").status_code == 404
     # the evidence file, kept by its hash
     sha = re.search(r'/evidence/([0-9a-f]{64})">sr-plan: plan\.pdf', page).group(1)
     assert cora.get(f"/contracts/{contract_id}/evidence/{sha}").content == b"%PDF-1.7 plan"

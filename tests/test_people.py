@@ -157,6 +157,12 @@ def with_contract(app: Any, tender_id: str) -> tuple[str, str]:
     return contract.id, str(evidence.sha256)
 
 
+def _feed_token(app: Any) -> str:
+    from itsdangerous import URLSafeSerializer
+
+    return str(URLSafeSerializer(app.state.secret, salt="inclusief-inkopen.calendar-feed").dumps({"s": "x", "d": []}))
+
+
 def decide_all(client: TestClient, app: Any, location: str) -> int:
     page = client.get(location).text
     count = page.count('<article class="item"')
@@ -216,6 +222,8 @@ PAGE_RIGHTS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/contracts/{contract_id}/reports"): frozenset({"contractmanager"}),
     ("GET", "/contracts/{contract_id}/evidence/{sha256}"): CONTRACT_READERS,
     ("GET", "/contracts/{contract_id}/due.ics"): CONTRACT_READERS,
+    ("GET", "/feeds"): CONTRACT_READERS,
+    ("GET", "/feeds/{token}/due.ics"): EVERYONE,  # the signed token in the address is the key
     ("GET", "/dashboard"): frozenset({"beleidsmedewerker", "categoriemanager"}),
     ("GET", "/dashboard.csv"): frozenset({"beleidsmedewerker", "categoriemanager"}),
     # The documentation is public; what it documents takes a key.
@@ -308,6 +316,7 @@ def test_each_role_may_do_exactly_what_the_table_says_on_every_page(database_url
             "key_id": key_id,
             "contract_id": contract_id,
             "sha256": sha256,
+            "token": _feed_token(app),
         }
         for (method, route), allowed in sorted(PAGE_RIGHTS.items(), key=lambda r: r[0][1] == "/sign-out"):
             path = _fill(route, ids).replace("eforms.md", "eforms.xml").replace("export.md", "export.yaml")

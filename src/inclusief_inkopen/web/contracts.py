@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.base.outputs import spreadsheet_cell
+from inclusief_inkopen.base.text import Lang
 from inclusief_inkopen.checklists.checklist import Checklist
 from inclusief_inkopen.contracts import contract as ct
 from inclusief_inkopen.contracts.ratings import due, overview, status
@@ -33,9 +34,10 @@ from inclusief_inkopen.web.pages import (
     store_of,
     visible,
 )
-from inclusief_inkopen.web.people import sees
+from inclusief_inkopen.web.people import PUBLIC, sees
 from inclusief_inkopen.web.rights import guard, needs, person_of
 from inclusief_inkopen.web.signin import actor
+from inclusief_inkopen.web.store import Visible
 from inclusief_inkopen.web.words import w
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(guard)])
@@ -240,17 +242,11 @@ def _ics_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-@router.get("/contracts/{contract_id}/due.ics")
-@needs("contract.read")
-def due_calendar(request: Request, contract_id: str) -> Response:
-    """What is due as an iCalendar file (RFC 5545): one all-day event a reporting moment, for a calendar."""
-    contract, _ = _contract_of(request, contract_id)
-    lang = lang_of(request)
+def _calendar(items: list[tuple[ct.Contract, Any]], lang: Lang) -> Response:
+    """Due reports as an iCalendar file (RFC 5545): one all-day event a reporting moment."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//inclusief-inkopen//contracts//NL", "CALSCALE:GREGORIAN"]
-    for item in due(contract, dt.date.today()):
-        if item.state == "done":
-            continue
+    for contract, item in items:
         summary = w("ics_summary", lang, commitment=item.commitment, moment=item.moment, title=contract.title)
         lines += [
             "BEGIN:VEVENT",
@@ -262,6 +258,57 @@ def due_calendar(request: Request, contract_id: str) -> Response:
         ]
     lines.append("END:VCALENDAR")
     return Response("\r\n".join(lines) + "\r\n", media_type="text/calendar; charset=utf-8")
+
+
+def _open_items(contract: ct.Contract) -> list[tuple[ct.Contract, Any]]:
+    return [(contract, item) for item in due(contract, dt.date.today()) if item.state != "done"]
+
+
+@router.get("/contracts/{contract_id}/due.ics")
+@needs("contract.read")
+def due_calendar(request: Request, contract_id: str) -> Response:
+    contract, _ = _contract_of(request, contract_id)
+    return _calendar(_open_items(contract), lang_of(request))
+
+
+_FEED_SALT = "inclusief-inkopen.calendar-feed"
+
+
+@router.get("/feeds", response_class=HTMLResponse)
+@needs("contract.read")
+def feed_page(request: Request) -> HTMLResponse:
+    """The address of the person's own calendar feed: signed, so a calendar client can fetch it without signing in;
+    it shows only what the person could see when they made it (a new app secret revokes every feed)."""
+    from itsdangerous import URLSafeSerializer
+
+    who = person_of(request)
+    scope = visible(who)
+    token = URLSafeSerializer(request.app.state.secret, salt=_FEED_SALT).dumps(
+        {"s": who.subject, "d": None if scope.departments is None else list(scope.departments)}
+    )
+    address = str(request.url_for("calendar_feed", token=token))
+    return page(request, "feed.html", address=address)
+
+
+@router.get("/feeds/{token}/due.ics", name="calendar_feed")
+@needs(PUBLIC)
+def calendar_feed(request: Request, token: str) -> Response:
+    from itsdangerous import BadSignature, URLSafeSerializer
+
+    try:
+        claims = URLSafeSerializer(request.app.state.secret, salt=_FEED_SALT).loads(token)
+    except BadSignature:
+        raise _not_found(request) from None
+    departments = claims.get("d")
+    scope = Visible(None if departments is None else tuple(departments), claims.get("s"))
+    store = store_of(request)
+    items = []
+    for row in store.contracts(scope).rows:
+        kept = store.contract(row["id"])
+        if kept is not None:
+            items += _open_items(kept[0])
+    items.sort(key=lambda x: (x[1].due_on, x[0].id, x[1].commitment))
+    return _calendar(items, lang_of(request))
 
 
 # --- the steering dashboard -----------------------------------------------------------------------------------

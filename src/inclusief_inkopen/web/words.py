@@ -305,6 +305,13 @@ WORDS: dict[str, dict[Lang, str]] = {
     "theme": {"nl": "Thema", "en": "Theme"},
     "export_csv": {"nl": "Exporteren als CSV", "en": "Export as CSV"},
     "action_reported": {"nl": "rapportage ingevoerd", "en": "report entered"},
+    "feed": {"nl": "Agenda-abonnement", "en": "Calendar subscription"},
+    "feed_intro": {
+        "nl": "Abonneer u met dit adres in uw agenda of mailprogramma op de rapportagemomenten van uw contracten. "
+        "Houd het voor uzelf: wie het adres heeft, ziet de momenten.",
+        "en": "Subscribe to the reporting moments of your contracts with this address in your calendar or mail "
+        "program. Keep it to yourself: whoever has the address sees the moments.",
+    },
     "steps": {
         "nl": "De opdracht|Wie gebruikt het|Wat het oplevert|De uitvoering",
         "en": "The purchase|Who uses it|What it delivers|Carrying it out",
