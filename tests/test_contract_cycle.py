@@ -149,6 +149,20 @@ def test_the_whole_cycle_from_a_signed_off_checklist_to_the_dashboard(database_u
     assert ["ICT", "48000.00", "25000.00"] in exported
     toeg = next(r for r in exported if r[:1] == ["TOEG-DIG-04"])
     assert toeg[2:] == ["0", "1"]
+    assert "6 rapportages te laat" not in dashboard and "1 afspraken onvoldoende" in dashboard  # SR-02
+    assert "1 afspraken met verlopen bewijs" in dashboard  # PG-WEB-01
+    # filtered: another year, another supplier, another product group: nothing
+    assert "€ 48,000" not in ilse.get("/dashboard?on=2026-10-15&year=2025").text
+    assert "€ 48,000" not in ilse.get("/dashboard?on=2026-10-15&supplier=Ander BV").text
+    assert "€ 48,000" in ilse.get("/dashboard?on=2026-10-15&product_group=websites-apps").text
+    assert "€ 48,000" not in ilse.get("/dashboard?on=2026-10-15&product_group=cleaning").text
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(ilse.get("/dashboard.xlsx?on=2026-10-15").content))
+    assert [list(r) for r in book["social_return"].iter_rows(values_only=True)][1] == ["ICT", 48000.0, 25000.0]
+    assert ("TOEG-DIG-04", "WCAG 2.1 volstaat hier") in {
+        (r[0], r[3]) for r in book["explanations"].iter_rows(values_only=True)
+    }
     assert cora.get("/dashboard").status_code == 403  # the dashboard is the policy officers'
     # every step is in the audit trail, by the signed-in contract manager
     audit = app.state.store.history("contract", contract_id)

@@ -226,6 +226,7 @@ PAGE_RIGHTS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/feeds/{token}/due.ics"): EVERYONE,  # the signed token in the address is the key
     ("GET", "/dashboard"): frozenset({"beleidsmedewerker", "categoriemanager"}),
     ("GET", "/dashboard.csv"): frozenset({"beleidsmedewerker", "categoriemanager"}),
+    ("GET", "/dashboard.xlsx"): frozenset({"beleidsmedewerker", "categoriemanager"}),
     # The documentation is public; what it documents takes a key.
     ("GET", "/openapi.json"): EVERYONE,
     ("GET", "/api/docs"): EVERYONE,

@@ -314,23 +314,33 @@ def calendar_feed(request: Request, token: str) -> Response:
 # --- the steering dashboard -----------------------------------------------------------------------------------
 
 
+FILTERS = ("department", "theme", "supplier", "year", "product_group")
+RATING_ORDER = ("met", "on-track", "approaching-target", "requires-improvement", "inadequate", "waived")
+
+
+def _filters(request: Request) -> dict[str, str]:
+    return {k: str(request.query_params.get(k) or "").strip()[:200] for k in FILTERS}
+
+
 def dashboard_figures(request: Request) -> dict[str, Any]:
     """Per criterion how many checklists applied it or explained why not (with the explanations), social return
-    agreed against realised by department, the websites and apps at status A or B, and the commitments that are
-    overdue, rated inadequate, or rest on expired evidence."""
+    agreed against realised by department (summed in SQL), the ratings of all commitments, the websites and apps at
+    status A or B, and the commitments that are overdue, rated inadequate, or rest on expired evidence; filtered by
+    department, theme, supplier, the year a contract started (a checklist: its date) and product group."""
     store, who = store_of(request), person_of(request)
     scope = visible(who)
-    department = request.query_params.get("department") or None
-    theme = request.query_params.get("theme") or None
+    given = _filters(request)
+    year = int(given["year"]) if given["year"].isdigit() else None
     criteria: dict[str, dict[str, Any]] = {}
-    for row in store.checklists(visible=scope).rows:
-        if department and row.get("department") != department:
+    contract_only = bool(given["supplier"] or given["product_group"])  # checklists know neither
+    for row in [] if contract_only else store.checklists(visible=scope).rows:
+        if given["department"] and row.get("department") != given["department"]:
             continue
         found = store.checklist(row["id"])
-        if found is None:
+        if found is None or (year and found[0].on.year != year):
             continue
         for item in found[0].items:
-            if theme and item.theme != theme:
+            if given["theme"] and item.theme != given["theme"]:
                 continue
             entry = criteria.setdefault(
                 item.id, {"id": item.id, "theme": item.theme, "title": item.title, "applied": 0, "explained": []}
@@ -341,40 +351,105 @@ def dashboard_figures(request: Request) -> dict[str, Any]:
                 entry["explained"].append({"checklist": row["id"], "title": row["title"], "why": item.justification})
     today = on_date(request)
     a11y = {"total": 0, "a_or_b": 0}
+    ratings = dict.fromkeys(RATING_ORDER, 0)
+    counts = {"overdue_reports": 0, "expired_evidence": 0, "inadequate": 0, "contracts": 0}
     attention = []
     for row in store.contracts(scope).rows:
-        if department and row.get("department") != department:
+        if given["department"] and row.get("department") != given["department"]:
+            continue
+        if given["supplier"] and row["supplier"] != given["supplier"]:
+            continue
+        if year and row["start"].year != year:
             continue
         kept = store.contract(row["id"])
-        if kept is None:
+        if kept is None or (given["product_group"] and given["product_group"] not in kept[1]["product_groups"]):
             continue
+        counts["contracts"] += 1
         for s in status(kept[0], today):
             commitment = kept[0].commitment(s.commitment)
-            if theme and commitment and commitment.theme != theme:
+            if given["theme"] and commitment and commitment.theme != given["theme"]:
                 continue
+            if s.rating:
+                ratings[s.rating] += 1
             if commitment and commitment.kpi and commitment.kpi.metric == "a11y-status" and s.realised is not None:
                 a11y["total"] += 1
                 a11y["a_or_b"] += s.realised in ("A", "B")
+            counts["overdue_reports"] += s.overdue
+            counts["expired_evidence"] += bool(s.expired_evidence)
+            counts["inadequate"] += s.rating == "inadequate"
             if s.overdue or s.rating == "inadequate" or s.expired_evidence:
                 attention.append({"contract": row, "status": s})
-    sums = store.contract_figures(scope)["social_return_by_department"]
-    if department:
-        sums = {k: v for k, v in sums.items() if k == department}
+    sums = store.contract_figures(
+        scope,
+        department=given["department"] or None,
+        supplier=given["supplier"] or None,
+        year=year,
+        product_group=given["product_group"] or None,
+        theme=given["theme"] or None,
+    )["social_return_by_department"]
     return {
+        "filters": given,
         "criteria": sorted(criteria.values(), key=lambda c: c["id"]),
         "social_return": sums,
         "a11y": a11y,
+        "ratings": ratings,
+        "counts": counts,
         "attention": attention,
     }
+
+
+def ratings_chart(ratings: dict[str, int], lang: Lang) -> dict[str, Any]:
+    """A bar a rating, as the SVG on the dashboard draws it (the same figures stand in the table beside it)."""
+    most = max([1, *ratings.values()])
+    bars = []
+    for i, (rating, n) in enumerate(ratings.items()):
+        bars.append({"y": 10 + i * 30, "width": round(300 * n / most), "n": n, "label": w(f"rating_{rating}", lang)})
+    return {"bars": bars, "height": 20 + 30 * len(bars)}
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
 @needs("dashboard")
 def dashboard(request: Request) -> HTMLResponse:
-    query = request.query_params
     figures = dashboard_figures(request)
-    return page(request, "dashboard.html", figures=figures, department=query.get("department") or "",
-                theme=query.get("theme") or "")  # fmt: skip
+    lang = lang_of(request)
+    query = "&".join(f"{k}={v}" for k, v in figures["filters"].items() if v)
+    return page(request, "dashboard.html", figures=figures, chart=ratings_chart(figures["ratings"], lang),
+                query=query)  # fmt: skip
+
+
+@router.get("/dashboard.xlsx")
+@needs("dashboard")
+def dashboard_xlsx(request: Request) -> Response:
+    """The dashboard's tables as a workbook: a sheet per table, text cells no spreadsheet runs as a formula."""
+    from openpyxl import Workbook
+
+    figures = dashboard_figures(request)
+    lang = lang_of(request)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "criteria"
+    sheet.append(["criterion", "theme", "title", "applied", "not_applied_explained"])
+    for c in figures["criteria"]:
+        sheet.append([c["id"], c["theme"], spreadsheet_cell(c["title"].get(lang)), c["applied"], len(c["explained"])])
+    explained = book.create_sheet("explanations")
+    explained.append(["criterion", "checklist", "title", "justification"])
+    for c in figures["criteria"]:
+        for e in c["explained"]:
+            explained.append(
+                [c["id"], e["checklist"], spreadsheet_cell(e["title"] or ""), spreadsheet_cell(e["why"] or "")]
+            )
+    money = book.create_sheet("social_return")
+    money.append(["department", "social_return_agreed_eur", "social_return_realised_eur"])
+    for department, sums in figures["social_return"].items():
+        money.append([spreadsheet_cell(department), sums["agreed"], sums["realised"]])
+    rated = book.create_sheet("ratings")
+    rated.append(["rating", "commitments"])
+    for rating, n in figures["ratings"].items():
+        rated.append([rating, n])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(buffer.getvalue(), media, "dashboard.xlsx")
 
 
 @router.get("/dashboard.csv")

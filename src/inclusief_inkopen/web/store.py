@@ -833,15 +833,38 @@ class Store:
             row = session.get(EvidenceRow, sha256)
             return (row.name, row.content) if row else None
 
-    def contract_figures(self, visible: Visible = EVERYTHING) -> dict[str, Any]:
-        """The dashboard's sums in SQL: social return agreed (the targets) and realised (the reports), by department
-        and by the year a contract started."""
+    def contract_figures(
+        self,
+        visible: Visible = EVERYTHING,
+        *,
+        department: str | None = None,
+        supplier: str | None = None,
+        year: int | None = None,
+        product_group: str | None = None,
+        theme: str | None = None,
+    ) -> dict[str, Any]:
+        """The dashboard's sums in SQL: social return agreed (the targets) and realised (the reports), by department,
+        over the contracts in reach and the filters given."""
         with Session(self.engine) as session:
-            contracts = _visible(select(ContractRow.id), ContractRow, visible).subquery()  # type: ignore[arg-type]
+            chosen = _visible(select(ContractRow.id), ContractRow, visible)  # type: ignore[arg-type]
+            if department:
+                chosen = chosen.where(ContractRow.department == department)
+            if supplier:
+                chosen = chosen.where(ContractRow.supplier == supplier)
+            if year:
+                chosen = chosen.where(
+                    ContractRow.start >= dt.date(year, 1, 1), ContractRow.start < dt.date(year + 1, 1, 1)
+                )
+            if product_group:
+                chosen = chosen.where(ContractRow.product_groups.contains(json.dumps(product_group)))
+            ids = chosen.subquery()
+            social_return = [ContractRow.id.in_(select(ids.c.id)), CommitmentRow.metric == "sr-value-eur"]
+            if theme:
+                social_return.append(CommitmentRow.theme == theme)
             agreed = session.execute(
                 select(ContractRow.department, func.sum(CommitmentRow.target_num))
                 .join(CommitmentRow, CommitmentRow.contract_id == ContractRow.id)
-                .where(ContractRow.id.in_(select(contracts.c.id)), CommitmentRow.metric == "sr-value-eur")
+                .where(*social_return)
                 .group_by(ContractRow.department)
             ).all()
             realised = session.execute(
@@ -852,14 +875,14 @@ class Store:
                     (CommitmentRow.contract_id == ReportRow.contract_id)
                     & (CommitmentRow.commitment == ReportRow.commitment),
                 )
-                .where(ContractRow.id.in_(select(contracts.c.id)), CommitmentRow.metric == "sr-value-eur")
+                .where(*social_return)
                 .group_by(ContractRow.department)
             ).all()
         out: dict[str, dict[str, float]] = {}
-        for department, total in agreed:
-            out.setdefault(department or "", {"agreed": 0.0, "realised": 0.0})["agreed"] = round(float(total or 0), 2)
-        for department, total in realised:
-            out.setdefault(department or "", {"agreed": 0.0, "realised": 0.0})["realised"] = round(float(total or 0), 2)
+        for name, total in agreed:
+            out.setdefault(name or "", {"agreed": 0.0, "realised": 0.0})["agreed"] = round(float(total or 0), 2)
+        for name, total in realised:
+            out.setdefault(name or "", {"agreed": 0.0, "realised": 0.0})["realised"] = round(float(total or 0), 2)
         return {"social_return_by_department": dict(sorted(out.items()))}
 
     # --- backup: the whole store as one archive ---

@@ -312,6 +312,18 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "Subscribe to the reporting moments of your contracts with this address in your calendar or mail "
         "program. Keep it to yourself: whoever has the address sees the moments.",
     },
+    "filter_department": {"nl": "Afdeling", "en": "Department"},
+    "filter_theme": {"nl": "Thema (zoals social-return)", "en": "Theme (such as social-return)"},
+    "filter_supplier": {"nl": "Opdrachtnemer", "en": "Supplier"},
+    "filter_year": {"nl": "Jaar", "en": "Year"},
+    "filter_product_group": {"nl": "Productgroep (zoals websites-apps)", "en": "Product group (such as websites-apps)"},
+    "export_xlsx": {"nl": "Exporteren als Excel", "en": "Export as Excel"},
+    "in_short": {"nl": "In het kort", "en": "In short"},
+    "count_contracts": {"nl": "{n} contracten", "en": "{n} contracts"},
+    "count_overdue": {"nl": "{n} rapportages te laat", "en": "{n} reports overdue"},
+    "count_expired": {"nl": "{n} afspraken met verlopen bewijs", "en": "{n} commitments with expired evidence"},
+    "count_inadequate": {"nl": "{n} afspraken onvoldoende", "en": "{n} commitments inadequate"},
+    "ratings_title": {"nl": "Oordelen over alle afspraken", "en": "Ratings of all commitments"},
     "steps": {
         "nl": "De opdracht|Wie gebruikt het|Wat het oplevert|De uitvoering",
         "en": "The purchase|Who uses it|What it delivers|Carrying it out",
