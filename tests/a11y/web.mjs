@@ -76,6 +76,31 @@ async function chooseRadio(page, id) {
   throw new Error(`keyboard: could not choose #${id}`);
 }
 
+// A date field by keyboard: Chromium's date input takes the digits in the order of the browser's locale (en-US:
+// month, day, year), whatever the page's language.
+async function typeDate(page, selector, iso) {
+  const [year, month, day] = iso.split("-");
+  await tabTo(page, selector);
+  const kind = await page.$eval(selector, (el) => el.type);
+  if (kind !== "date") {
+    await page.keyboard.type(iso);
+    return;
+  }
+  await page.keyboard.type(`${month}${day}${year}`);
+  const value = await page.$eval(selector, (el) => el.value);
+  if (value !== iso) throw new Error(`keyboard: ${selector} holds ${value}, expected ${iso}`);
+}
+
+// A choice in a <select> by keyboard: focus it, then arrow down until the option with this value is chosen.
+async function chooseOption(page, selector, value) {
+  await tabTo(page, selector);
+  for (let i = 0; i < 60; i++) {
+    if ((await page.$eval(selector, (el) => el.value)) === value) return;
+    await page.keyboard.press("ArrowDown");
+  }
+  throw new Error(`keyboard: could not choose ${value} in ${selector}`);
+}
+
 async function check(page, id) {
   await tabTo(page, byId(id));
   if (!(await page.$eval(byId(id), (el) => el.checked))) await page.keyboard.press("Space");
@@ -149,11 +174,17 @@ async function signOut() {
 try {
   // --- 1. the beheerder: groups to roles, an API key ---
   await signInAs("bea", "/admin?lang=nl");
-  for (const [group, role, department] of [["inkoop-ict", "inkoper", "ICT"], ["cm-ict", "categoriemanager", "ICT"]]) {
+  const mapping = [
+    ["inkoop-ict", "inkoper", "ICT"],
+    ["cm-ict", "categoriemanager", "ICT"],
+    ["contract-ict", "contractmanager", "ICT"],
+    ["bureau-id", "beleidsmedewerker", ""],
+  ];
+  for (const [group, role, department] of mapping) {
     await startAtTop(page);
     await typeInto(page, "#group", group);
     await check(page, `role-${role}`);
-    await typeInto(page, "#department", department);
+    if (department) await typeInto(page, "#department", department);
     await submit(page, 'form[action="/admin/roles"] button[type=submit]');
   }
   const mapped = await page.evaluate(() => document.querySelector("main table").innerText);
@@ -176,7 +207,7 @@ try {
   if (without.status !== 401) fail("API key", `no key should get 401, got ${without.status}`);
   await visit(page, "/admin/keys", "API keys");
   await visit(page, "/admin/audit", "audit trail");
-  console.log("beheerder: 2 groups mapped, an API key made and used");
+  console.log(`beheerder: ${mapping.length} groups mapped, an API key made and used`);
   await signOut();
   await visit(page, "/signed-out", "signed out");
 
@@ -276,6 +307,44 @@ try {
   if (!state.includes("afgetekend door Carla Chen")) fail("four eyes", `a second category manager could not sign off: ${state}`);
   await visit(page, checklistPath, "checklist signed off");
   console.log("second category manager: signed off");
+  await signOut();
+
+  // --- 4. the contract manager: the contract from the signed-off checklist, a report with its evidence ---
+  await signInAs("cora", `${checklistPath}?lang=nl`);
+  await startAtTop(page);
+  await tabTo(page, `a[href="${checklistPath}/contract"]`);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+  await visit(page, `${checklistPath}/contract`, "new contract");
+  await startAtTop(page);
+  await typeInto(page, "#supplier", "Webbureau Noord BV");
+  await typeDate(page, "#start", "2025-01-01");
+  await typeDate(page, "#end", "2027-01-01");
+  await typeInto(page, "#value", "300000");
+  await submit(page, 'form[action$="/contract"] button[type=submit]');
+  const contractPath = new URL(page.url()).pathname;
+  if (!contractPath.startsWith("/contracts/")) fail("contract manager", `the contract was not made: ${page.url()}`);
+  await startAtTop(page);
+  await chooseOption(page, "#commitment", "TOEG-DIG-03");
+  await typeDate(page, "#on", "2025-11-01");
+  await typeInto(page, "#value", "B");
+  await chooseOption(page, "#evidence_kind", "wcag-em-report");
+  await submit(page, 'form[action$="/reports"] button[type=submit]');
+  const rated = await page.evaluate(() => document.body.innerText);
+  if (!rated.includes("Opgeslagen.") || !rated.includes("status B")) fail("contract manager", "the report is not shown with its rating");
+  console.log(`contract manager: contract ${contractPath} made from the signed-off checklist, a report entered by keyboard`);
+  await visit(page, "/contracts", "contracts");
+  await visit(page, contractPath, "contract");
+  await visit(page, "/feeds", "calendar feed");
+  await signOut();
+
+  // --- 5. the policy officer reads the dashboard ---
+  await signInAs("ilse", "/dashboard?lang=nl");
+  const board = await page.evaluate(() => document.body.innerText);
+  for (const want of ["Social return: afgesproken en gerealiseerd", "Oordelen over alle afspraken", "1 contracten"]) {
+    if (!board.includes(want)) fail("policy officer", `the dashboard lacks ${want}`);
+  }
+  console.log("policy officer: the dashboard read");
+  await visit(page, "/dashboard", "dashboard");
   await signOut();
 } catch (error) {
   fail("run", error.stack || String(error));
