@@ -1002,3 +1002,12 @@ def test_api_answers_carry_no_session_cookie(tmp_path: Path) -> None:
     answer = client.get("/api/v1/criteria")
     assert answer.status_code == 200 and "set-cookie" not in answer.headers
     assert "set-cookie" in client.get("/").headers
+
+
+def test_every_scope_can_be_given_to_a_key_and_the_single_user_holds_them_all() -> None:
+    from typing import get_args
+
+    from inclusief_inkopen.web.people import API_RIGHTS, SCOPES, Scope, single_user
+
+    assert set(SCOPES) == set(get_args(Scope)) == set(API_RIGHTS.values())  # each offered on /admin/keys
+    assert set(single_user("x").scopes) == set(get_args(Scope))

@@ -354,19 +354,18 @@ def dashboard_figures(request: Request) -> dict[str, Any]:
     ratings = dict.fromkeys(RATING_ORDER, 0)
     counts = {"overdue_reports": 0, "expired_evidence": 0, "inadequate": 0, "contracts": 0}
     attention = []
-    for row in store.contracts(scope).rows:
+    for contract, row in store.all_contracts(scope):
         if given["department"] and row.get("department") != given["department"]:
             continue
         if given["supplier"] and row["supplier"] != given["supplier"]:
             continue
         if year and row["start"].year != year:
             continue
-        kept = store.contract(row["id"])
-        if kept is None or (given["product_group"] and given["product_group"] not in kept[1]["product_groups"]):
+        if given["product_group"] and given["product_group"] not in row["product_groups"]:
             continue
         counts["contracts"] += 1
-        for s in status(kept[0], today):
-            commitment = kept[0].commitment(s.commitment)
+        for s in status(contract, today):
+            commitment = contract.commitment(s.commitment)
             if given["theme"] and commitment and commitment.theme != given["theme"]:
                 continue
             if s.rating:

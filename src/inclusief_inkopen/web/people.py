@@ -70,6 +70,15 @@ SCOPES: dict[Scope, dict[Lang, str]] = {
         "nl": "besluiten in opgeslagen checklists schrijven",
         "en": "write decisions to stored checklists",
     },
+    "contracts:read": {
+        "nl": "contracten, oordelen en rapportagemomenten lezen",
+        "en": "read contracts, ratings and due dates",
+    },
+    "contracts:write": {"nl": "rapportages bij contracten invoeren", "en": "enter reports on contracts"},
+    "dashboard:read": {
+        "nl": "de cijfers van het dashboard sturen en monitoren",
+        "en": "the steering dashboard's figures",
+    },
 }
 API_RIGHTS: dict[str, Scope] = {
     "api.contracts.read": "contracts:read",
