@@ -4,8 +4,9 @@ PostgreSQL, in one run:
 1. the dashboard's sums of social return agreed and realised per department (``Store.contract_figures``, through
    SQLAlchemy) beside the same aggregate as one hand-written SQL query: median of 5 each, and their ratio (target:
    at most 2x);
-2. the whole dashboard (``GET /api/v1/dashboard``, in single-user mode): every commitment rated by the library's
-   rules, once, for the record.
+2. the whole dashboard (``GET /api/v1/dashboard``, in single-user mode) against the same query: warm (the ratings
+   kept from an earlier request, the median of 5), after one new report (that contract rated again), and cold
+   (every commitment rated by the library's rules, as a worker's first request does).
 
     python benchmarks/dashboard_bench.py
     python benchmarks/dashboard_bench.py --contracts 1000 --postgres postgresql+psycopg://user:pw@127.0.0.1/db
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import statistics
 import sys
@@ -74,17 +74,25 @@ def fill(store: Store, contracts: int, reports_each: int, seed: int = 7) -> None
     checklist = checklist.model_copy(update={"items": items, "award_basis": "best-price-quality"})
     tender_id = store.save_tender(TENDER, Actor("anna", "Anna"), department="ICT")
     checklist_id = store.save_checklist(checklist, Actor("bram", "Bram"), tender_id)
-    template = ct.from_checklist(checklist, supplier="x", start=dt.date(2024, 7, 1), end=dt.date(2026, 7, 1),
-                                 value_eur=400000)  # fmt: skip
+    template = ct.from_checklist(
+        checklist, supplier="x", start=dt.date(2024, 7, 1), end=dt.date(2026, 7, 1), value_eur=400000
+    )
     measured = [c for c in template.commitments if c.kpi and c.kpi.metric in ("sr-value-eur", "a11y-status")]
     now = dt.datetime.now(dt.UTC)
     contract_rows, commitment_rows, report_rows = [], [], []
     for n in range(contracts):
         value = chance.randrange(100_000, 3_000_000, 1000)
         start = dt.date(2023, 1, 1) + dt.timedelta(days=chance.randrange(0, 900))
-        contract = template.model_copy(update={"id": str(uuid.uuid4()), "supplier": f"Leverancier {n % 400}",
-                                               "start": start, "end": start + dt.timedelta(days=730),
-                                               "awarded_on": start, "value_eur": float(value)})  # fmt: skip
+        contract = template.model_copy(
+            update={
+                "id": str(uuid.uuid4()),
+                "supplier": f"Leverancier {n % 400}",
+                "start": start,
+                "end": start + dt.timedelta(days=730),
+                "awarded_on": start,
+                "value_eur": float(value),
+            }
+        )
         department = chance.choice(DEPARTMENTS)
         contract_rows.append(
             {
@@ -101,7 +109,7 @@ def fill(store: Store, contracts: int, reports_each: int, seed: int = 7) -> None
                 "data": contract.model_dump_json(),
                 "created_by": "cora",
                 "created_at": now,
-            }  # fmt: skip
+            }
         )
         for c in contract.commitments:
             target = (0.05 * value) if c.kpi and c.kpi.metric == "sr-value-eur" else (c.kpi.target if c.kpi else None)
@@ -113,7 +121,7 @@ def fill(store: Store, contracts: int, reports_each: int, seed: int = 7) -> None
                     "metric": c.kpi.metric if c.kpi else None,
                     "target_num": target if isinstance(target, float) else None,
                     "target_text": target if isinstance(target, str) else None,
-                }  # fmt: skip
+                }
             )
         for r in range(reports_each):
             commitment = measured[r % len(measured)]
@@ -121,8 +129,9 @@ def fill(store: Store, contracts: int, reports_each: int, seed: int = 7) -> None
             value_given: Any = (
                 float(chance.randrange(0, 4000)) if commitment.kpi.metric == "sr-value-eur" else chance.choice("ABCDE")
             )
-            report = ct.Report(id=f"R{r + 1:04d}", commitment=commitment.id, on=on, value=value_given, by="Cora",
-                               entered_on=on)  # fmt: skip
+            report = ct.Report(
+                id=f"R{r + 1:04d}", commitment=commitment.id, on=on, value=value_given, by="Cora", entered_on=on
+            )
             report_rows.append(
                 {
                     "contract_id": contract.id,
@@ -134,7 +143,7 @@ def fill(store: Store, contracts: int, reports_each: int, seed: int = 7) -> None
                     "data": report.model_dump_json(),
                     "subject": "cora",
                     "entered_at": now,
-                }  # fmt: skip
+                }
             )
     with store.engine.begin() as connection:
         for table, rows in ((ContractRow, contract_rows), (CommitmentRow, commitment_rows), (ReportRow, report_rows)):
@@ -169,18 +178,27 @@ def measure(url: str, contracts: int, reports_each: int) -> dict[str, Any]:
     from inclusief_inkopen.web.app import create_app
 
     client = TestClient(create_app(url))
+
+    def dashboard() -> Any:
+        answer = client.get("/api/v1/dashboard", params={"on": "2025-12-31"})
+        assert answer.status_code == 200, answer.text[:300]
+        return answer.json()
+
     started = time.perf_counter()
-    answer = client.get("/api/v1/dashboard", params={"on": "2025-12-31"})
-    whole = time.perf_counter() - started
-    assert answer.status_code == 200, answer.text[:300]
+    dashboard()
+    cold = time.perf_counter() - started
+    warm, _ = median_seconds(dashboard)
+    # one new report: the dashboard rates that one contract again, and reuses the rest
+    some = store.contract_rows()[0]["id"]
+    contract, _ = store.contract(some)
+    commitment = next(c for c in contract.commitments if c.kpi and c.kpi.metric == "sr-value-eur")
+    report = ct.add_report(contract, commitment.id, on=dt.date(2025, 12, 1), value=100, by="Cora")
+    store.add_contract_report(some, report.reports[-1], [], Actor("cora", "Cora"))
+    started = time.perf_counter()
+    dashboard()
+    after_one = time.perf_counter() - started
     store.engine.dispose()
-    return {
-        "fill": filled,
-        "library": library,
-        "hand": by_hand,
-        "whole": whole,
-        "rated": sum(answer.json()["a11y"].values()),
-    }
+    return {"fill": filled, "library": library, "hand": by_hand, "cold": cold, "warm": warm, "after_one": after_one}
 
 
 def main() -> None:
@@ -191,7 +209,10 @@ def main() -> None:
     args = parser.parse_args()
     each = max(1, args.reports // args.contracts)
     print(f"{args.contracts:,} contracts, {args.contracts * each:,} reports")
-    print(f"{'database':<12} {'sums (ORM)':>12} {'one SQL query':>14} {'ratio':>7} {'whole dashboard':>16}")
+    print(
+        f"{'database':<12} {'one SQL query':>14} {'sums (ORM)':>11} {'ratio':>6} {'dashboard warm':>15} {'ratio':>6}"
+        f" {'after 1 report':>15} {'cold':>8}"
+    )
     targets = [("SQLite", None)]
     if args.postgres:
         targets.append(("PostgreSQL", args.postgres))
@@ -208,11 +229,16 @@ def main() -> None:
             url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3Ddashboard_bench"
         figures = measure(url, args.contracts, each)
         ratio = figures["library"] / figures["hand"]
+        warm = figures["warm"] / figures["hand"]
         print(
-            f"{name:<12} {figures['library'] * 1000:>10.1f}ms {figures['hand'] * 1000:>12.1f}ms {ratio:>6.2f}x"
-            f" {figures['whole']:>15.2f}s   ({'within' if ratio <= 2 else 'over'} 2x)"
+            f"{name:<12} {figures['hand'] * 1000:>12.1f}ms {figures['library'] * 1000:>9.1f}ms {ratio:>5.2f}x"
+            f" {figures['warm'] * 1000:>13.1f}ms {warm:>5.2f}x {figures['after_one'] * 1000:>13.1f}ms"
+            f" {figures['cold']:>7.2f}s"
         )
-    print(json.dumps({"note": "the whole dashboard rates every commitment in Python, once; no target"}))
+    print(
+        "target: the dashboard within 2x the one SQL query. Warm: every contract rated before, the figures checked"
+        " again; after 1 report: that contract rated again; cold: every contract read and rated, once per worker."
+    )
 
 
 if __name__ == "__main__":

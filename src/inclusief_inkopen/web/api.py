@@ -408,6 +408,8 @@ def dashboard_figures(request: Request) -> Any:
     return {
         "social_return_by_department": data["social_return"],
         "a11y": data["a11y"],
+        "counts": data["counts"],
+        "ratings": data["ratings"],
         "criteria": [c | {"title": c["title"].model_dump()} for c in data["criteria"]],
         "attention": [
             {"contract": a["contract"]["id"], "status": a["status"].model_dump(mode="json")} for a in data["attention"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -315,11 +316,91 @@ def calendar_feed(request: Request, token: str) -> Response:
 
 
 FILTERS = ("department", "theme", "supplier", "year", "product_group")
+ATTENTION_SHOWN = 100
 RATING_ORDER = ("met", "on-track", "approaching-target", "requires-improvement", "inadequate", "waived")
 
 
 def _filters(request: Request) -> dict[str, str]:
     return {k: str(request.query_params.get(k) or "").strip()[:200] for k in FILTERS}
+
+
+# What the dashboard computed, kept per store: each contract's statuses on a date, up to a report row; a
+# checklist's items by its version. Contracts never change once made and reports are only added, so a new report
+# makes only its contract stale, and the rest is reused: the dashboard rates only what changed since it was shown.
+@dataclass
+class _Tally:
+    """What one contract adds to the dashboard (for all its commitments, or those of one theme)."""
+
+    ratings: dict[str, int] = field(default_factory=dict)
+    a11y_total: int = 0
+    a11y_a_or_b: int = 0
+    overdue: int = 0
+    expired: int = 0
+    inadequate: int = 0
+    attention: list[Any] = field(default_factory=list)
+
+
+def _tallies(statuses: list[Any], about: dict[str, tuple[str, str | None]]) -> dict[str | None, _Tally]:
+    out: dict[str | None, _Tally] = {}
+    for s in statuses:
+        theme, metric = about.get(s.commitment, ("", None))
+        for key in (None, theme):
+            tally = out.setdefault(key, _Tally())
+            if s.rating:
+                tally.ratings[s.rating] = tally.ratings.get(s.rating, 0) + 1
+            if metric == "a11y-status" and s.realised is not None:
+                tally.a11y_total += 1
+                tally.a11y_a_or_b += s.realised in ("A", "B")
+            tally.overdue += s.overdue
+            tally.expired += bool(s.expired_evidence)
+            tally.inadequate += s.rating == "inadequate"
+            if s.overdue or s.rating == "inadequate" or s.expired_evidence:
+                tally.attention.append(s)
+    return out
+
+
+@dataclass
+class _Rated:
+    on: dt.date | None = None
+    upto: int = 0
+    tallies: dict[str, dict[str | None, _Tally]] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+_RATED: dict[str, _Rated] = {}
+_DECIDED: dict[tuple[str, str], tuple[int, list[Any], int]] = {}
+_MAX_KEPT = 50_000
+
+
+def _rated(store: Any, on: dt.date) -> _Rated:
+    """Every contract's tallies on ``on``, from the cache where the contract has not changed, else read and rated
+    now. Contracts never change once made and reports are only added, so a new report makes only its contract
+    stale; a new contract is read when the count of contracts grows."""
+    kept = _RATED.setdefault(store.url, _Rated())
+    changed, newest = store.reported_since(kept.upto)
+    if kept.on != on or len(kept.tallies) > _MAX_KEPT:
+        kept.on, kept.tallies, changed = on, {}, set()
+    kept.upto = newest
+    if store.count_contracts() != len(kept.rows):
+        kept.rows = store.contract_rows()
+    missing = [r["id"] for r in kept.rows if r["id"] in changed or r["id"] not in kept.tallies]
+    for contract_id, contract in store.contracts_by_id(missing).items():
+        about = {c.id: (c.theme, c.kpi.metric if c.kpi else None) for c in contract.commitments}
+        kept.tallies[contract_id] = _tallies(status(contract, on), about)
+    return kept
+
+
+def _decided_items(store: Any, row: dict[str, Any]) -> tuple[list[Any], int]:
+    """A checklist's items and the year of its date, by its version."""
+    kept = _DECIDED.get((store.url, row["id"]))
+    if kept is None or kept[0] != row["version"]:
+        found = store.checklist(row["id"])
+        items = list(found[0].items) if found else []
+        kept = (row["version"], items, found[0].on.year if found else 0)
+        if len(_DECIDED) > _MAX_KEPT:
+            _DECIDED.clear()
+        _DECIDED[(store.url, row["id"])] = kept
+    return kept[1], kept[2]
 
 
 def dashboard_figures(request: Request) -> dict[str, Any]:
@@ -333,13 +414,13 @@ def dashboard_figures(request: Request) -> dict[str, Any]:
     year = int(given["year"]) if given["year"].isdigit() else None
     criteria: dict[str, dict[str, Any]] = {}
     contract_only = bool(given["supplier"] or given["product_group"])  # checklists know neither
-    for row in [] if contract_only else store.checklists(visible=scope).rows:
+    for row in [] if contract_only else store.checklist_versions(scope):
         if given["department"] and row.get("department") != given["department"]:
             continue
-        found = store.checklist(row["id"])
-        if found is None or (year and found[0].on.year != year):
+        items, made_in = _decided_items(store, row)
+        if year and made_in != year:
             continue
-        for item in found[0].items:
+        for item in items:
             if given["theme"] and item.theme != given["theme"]:
                 continue
             entry = criteria.setdefault(
@@ -354,30 +435,29 @@ def dashboard_figures(request: Request) -> dict[str, Any]:
     ratings = dict.fromkeys(RATING_ORDER, 0)
     counts = {"overdue_reports": 0, "expired_evidence": 0, "inadequate": 0, "contracts": 0}
     attention = []
-    for contract, row in store.all_contracts(scope):
-        if given["department"] and row.get("department") != given["department"]:
+    rated = _rated(store, today)
+    for row in rated.rows:
+        if not sees(who, row["department"], row["created_by"]):
             continue
-        if given["supplier"] and row["supplier"] != given["supplier"]:
-            continue
-        if year and row["start"].year != year:
-            continue
-        if given["product_group"] and given["product_group"] not in row["product_groups"]:
+        if (
+            (given["department"] and row["department"] != given["department"])
+            or (given["supplier"] and row["supplier"] != given["supplier"])
+            or (year and row["start"].year != year)
+            or (given["product_group"] and given["product_group"] not in row["product_groups"])
+        ):
             continue
         counts["contracts"] += 1
-        for s in status(contract, today):
-            commitment = contract.commitment(s.commitment)
-            if given["theme"] and commitment and commitment.theme != given["theme"]:
-                continue
-            if s.rating:
-                ratings[s.rating] += 1
-            if commitment and commitment.kpi and commitment.kpi.metric == "a11y-status" and s.realised is not None:
-                a11y["total"] += 1
-                a11y["a_or_b"] += s.realised in ("A", "B")
-            counts["overdue_reports"] += s.overdue
-            counts["expired_evidence"] += bool(s.expired_evidence)
-            counts["inadequate"] += s.rating == "inadequate"
-            if s.overdue or s.rating == "inadequate" or s.expired_evidence:
-                attention.append({"contract": row, "status": s})
+        tally = rated.tallies.get(row["id"], {}).get(given["theme"] or None)
+        if tally is None:
+            continue
+        for rating, n in tally.ratings.items():
+            ratings[rating] += n
+        a11y["total"] += tally.a11y_total
+        a11y["a_or_b"] += tally.a11y_a_or_b
+        counts["overdue_reports"] += tally.overdue
+        counts["expired_evidence"] += tally.expired
+        counts["inadequate"] += tally.inadequate
+        attention += [{"contract": row, "status": s} for s in tally.attention]
     sums = store.contract_figures(
         scope,
         department=given["department"] or None,
@@ -386,14 +466,16 @@ def dashboard_figures(request: Request) -> dict[str, Any]:
         product_group=given["product_group"] or None,
         theme=given["theme"] or None,
     )["social_return_by_department"]
+    # the worst first: inadequate, then the most overdue, then expired evidence; the list shows the first ones
+    attention.sort(key=lambda a: (a["status"].rating != "inadequate", -a["status"].overdue, a["contract"]["id"]))
     return {
         "filters": given,
         "criteria": sorted(criteria.values(), key=lambda c: c["id"]),
         "social_return": sums,
         "a11y": a11y,
         "ratings": ratings,
-        "counts": counts,
-        "attention": attention,
+        "counts": counts | {"attention": len(attention)},
+        "attention": attention[:ATTENTION_SHOWN],
     }
 
 

@@ -324,6 +324,10 @@ WORDS: dict[str, dict[Lang, str]] = {
     "count_expired": {"nl": "{n} afspraken met verlopen bewijs", "en": "{n} commitments with expired evidence"},
     "count_inadequate": {"nl": "{n} afspraken onvoldoende", "en": "{n} commitments inadequate"},
     "ratings_title": {"nl": "Oordelen over alle afspraken", "en": "Ratings of all commitments"},
+    "attention_first": {
+        "nl": "De eerste {n} van {t}, de ernstigste eerst.",
+        "en": "The first {n} of {t}, the worst first.",
+    },
     "steps": {
         "nl": "De opdracht|Wie gebruikt het|Wat het oplevert|De uitvoering",
         "en": "The purchase|Who uses it|What it delivers|Carrying it out",
