@@ -284,3 +284,44 @@ def test_contract_new_report_status_due_from_the_command_line(
     before = out.read_bytes()
     assert main(["contract", "report", str(out), "--commitment", "SR-01", "--value", "-1", "--on", "2026-05-01"]) == 2
     assert "an amount of 0 or more" in capsys.readouterr().err and out.read_bytes() == before
+
+
+def test_the_status_json_is_what_its_published_schema_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import jsonschema
+
+    from inclusief_inkopen.cli import main
+
+    schema = json.loads((Path(__file__).parents[1] / "docs" / "schema" / "contract-status.schema.json").read_text())
+    contract = report(made(), "SR-01", dt.date(2026, 9, 1), 4000)
+    ct.save(contract, tmp_path / "k.yaml")
+    for lang in ([], ["--lang", "nl"]):
+        assert (
+            main(["contract", "status", str(tmp_path / "k.yaml"), "--on", "2027-04-20", "--format", "json", *lang]) == 0
+        )
+        jsonschema.validate(json.loads(capsys.readouterr().out), schema)
+    contract_schema = json.loads((Path(__file__).parents[1] / "docs" / "schema" / "contract.schema.json").read_text())
+    jsonschema.validate(contract.model_dump(mode="json"), contract_schema)
+
+
+_SR01_TARGET = "      target: {parameter: social-return/percentage}\n      moments: [award+7d, yearly, end]\n"
+_BROKEN_FOLLOW_UPS = [
+    ("      source: [ams-sr-vragen, ams-leidraad-so]", "      source: [nergens]", "unknown source 'nergens'"),
+    ("      metric: sr-value-eur\n      unit: EUR\n", "      metric: sr-value-eur\n      unit: count\n", "not count"),
+    (_SR01_TARGET, _SR01_TARGET.replace("percentage}", "percentage, from_offer: true}"), "only an award criterion"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), _BROKEN_FOLLOW_UPS)
+def test_validate_refuses_a_follow_up_block_that_cannot_be_followed(
+    catalogue_copy: Path, old: str, new: str, message: str
+) -> None:
+    from inclusief_inkopen.base.errors import CatalogueError
+    from inclusief_inkopen.rules.catalogues import load_catalogue
+
+    theme = catalogue_copy / "themes" / "social-return.yaml"
+    text = theme.read_text()
+    assert old in text
+    theme.write_text(text.replace(old, new, 1))
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(catalogue_copy)
+    assert message in str(info.value) and "SR-01" in str(info.value)

@@ -653,6 +653,7 @@ SCHEMA_NAMES = (
     "layer",
     "advice",
     "contract",
+    "contract-status",
 )
 
 

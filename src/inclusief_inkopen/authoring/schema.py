@@ -10,6 +10,7 @@ from inclusief_inkopen.advice.model import AdviceDocument
 from inclusief_inkopen.base.parameters import Parameter
 from inclusief_inkopen.checklists.checklist import Checklist
 from inclusief_inkopen.contracts.contract import Contract
+from inclusief_inkopen.contracts.ratings import StatusDocument
 from inclusief_inkopen.rules.catalogue import (
     CatalogueInfo,
     CodeList,
@@ -56,6 +57,7 @@ def schemas() -> dict[str, dict[str, Any]]:
         "layer": _plain(LayerInfo, "Organisation layer header (layer.yaml)"),
         "advice": _plain(AdviceDocument, "Advice (output of evaluate)"),
         "contract": _plain(Contract, "Contract (inclusief-inkopen contract: commitments, KPIs, reports)"),
+        "contract-status": _plain(StatusDocument, "Contract status (contract status --format json)"),
     }
 
 

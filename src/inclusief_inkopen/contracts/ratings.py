@@ -274,6 +274,36 @@ def _rate(
     return _by_steps(steps), _both(f"gerapporteerd: {shown}", f"reported: {shown_en}"), value_n, target_n
 
 
+class StatusOut(_Out):
+    """One commitment in the status document; its texts in both languages, or in the one asked for."""
+
+    commitment: str
+    item_id: str
+    title: Text | str
+    rating: Rating | None
+    because: Text | str
+    realised: float | str | None = None
+    target: float | str | None = None
+    expected_now: float | None = None
+    remedy: Text | str | None = None
+    remedy_days: int | None = None
+    overdue: int = 0
+    expired_evidence: list[str] = []
+
+
+class StatusDocument(_Out):
+    """What ``contract status --format json`` prints and ``GET /api/v1/contracts/{id}`` answers as ``status``."""
+
+    format: Literal["inclusief-inkopen/contract-status/v1"] = "inclusief-inkopen/contract-status/v1"
+    contract: str
+    title: str
+    supplier: str
+    on: dt.date
+    commitments: list[StatusOut]
+    due: list[DueItem]
+    later: list[DueItem]
+
+
 @dataclass(frozen=True)
 class Overview:
     """What ``contract status`` prints and the API answers: the contract, each commitment's status, what is due."""
@@ -287,22 +317,23 @@ class Overview:
         def text(value: Text | None) -> Any:
             if value is None:
                 return None
-            return value.get(lang) if lang else value.model_dump()
+            return value.get(lang) if lang else value
 
-        return {
-            "format": "inclusief-inkopen/contract-status/v1",
-            "contract": self.contract.id,
-            "title": self.contract.title,
-            "supplier": self.contract.supplier,
-            "on": self.on.isoformat(),
-            "commitments": [
-                s.model_dump(mode="json")
-                | {"title": text(s.title), "because": text(s.because), "remedy": text(s.remedy)}
+        document = StatusDocument(
+            contract=self.contract.id,
+            title=self.contract.title,
+            supplier=self.contract.supplier,
+            on=self.on,
+            commitments=[
+                StatusOut(
+                    **(s.model_dump() | {"title": text(s.title), "because": text(s.because), "remedy": text(s.remedy)})
+                )
                 for s in self.statuses
             ],
-            "due": [d.model_dump(mode="json") for d in self.due if d.state != "later"],
-            "later": [d.model_dump(mode="json") for d in self.due if d.state == "later"],
-        }
+            due=[d for d in self.due if d.state != "later"],
+            later=[d for d in self.due if d.state == "later"],
+        )
+        return document.model_dump(mode="json")
 
     def to_json(self, lang: Lang | None = None) -> str:
         return json.dumps(self.to_data(lang), ensure_ascii=False, indent=2, sort_keys=False) + "\n"

@@ -520,9 +520,11 @@ def dashboard_xlsx(request: Request) -> Response:
                 [c["id"], e["checklist"], spreadsheet_cell(e["title"] or ""), spreadsheet_cell(e["why"] or "")]
             )
     money = book.create_sheet("social_return")
-    money.append(["department", "social_return_agreed_eur", "social_return_realised_eur"])
+    money.append(["department", "social_return_agreed_eur", "social_return_realised_eur", "placements_agreed",
+                  "placements_realised"])  # fmt: skip
     for department, sums in figures["social_return"].items():
-        money.append([spreadsheet_cell(department), sums["agreed"], sums["realised"]])
+        money.append([spreadsheet_cell(department), sums["agreed"], sums["realised"], sums["placements_agreed"],
+                      sums["placements_realised"]])  # fmt: skip
     rated = book.create_sheet("ratings")
     rated.append(["rating", "commitments"])
     for rating, n in figures["ratings"].items():
@@ -544,7 +546,9 @@ def dashboard_csv(request: Request) -> Response:
     for c in figures["criteria"]:
         writer.writerow([c["id"], c["theme"], c["applied"], len(c["explained"])])  # ids and counts: no user text
     writer.writerow([])
-    writer.writerow(["department", "social_return_agreed_eur", "social_return_realised_eur"])
+    writer.writerow(["department", "social_return_agreed_eur", "social_return_realised_eur", "placements_agreed",
+                     "placements_realised"])  # fmt: skip
     for department, sums in figures["social_return"].items():
-        writer.writerow([spreadsheet_cell(department), f"{sums['agreed']:.2f}", f"{sums['realised']:.2f}"])
+        writer.writerow([spreadsheet_cell(department), f"{sums['agreed']:.2f}", f"{sums['realised']:.2f}",
+                         f"{sums['placements_agreed']:g}", f"{sums['placements_realised']:g}"])  # fmt: skip
     return _download(out.getvalue().encode(), "text/csv; charset=utf-8", "dashboard.csv")

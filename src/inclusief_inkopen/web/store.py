@@ -34,6 +34,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    case,
     create_engine,
     func,
     insert,
@@ -942,34 +943,42 @@ class Store:
                 )
             if product_group:
                 chosen = chosen.where(ContractRow.product_groups.contains(json.dumps(product_group)))
-            social_return = [CommitmentRow.metric == "sr-value-eur"]
+            where = [CommitmentRow.metric.in_(("sr-value-eur", "sr-placements"))]
             if visible.departments is not None or department or supplier or year or product_group:
                 # only when something narrows the contracts: the subquery costs a third of the time on its own
-                social_return.append(ContractRow.id.in_(select(chosen.subquery().c.id)))
+                where.append(ContractRow.id.in_(select(chosen.subquery().c.id)))
             if theme:
-                social_return.append(CommitmentRow.theme == theme)
+                where.append(CommitmentRow.theme == theme)
+
+            def by_metric(column: Any) -> list[Any]:
+                return [
+                    func.sum(case((CommitmentRow.metric == metric, column), else_=None))
+                    for metric in ("sr-value-eur", "sr-placements")
+                ]
+
             agreed = session.execute(
-                select(ContractRow.department, func.sum(CommitmentRow.target_num))
+                select(ContractRow.department, *by_metric(CommitmentRow.target_num))
                 .join(CommitmentRow, CommitmentRow.contract_id == ContractRow.id)
-                .where(*social_return)
+                .where(*where)
                 .group_by(ContractRow.department)
             ).all()
             realised = session.execute(
-                select(ContractRow.department, func.sum(ReportRow.value_num))
+                select(ContractRow.department, *by_metric(ReportRow.value_num))
                 .join(ReportRow, ReportRow.contract_id == ContractRow.id)
                 .join(
                     CommitmentRow,
                     (CommitmentRow.contract_id == ReportRow.contract_id)
                     & (CommitmentRow.commitment == ReportRow.commitment),
                 )
-                .where(*social_return)
+                .where(*where)
                 .group_by(ContractRow.department)
             ).all()
         out: dict[str, dict[str, float]] = {}
-        for name, total in agreed:
-            out.setdefault(name or "", {"agreed": 0.0, "realised": 0.0})["agreed"] = round(float(total or 0), 2)
-        for name, total in realised:
-            out.setdefault(name or "", {"agreed": 0.0, "realised": 0.0})["realised"] = round(float(total or 0), 2)
+        for rows, word in ((agreed, "agreed"), (realised, "realised")):
+            for name, money, placements in rows:
+                sums = out.setdefault(name or "", _no_sums())
+                sums[word] = round(float(money or 0), 2)
+                sums[f"placements_{word}"] = round(float(placements or 0), 2)
         return {"social_return_by_department": dict(sorted(out.items()))}
 
     # --- backup: the whole store as one archive ---
@@ -1047,6 +1056,10 @@ _MODELS: dict[str, Any] = {
     "evidence_files": EvidenceRow,
 }
 _MAX_ARCHIVE = 2 * 1024**3  # unpacked, all entries together
+
+
+def _no_sums() -> dict[str, float]:
+    return {"agreed": 0.0, "realised": 0.0, "placements_agreed": 0.0, "placements_realised": 0.0}
 
 
 def _write_entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

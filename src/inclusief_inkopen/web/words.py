@@ -328,6 +328,8 @@ WORDS: dict[str, dict[Lang, str]] = {
         "nl": "De eerste {n} van {t}, de ernstigste eerst.",
         "en": "The first {n} of {t}, the worst first.",
     },
+    "placements_agreed": {"nl": "Plaatsingen afgesproken", "en": "Placements agreed"},
+    "placements_realised": {"nl": "Plaatsingen gerealiseerd", "en": "Placements realised"},
     "steps": {
         "nl": "De opdracht|Wie gebruikt het|Wat het oplevert|De uitvoering",
         "en": "The purchase|Who uses it|What it delivers|Carrying it out",
