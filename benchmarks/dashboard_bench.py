@@ -33,24 +33,13 @@ from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.test_contracts import TENDER  # the website tender the contract tests use
+
 from inclusief_inkopen import evaluate
 from inclusief_inkopen.checklists.checklist import from_advice
 from inclusief_inkopen.contracts import contract as ct
 from inclusief_inkopen.web.store import Actor, CommitmentRow, ContractRow, ReportRow, Store
 
-TENDER = {
-    "title": "Website",
-    "nature": "services",
-    "estimated_value_eur": 400000,
-    "cpv": ["72413000"],
-    "end_users": ["residents"],
-    "digital": ["website"],
-    "physical": [],
-    "people_facing": False,
-    "staffing": False,
-    "supply_chain_risk": [],
-    "labour_share": 0.6,
-}
 DEPARTMENTS = ["ICT", "Sociaal Domein", "Ruimte en Economie", "Stadsbeheer", "Dienstverlening"]
 HANDWRITTEN = """
 WITH agreed AS (

@@ -21,21 +21,8 @@ from inclusief_inkopen.checklists.checklist import from_advice
 from inclusief_inkopen.contracts.ratings import due as due_items
 from inclusief_inkopen.web.people import new_key
 from inclusief_inkopen.web.store import Actor
+from tests.test_contracts import TENDER
 from tests.test_people import as_user, csrf, database_url, proxy_app  # noqa: F401  (database_url is a fixture)
-
-TENDER = {
-    "title": "Website en dienstverlening",
-    "nature": "services",
-    "estimated_value_eur": 400000,
-    "cpv": ["72413000"],
-    "end_users": ["residents"],
-    "digital": ["website"],
-    "physical": [],
-    "people_facing": False,
-    "staffing": False,
-    "supply_chain_risk": [],
-    "labour_share": 0.6,
-}
 
 
 def signed_off(app: Any) -> str:
@@ -190,3 +177,26 @@ def test_the_whole_cycle_from_a_signed_off_checklist_to_the_dashboard(database_u
         "agreed": 48000.0, "realised": 43000.0, "placements_agreed": 0.0, "placements_realised": 0.0,
     }  # fmt: skip
     assert api.get("/api/v1/contracts").json()["total"] == 1
+
+
+def test_the_keeper_rates_every_contract_in_the_background_so_the_dashboard_need_not(tmp_path: Any) -> None:
+    from inclusief_inkopen.web import contracts as web_contracts
+
+    app = proxy_app(f"sqlite:///{tmp_path}/keeper.sqlite3")
+    checklist_id = signed_off(app)
+    cora = as_user(app, "cora")
+    cora.post(
+        f"/checklists/{checklist_id}/contract",
+        data={"csrf": csrf(app, cora), "supplier": "Schoon BV", "start": "2024-10-01", "end": "2026-10-01",
+              "value": "400000"},
+    )  # fmt: skip
+    store = app.state.store
+    web_contracts._RATED.pop(store.url, None)
+    thread = web_contracts.keep_warm(store, every_seconds=3600)
+    for _ in range(200):
+        kept = web_contracts._RATED.get(store.url)
+        if kept is not None and kept.tallies:
+            break
+        thread.join(0.05)
+    kept = web_contracts._RATED[store.url]
+    assert kept.on == dt.date.today() and len(kept.tallies) == 1  # rated before anyone asked

@@ -495,6 +495,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from inclusief_inkopen.web.app import create_app, warm_up
+        from inclusief_inkopen.web.contracts import keep_warm
         from inclusief_inkopen.web.server import options
         from inclusief_inkopen.web.signin import SetupError, SignIn
         from inclusief_inkopen.web.store import migrate
@@ -520,6 +521,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers == 1:
         app = create_app(url, sign_in=sign_in)
         warm_up()
+        keep_warm(app.state.store)  # the dashboard's ratings, kept fresh in the background
         _out(f"inclusief-inkopen {__version__}: http://{args.host}:{args.port}/ (database: {shown}; {how})\n")
         uvicorn.run(app, **options(args.host, args.port))
         return 0

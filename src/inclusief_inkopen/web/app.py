@@ -296,4 +296,5 @@ def app_from_environment() -> ASGIApp:
 
     app = create_app(os.environ["INCLUSIEF_INKOPEN_DATABASE_URL"], sign_in=SignIn.from_environment())
     warm_up()
+    contracts.keep_warm(app.state.store)
     return app

@@ -6,9 +6,12 @@ sums; every report is bound to the signed-in person and is a row in the audit tr
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -372,7 +375,30 @@ _DECIDED: dict[tuple[str, str], tuple[int, list[Any], int]] = {}
 _MAX_KEPT = 50_000
 
 
+_LOCK = threading.Lock()  # one rating at a time: a request and the keeper never see a half-filled cache
+
+
+def keep_warm(store: Any, every_seconds: float = 600.0) -> threading.Thread:
+    """Rate every contract now and then again every ten minutes, in a thread of its own, so that neither a new day
+    nor a burst of reports makes a person wait for the dashboard (``serve`` starts it)."""
+
+    def loop() -> None:
+        while True:
+            with contextlib.suppress(Exception):  # a database that is briefly away: try again at the next turn
+                _rated(store, dt.date.today())
+            time.sleep(every_seconds)
+
+    thread = threading.Thread(target=loop, name="dashboard-keeper", daemon=True)
+    thread.start()
+    return thread
+
+
 def _rated(store: Any, on: dt.date) -> _Rated:
+    with _LOCK:
+        return _rated_now(store, on)
+
+
+def _rated_now(store: Any, on: dt.date) -> _Rated:
     """Every contract's tallies on ``on``, from the cache where the contract has not changed, else read and rated
     now. Contracts never change once made and reports are only added, so a new report makes only its contract
     stale; a new contract is read when the count of contracts grows."""
