@@ -124,7 +124,8 @@ def test_the_whole_cycle_from_a_signed_off_checklist_to_the_dashboard(database_u
     assert TestClient(app).get("/feeds/forged/due.ics").status_code == 404
     # the evidence file, kept by its hash
     sha = re.search(r'/evidence/([0-9a-f]{64})">sr-plan: plan\.pdf', page).group(1)
-    assert cora.get(f"/contracts/{contract_id}/evidence/{sha}").content == b"%PDF-1.7 plan"
+    kept_file = cora.get(f"/contracts/{contract_id}/evidence/{sha}")
+    assert kept_file.content == b"%PDF-1.7 plan" and 'filename="plan.pdf"' in kept_file.headers["content-disposition"]
     # the policy officer's dashboard, and its CSV
     dashboard = ilse.get("/dashboard?on=2026-10-15").text
     assert (
@@ -200,3 +201,25 @@ def test_the_keeper_rates_every_contract_in_the_background_so_the_dashboard_need
         thread.join(0.05)
     kept = web_contracts._RATED[store.url]
     assert kept.on == dt.date.today() and len(kept.tallies) == 1  # rated before anyone asked
+
+
+def test_an_evidence_file_s_name_cannot_reach_the_response_headers(tmp_path: Any) -> None:
+    app = proxy_app(f"sqlite:///{tmp_path}/names.sqlite3")
+    checklist_id = signed_off(app)
+    cora = as_user(app, "cora")
+    made = cora.post(
+        f"/checklists/{checklist_id}/contract",
+        data={"csrf": csrf(app, cora), "supplier": "S", "start": "2024-10-01", "end": "2026-10-01", "value": "1000"},
+    )
+    contract_id = made.headers["location"].split("/")[-1]
+    hostile = {"evidence_file": ('ra"p\u00e9\r\nX-Evil: 1.pdf', b"%PDF-1.7", "application/pdf")}
+    answer = post_report(cora, app, contract_id, commitment="SR-01", on="2024-10-05", evidence_kind="sr-plan",
+                         files=hostile)  # fmt: skip
+    assert answer.status_code == 303
+    sha = re.search(r"/evidence/([0-9a-f]{64})", cora.get(f"/contracts/{contract_id}").text).group(1)
+    kept = cora.get(f"/contracts/{contract_id}/evidence/{sha}")
+    assert (
+        kept.status_code == 200
+        and "x-evil" not in kept.headers
+        and '"' not in kept.headers["content-disposition"][22:-1]
+    )

@@ -10,6 +10,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -239,7 +240,9 @@ def evidence_download(request: Request, contract_id: str, sha256: str) -> Respon
     found = store_of(request).evidence(sha256)
     if found is None:
         raise _not_found(request)
-    return _download(found[1], "application/octet-stream", found[0].replace('"', ""))
+    # the name came with an upload: only plain characters go into the header
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", found[0])[:100] or "evidence"
+    return _download(found[1], "application/octet-stream", name)
 
 
 def _ics_text(text: str) -> str:
