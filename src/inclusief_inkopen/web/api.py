@@ -37,11 +37,10 @@ from inclusief_inkopen.notices.importing import read_notice_data, to_tender
 from inclusief_inkopen.notices.notice import only_one
 from inclusief_inkopen.rules.catalogues import default_catalogue
 from inclusief_inkopen.tender.profile import TenderProfile, parse_tender
-from inclusief_inkopen.web.people import sees
 from inclusief_inkopen.web.problems import MEDIA_TYPE, problem
-from inclusief_inkopen.web.rights import guard, needs, person_of
+from inclusief_inkopen.web.rights import guard, in_reach, needs, person_of, visible
 from inclusief_inkopen.web.signin import actor
-from inclusief_inkopen.web.store import ConflictError, Visible
+from inclusief_inkopen.web.store import ConflictError
 
 router = APIRouter(prefix="/api/v1", tags=["v1"], dependencies=[Depends(guard)])
 Lang = Literal["nl", "en"]
@@ -243,10 +242,7 @@ def update_checklist(
 
 
 def _kept(request: Request, checklist_id: str) -> tuple[Checklist, dict[str, Any]] | None:
-    found = request.app.state.store.checklist(checklist_id)
-    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
-        return None
-    return found
+    return in_reach(request, request.app.state.store.checklist(checklist_id))
 
 
 def _meta_json(meta: dict[str, Any]) -> dict[str, Any]:
@@ -276,7 +272,7 @@ def list_checklists(
     who = person_of(request)
     found = request.app.state.store.checklists(
         category=category,
-        visible=Visible(None if who.all_departments else who.departments, who.subject),
+        visible=visible(who),
         offset=(page - 1) * per_page,
         limit=per_page,
     )
@@ -329,10 +325,7 @@ def post_decisions(
 
 
 def _contract_of(request: Request, contract_id: str) -> tuple[Any, dict[str, Any]] | None:
-    found = request.app.state.store.contract(contract_id)
-    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
-        return None
-    return found
+    return in_reach(request, request.app.state.store.contract(contract_id))
 
 
 @router.get("/contracts", summary="The contracts (of the key's department), by end date")
@@ -341,9 +334,7 @@ def list_contracts(
     request: Request, page: int = Query(1, ge=1, le=10**6), per_page: int = Query(50, ge=1, le=200)
 ) -> Any:
     who = person_of(request)
-    found = request.app.state.store.contracts(
-        Visible(None if who.all_departments else who.departments, who.subject), (page - 1) * per_page, per_page
-    )
+    found = request.app.state.store.contracts(visible(who), (page - 1) * per_page, per_page)
     rows = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()} for r in found.rows]
     return {"total": found.total, "page": page, "per_page": per_page, "contracts": rows}
 

@@ -178,7 +178,6 @@ def create_app(
     app.state.people = People(sign_in, store)
     app.state.secret = sign_in.secret_key or store.secret()
     app.state.oauth = oauth_client(sign_in) if sign_in.mode == "oidc" else None
-    app.state.user_header = sign_in.user_header
     app.state.max_upload = max_upload
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -25,6 +25,7 @@ from inclusief_inkopen.base.text import Lang
 from inclusief_inkopen.checklists.checklist import Checklist
 from inclusief_inkopen.contracts import contract as ct
 from inclusief_inkopen.contracts.ratings import due, overview, status
+from inclusief_inkopen.rules.catalogue import EvidenceKind
 from inclusief_inkopen.web.pages import (
     PAGE_SIZE,
     _checklist_of,
@@ -37,10 +38,9 @@ from inclusief_inkopen.web.pages import (
     pager,
     redirect,
     store_of,
-    visible,
 )
 from inclusief_inkopen.web.people import PUBLIC, sees
-from inclusief_inkopen.web.rights import guard, needs, person_of
+from inclusief_inkopen.web.rights import guard, in_reach, needs, person_of, visible
 from inclusief_inkopen.web.signin import actor
 from inclusief_inkopen.web.store import Visible
 from inclusief_inkopen.web.words import w
@@ -49,8 +49,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(guard)])
 
 
 def _contract_of(request: Request, contract_id: str) -> tuple[ct.Contract, dict[str, Any]]:
-    found = store_of(request).contract(contract_id)
-    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
+    found = in_reach(request, store_of(request).contract(contract_id))
+    if found is None:
         raise _not_found(request)
     return found
 
@@ -80,11 +80,9 @@ def contracts_page(request: Request) -> HTMLResponse:
     found = store.contracts(visible(who), offset, PAGE_SIZE)
     today = on_date(request)
     soon = []
+    kept = store.contracts_by_id([row["id"] for row in found.rows])
     for row in found.rows:
-        kept = store.contract(row["id"])
-        if kept is None:
-            continue
-        for item in due(kept[0], today):
+        for item in due(kept[row["id"]], today):
             if item.state in ("due", "overdue") or (item.state == "later" and (item.due_on - today).days <= 31):
                 soon.append({"contract": row, "item": item})
     soon.sort(key=lambda x: x["item"].due_on)
@@ -181,7 +179,7 @@ def _contract_page(
         meta=meta,
         view=view,
         on=on,
-        history=store_of(request).history("contract", contract.id),
+        evidence_kinds=get_args(EvidenceKind),  # the catalogue's own list of kinds
         **extra,
     )
 
@@ -310,10 +308,8 @@ def calendar_feed(request: Request, token: str) -> Response:
     scope = Visible(None if departments is None else tuple(departments), claims.get("s"))
     store = store_of(request)
     items = []
-    for row in store.contracts(scope).rows:
-        kept = store.contract(row["id"])
-        if kept is not None:
-            items += _open_items(kept[0])
+    for contract in store.contracts_by_id([row["id"] for row in store.contracts(scope).rows]).values():
+        items += _open_items(contract)
     items.sort(key=lambda x: (x[1].due_on, x[0].id, x[1].commitment))
     return _calendar(items, lang_of(request))
 

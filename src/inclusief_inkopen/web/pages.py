@@ -38,10 +38,10 @@ from inclusief_inkopen.notices.notice import only_one
 from inclusief_inkopen.rules.catalogues import default_catalogue
 from inclusief_inkopen.tender.facts import FIELDS
 from inclusief_inkopen.tender.profile import parse_tender
-from inclusief_inkopen.web.people import PUBLIC, ROLE_WORDS, SIGNED_IN, Person, may, sees
-from inclusief_inkopen.web.rights import guard, needs, person_of
+from inclusief_inkopen.web.people import PUBLIC, ROLE_WORDS, SIGNED_IN, Person, may
+from inclusief_inkopen.web.rights import guard, in_reach, needs, person_of, visible
 from inclusief_inkopen.web.signin import actor, csrf_ok, csrf_token
-from inclusief_inkopen.web.store import ConflictError, FourEyesError, Store, Visible
+from inclusief_inkopen.web.store import ConflictError, FourEyesError, Store
 from inclusief_inkopen.web.words import WORDS, w
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(guard)])
@@ -72,11 +72,6 @@ TEMPLATES = _templates()
 def lang_of(request: Request) -> Lang:
     asked = request.query_params.get("lang") or request.cookies.get("lang") or "nl"
     return "en" if asked == "en" else "nl"
-
-
-def visible(who: Person) -> Visible:
-    """What the person may see in the store: every department, or their own and what they made."""
-    return Visible(None if who.all_departments else who.departments, who.subject)
 
 
 def paged(request: Request) -> tuple[int, int]:
@@ -120,17 +115,15 @@ def _tender_data(request: Request, tender_id: str) -> dict[str, Any]:
 
 
 def _tender_with_meta(request: Request, tender_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A tender the person may see; one of another department is "not found", not "forbidden": its existence is
-    not theirs to know either."""
-    found = store_of(request).tender_with_meta(tender_id)
-    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
+    found = in_reach(request, store_of(request).tender_with_meta(tender_id))
+    if found is None:
         raise _not_found(request)
     return found
 
 
 def _checklist_of(request: Request, checklist_id: str) -> tuple[cl.Checklist, dict[str, Any]]:
-    found = store_of(request).checklist(checklist_id)
-    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
+    found = in_reach(request, store_of(request).checklist(checklist_id))
+    if found is None:
         raise _not_found(request)
     return found
 

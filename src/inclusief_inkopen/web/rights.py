@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
-from inclusief_inkopen.web.people import PUBLIC, Person, key_matches, may, parse_key
+from inclusief_inkopen.web.people import PUBLIC, Person, key_matches, may, parse_key, sees
 from inclusief_inkopen.web.signin import same_origin
+from inclusief_inkopen.web.store import Visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -77,6 +78,22 @@ def person_of(request: Request) -> Person:
     if who is None:
         raise NotSignedIn()
     return who
+
+
+def visible(who: Person) -> Visible:
+    """What the person (or key) may see in the store: every department, or their own and what they made."""
+    return Visible(None if who.all_departments else who.departments, who.subject)
+
+
+T = TypeVar("T", bound=tuple[Any, dict[str, Any]])
+
+
+def in_reach(request: Request, found: T | None) -> T | None:
+    """A stored object (with its meta: department, created_by) if the person asking may see it, else None: one of
+    another department is "not found", not "forbidden", since its existence is not theirs to know either."""
+    if found is None or not sees(person_of(request), found[1]["department"], found[1]["created_by"]):
+        return None
+    return found
 
 
 _TOUCH_EVERY = dt.timedelta(seconds=60)

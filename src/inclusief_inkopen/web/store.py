@@ -19,7 +19,7 @@ import secrets
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -838,31 +838,6 @@ class Store:
                 for i, v, d, t in session.execute(query.order_by(ChecklistRow.id)).all()
             ]
 
-    def all_contracts(self, visible: Visible = EVERYTHING) -> list[tuple[Any, dict[str, Any]]]:
-        """Every contract in reach with its reports, read in two queries (the dashboard's, over thousands)."""
-        from inclusief_inkopen.contracts.contract import Contract, Report
-
-        with Session(self.engine) as session:
-            rows = session.scalars(_visible(select(ContractRow), ContractRow, visible).order_by(ContractRow.id)).all()  # type: ignore[arg-type]
-            ids = [r.id for r in rows]
-            reports: dict[str, list[Any]] = {}
-            if ids:
-                query = select(ReportRow.contract_id, ReportRow.data).order_by(ReportRow.id)
-                chosen = set(ids)
-                for contract_id, data in session.execute(query).all():
-                    if contract_id in chosen:
-                        reports.setdefault(contract_id, []).append(Report.model_validate_json(data))
-            out = []
-            for row in rows:
-                contract = Contract.model_validate_json(row.data).model_copy(
-                    update={"reports": reports.get(row.id, [])}
-                )
-                meta = {"id": row.id, "title": row.title, "supplier": row.supplier, "department": row.department,
-                        "start": row.start, "end": row.end, "product_groups": json.loads(row.product_groups),
-                        "created_by": row.created_by}  # fmt: skip
-                out.append((contract, meta))
-            return out
-
     def contracts(self, visible: Visible = EVERYTHING, offset: int = 0, limit: int | None = None) -> Page:
         with Session(self.engine) as session:
             query = _visible(select(ContractRow), ContractRow, visible)  # type: ignore[arg-type]
@@ -1233,7 +1208,3 @@ def _decisions_changed(before: Checklist | None, after: Checklist) -> dict[str, 
             changed.append({"id": item.id, "decision": item.decision, "decided_by": item.decided_by})
     extra = {"award_basis": after.award_basis} if after.award_basis != before.award_basis else {}
     return {"items": changed, **extra}
-
-
-def visible_to(departments: Iterable[str] | None, subject: str | None) -> Visible:
-    return Visible(None if departments is None else tuple(departments), subject)
