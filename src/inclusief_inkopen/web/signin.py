@@ -69,16 +69,15 @@ class SignIn:
         """The settings; an option given to ``serve`` wins over the environment."""
         env = os.environ if env is None else env
 
-        def setting(name: str) -> str | None:
+        def given_or_env(name: str) -> Any:
             value = given.get(name)
-            if value is None:
-                value = env.get(f"INCLUSIEF_INKOPEN_{name.upper()}")
-            return value or None
+            return env.get(f"INCLUSIEF_INKOPEN_{name.upper()}") if value is None else value
+
+        def setting(name: str) -> str | None:
+            return given_or_env(name) or None
 
         def listed(name: str) -> tuple[str, ...] | None:
-            value = given.get(name)
-            if value is None:
-                value = env.get(f"INCLUSIEF_INKOPEN_{name.upper()}")
+            value = given_or_env(name)
             if value is None:
                 return None
             items = value if isinstance(value, list | tuple) else str(value).split(",")
@@ -315,17 +314,15 @@ class People:
             return self.local
         if mode == "proxy":
             # from_proxy removed these headers unless a trusted proxy sent them
-            subject = (request.headers.get(self.sign_in.user_header or "") or "").strip()[:200]
+            def header(name: str | None) -> str:
+                return request.headers.get(name, "").strip() if name else ""
+
+            subject = header(self.sign_in.user_header)[:200]
             if not subject:
                 return None
-            groups_text = (
-                request.headers.get(self.sign_in.groups_header or "", "") if self.sign_in.groups_header else ""
-            )
-            groups = groups_text.replace(";", ",").split(",")
-            name = (request.headers.get(self.sign_in.name_header or "", "") if self.sign_in.name_header else "")[:200]
-            return person(
-                subject, name.strip() or subject, groups, self.mappings.get(), self.sign_in.admin_groups, via="proxy"
-            )
+            groups = header(self.sign_in.groups_header).replace(";", ",").split(",")
+            name = header(self.sign_in.name_header)[:200]
+            return person(subject, name or subject, groups, self.mappings.get(), self.sign_in.admin_groups, via="proxy")
         return self._from_session(request)
 
     def _from_session(self, request: Request) -> Person | None:
