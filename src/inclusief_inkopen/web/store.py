@@ -263,6 +263,11 @@ def checklist_state(checklist: Checklist, signed_off: bool = False) -> str:
     return "complete" if not completeness(checklist) else "open"
 
 
+def _count(session: Session, query: Select[Any]) -> int:
+    """How many rows a query gives (for a page's "of N")."""
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
 def _visible(query: Select[Any], row: type[TenderRow] | type[ChecklistRow], visible: Visible) -> Select[Any]:
     if visible.departments is None:
         return query
@@ -336,7 +341,7 @@ class Store:
     def tenders(self, visible: Visible = EVERYTHING, offset: int = 0, limit: int | None = None) -> Page:
         with Session(self.engine) as session:
             query = _visible(select(TenderRow), TenderRow, visible)
-            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            total = _count(session, query)
             rows = session.scalars(
                 query.order_by(TenderRow.updated_at.desc(), TenderRow.id).offset(offset).limit(limit)
             ).all()
@@ -425,9 +430,11 @@ class Store:
                 row.signed_off_by, row.signed_off_at, row.voided_sign_off = who.name, now, None
                 row.state = checklist_state(checklist, signed_off=True)
             else:
-                if before_text != data or row.last_changed_by is None:
+                changed_now = before_text != data
+                if changed_now or row.last_changed_by is None:
                     row.last_changed_by = who.subject
-                if row.state == "signed-off" and before_text != data:
+                stays_signed = row.state == "signed-off" and not changed_now
+                if row.state == "signed-off" and changed_now:
                     voided = {
                         "signed_off_by": row.signed_off_by,
                         "signed_off_at": _iso(row.signed_off_at),
@@ -437,8 +444,7 @@ class Store:
                     row.voided_sign_off = json.dumps(voided, ensure_ascii=False, sort_keys=True)
                     row.signed_off_by, row.signed_off_at = None, None
                     change["sign_off_voided"] = voided
-                still_signed = row.state == "signed-off" and row.signed_off_by is not None
-                row.state = checklist_state(checklist, signed_off=still_signed)
+                row.state = checklist_state(checklist, signed_off=stays_signed)
             row.data = data
             row.category = category if category is not None else row.category
             row.updated_at = now
@@ -481,7 +487,7 @@ class Store:
             if category:
                 query = query.where(ChecklistRow.category == category)
             query = _visible(query, ChecklistRow, visible)
-            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            total = _count(session, query)
             out = []
             ordered = query.order_by(ChecklistRow.updated_at.desc(), ChecklistRow.id).offset(offset).limit(limit)
             for row, title in session.execute(ordered).all():
@@ -531,7 +537,7 @@ class Store:
     def count_history(self, object_type: str | None = None, object_id: str | None = None) -> int:
         with Session(self.engine) as session:
             query = self._history_query(object_type, object_id)
-            return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            return _count(session, query)
 
     @staticmethod
     def _history_query(object_type: str | None, object_id: str | None) -> Select[Any]:
@@ -841,7 +847,7 @@ class Store:
     def contracts(self, visible: Visible = EVERYTHING, offset: int = 0, limit: int | None = None) -> Page:
         with Session(self.engine) as session:
             query = _visible(select(ContractRow), ContractRow, visible)  # type: ignore[arg-type]
-            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            total = _count(session, query)
             rows = session.scalars(query.order_by(ContractRow.end, ContractRow.id).offset(offset).limit(limit)).all()
             return Page(
                 [
