@@ -267,7 +267,7 @@ def _rate(
     target_n = float(kpi.target)
     gap = (target_n - value_n) if kpi.direction == "at-least" else (value_n - target_n)
     if kpi.unit == "yes-no":
-        gap *= int(rules().get("yes_no_steps", 3))
+        gap *= int(rules()["yes_no_steps"])
     steps = max(0, round(gap))
     shown = {1.0: "ja", 0.0: "nee"}.get(value_n, f"{value_n:g}") if kpi.unit == "yes-no" else f"{value_n:g}"
     shown_en = {1.0: "yes", 0.0: "no"}.get(value_n, f"{value_n:g}") if kpi.unit == "yes-no" else f"{value_n:g}"
