@@ -784,19 +784,16 @@ class Store:
             }
             return contract, meta
 
-    def contract_rows(self, visible: Visible = EVERYTHING) -> list[dict[str, Any]]:
-        """Every contract in reach, its columns only (no contract JSON, no reports): one query on one table."""
+    def contract_rows(self) -> list[dict[str, Any]]:
+        """Every contract, its columns only (no contract JSON, no reports): one query on one table. The dashboard
+        keeps these and applies each person's reach itself (``people.sees``)."""
+        columns = (ContractRow.id, ContractRow.department, ContractRow.supplier, ContractRow.start,
+                   ContractRow.product_groups, ContractRow.title, ContractRow.created_by)  # fmt: skip
         with Session(self.engine) as session:
-            query = _visible(
-                select(ContractRow.id, ContractRow.department, ContractRow.supplier, ContractRow.start,
-                       ContractRow.product_groups, ContractRow.title, ContractRow.created_by),
-                ContractRow,  # type: ignore[arg-type]
-                visible,
-            )  # fmt: skip
             return [
                 {"id": i, "department": d, "supplier": s, "start": st, "product_groups": json.loads(g), "title": t,
                  "created_by": c}
-                for i, d, s, st, g, t, c in session.execute(query).all()
+                for i, d, s, st, g, t, c in session.execute(select(*columns)).all()
             ]  # fmt: skip
 
     def count_contracts(self) -> int:
