@@ -10,9 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inclusief_inkopen import Advice, EvaluationError, evaluate, load_tender
+from inclusief_inkopen import Advice, EvaluationError, evaluate, load_catalogue, load_tender
+from inclusief_inkopen.advice import json_out, words
 from inclusief_inkopen.advice.model import AdviceDocument
 from inclusief_inkopen.rules.conditions import Not, Predicate, walk
+from inclusief_inkopen.rules.decide import decide
 from inclusief_inkopen.tender.profile import TenderProfile
 
 from .conftest import EXAMPLES, ON, tender
@@ -258,7 +260,84 @@ def test_every_mandatory_suggestion_names_a_legal_basis(catalogue, data, on):
 
 def _fresh(catalogue):
     """The same catalogue with nothing remembered from earlier evaluations."""
-    return dataclasses.replace(catalogue, plans={})
+    return dataclasses.replace(catalogue, plans={}, wording={}, json_pieces=None)
+
+
+# ------------------------------------------------------------------ the JSON writer (advice.json_out)
+
+LEFT_OUT = ["end_users", "digital", "physical", "people_facing", "staffing", "cpv", "duration_months", "labour_share"]
+partial_profiles = st.tuples(profiles, st.sets(st.sampled_from(LEFT_OUT))).map(
+    lambda pair: {k: v for k, v in pair[0].items() if k not in pair[1]}
+)
+layouts = st.tuples(st.sampled_from([("nl", "en"), ("nl",), ("en",)]), st.sampled_from([2, None, 0, 4]))
+
+
+def _by_the_models(catalogue, data, on, langs, indent) -> str:
+    """The advice's JSON as pydantic writes it from the models (``words.document``), which the writer must match."""
+    return words.document(decide(TenderProfile.model_validate(data), catalogue, on), langs).model_dump_json(
+        indent=indent
+    )
+
+
+def _written(catalogue, data, on, langs, indent) -> str:
+    return json_out.advice_json(decide(TenderProfile.model_validate(data), catalogue, on), langs, indent)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(partial_profiles, min_size=1, max_size=8), dates, layouts)
+def test_the_json_writer_gives_the_bytes_of_the_models_in_every_language_and_layout(catalogue, tenders, on, layout):
+    # Each tender twice over: the first time an item is made of pieces, the second it is kept whole.
+    langs, indent = layout
+    shared = _fresh(catalogue)
+    for data in tenders + tenders:
+        assert _written(shared, data, on, langs, indent) == _by_the_models(catalogue, data, on, langs, indent)
+
+
+def test_the_json_writer_gives_the_same_bytes_when_what_it_keeps_is_dropped_midway(catalogue):
+    # A limit of a few kilobytes: everything kept is dropped again and again, within one advice too.
+    tight = dataclasses.replace(catalogue, plans={}, wording={}, json_pieces=json_out.Kept(limit=20_000))
+    tenders = [
+        tender(estimated_value_eur=value, digital=digital, end_users=users, duration_months=months)
+        for value in (90_000, 250_000.5, 6_000_000)
+        for digital in ([], ["website"], ["app", "documents"])
+        for users in ([], ["residents"])
+        for months in (12, 48)
+    ]
+    for data in tenders + tenders:
+        assert _written(tight, data, ON, ("nl", "en"), 2) == _by_the_models(catalogue, data, ON, ("nl", "en"), 2)
+    assert tight.json_pieces.used <= 20_000 + 50_000  # the last piece may be one advice's worth of items
+
+
+def test_a_number_shown_in_many_tenders_is_kept_once_as_a_template_not_once_per_tender(catalogue):
+    shared = _fresh(catalogue)
+    for value in range(300_000, 300_000 + 40 * 1_000, 1_000):
+        _written(shared, tender(estimated_value_eur=float(value)), ON, ("nl", "en"), 2)
+    templates = [piece for piece in _kept_items(shared) if isinstance(piece, json_out._Template)]
+    assert templates  # the items that show the value (social return) are templates
+    text = _written(shared, tender(estimated_value_eur=123_456.78), ON, ("nl", "en"), 2)
+    assert "€ 123.456,78" in text and "€123,456.78" in text and '"actual": 123456.78' in text
+
+
+def _kept_items(catalogue):
+    for table in catalogue.json_pieces.criteria.values():
+        for slots in table:
+            for _, _, texts in slots.values():
+                yield from texts.values()
+
+
+def test_catalogue_text_that_looks_like_the_writers_marker_does_not_confuse_it(catalogue_copy):
+    # The writer finds numbers in a template by a private-use marker; a criterion whose own words contain one
+    # must still give the bytes the models give (the template is checked and, failing, not used).
+    path = catalogue_copy / "themes" / "social-return.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "title:\n" in text or "title:" in text
+    marked = text.replace("Social return van ten minste", "Social return \ue0000\ue001 van ten minste", 1)
+    assert marked != text
+    path.write_text(marked, encoding="utf-8")
+    odd = load_catalogue(catalogue_copy)
+    for value in (300_000.0, 300_000.0, 410_000.0):
+        data = tender(estimated_value_eur=value)
+        assert _written(odd, data, ON, ("nl", "en"), 2) == _by_the_models(odd, data, ON, ("nl", "en"), 2)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -12,7 +12,7 @@ import datetime as dt
 from functools import cached_property
 from typing import Any
 
-from inclusief_inkopen.advice import words
+from inclusief_inkopen.advice import json_out, words
 from inclusief_inkopen.advice.model import (
     ADVICE_FORMAT,
     AdviceDocument,
@@ -24,7 +24,7 @@ from inclusief_inkopen.advice.model import (
     Suggestion,
     Undetermined,
 )
-from inclusief_inkopen.base.text import Lang
+from inclusief_inkopen.base.text import LANGUAGES, Lang
 from inclusief_inkopen.rules.catalogue import Catalogue
 from inclusief_inkopen.rules.catalogues import default_catalogue
 from inclusief_inkopen.rules.decide import Decisions, decide
@@ -118,8 +118,14 @@ class Advice:
     def to_json(self, indent: int | None = 2, lang: Lang | None = None) -> str:
         """Canonical JSON: the same tender, catalogue and date always give the same bytes. With ``lang``, every
         text is in that language only."""
-        document = self.document if lang is None else self.in_language(lang)
-        return document.model_dump_json(indent=indent)
+        if self.decisions is None:
+            if lang is not None:
+                raise ValueError("an advice read back from its document has both languages only")
+            return self.document.model_dump_json(indent=indent)
+        if lang is None and "document" in self.__dict__:
+            return self.document.model_dump_json(indent=indent)
+        # Written from the pieces kept per catalogue (advice.json_out): the same bytes as the document's own JSON.
+        return json_out.advice_json(self.decisions, LANGUAGES if lang is None else (lang,), indent)
 
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
         return self.document.model_dump(**kwargs)

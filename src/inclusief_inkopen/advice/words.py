@@ -10,7 +10,7 @@ in ``advice.model``, which the tests validate every serialised advice against.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -208,7 +208,8 @@ def questions(items: Iterable[Undetermined], langs: Langs = LANGUAGES) -> list[Q
     ]
 
 
-def eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> EformsAdvice:
+def eforms(suggestions: Sequence[Suggestion | Criterion], accessibility_pending: bool) -> EformsAdvice:
+    """The eForms values of what applies (suggestions, or the criteria they come from: both name the same)."""
     basis: dict[str, list[str]] = {}
     options: list[EformsOption] = []
     accessibility: list[str] = []
@@ -260,8 +261,10 @@ def eforms(suggestions: list[Suggestion], accessibility_pending: bool) -> Eforms
     )
 
 
-def derived_out(name: str, fact: DerivedFact, d: Decisions, langs: Langs = LANGUAGES) -> DerivedOut:
-    cat = d.catalogue
+def derived_out(
+    name: str, fact: DerivedFact, cat: Catalogue, estimated_value: Any, langs: Langs = LANGUAGES
+) -> DerivedOut:
+    """A derived fact in words; only the threshold comparison shows the tender's own (estimated) value."""
     comparison = None
     if name == "above_eu_threshold" and fact.parameter and fact.parameter_value is not None:
         # Show the comparison itself: "geraamde waarde € 450.000 ≥ Europese drempel € 216.000 (…)".
@@ -270,7 +273,7 @@ def derived_out(name: str, fact: DerivedFact, d: Decisions, langs: Langs = LANGU
                 "derived/above_eu_threshold",
                 "estimated_value_eur",
                 "gte",
-                d.profile.estimated_value_eur,
+                estimated_value,
                 fact.parameter_value.value,
                 bool(fact.value),
                 fact.parameter,
@@ -375,9 +378,13 @@ def catalogue_ref(cat: Catalogue) -> CatalogueRef:
 def _derived(d: Decisions, langs: Langs) -> dict[str, DerivedOut]:
     out = {
         # Only the threshold comparison shows the tender's value; every other line depends on the fact alone.
-        name: derived_out(name, fact, d, langs)
+        name: derived_out(name, fact, d.catalogue, d.profile.estimated_value_eur, langs)
         if name == "above_eu_threshold"
-        else _kept(d.catalogue, ("derived", name, fact, langs), lambda n=name, f=fact: derived_out(n, f, d, langs))
+        else _kept(
+            d.catalogue,
+            ("derived", name, fact, langs),
+            lambda n=name, f=fact: derived_out(n, f, d.catalogue, None, langs),
+        )
         for name, fact in d.derived.items()
     }
     groups = _kept(

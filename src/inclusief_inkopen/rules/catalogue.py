@@ -407,6 +407,8 @@ class Catalogue:
     # sentences (advice.words). Bounded by those modules; not part of equality.
     plans: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     wording: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    # The advice's JSON in pieces (advice.json_out), bounded by its size there.
+    json_pieces: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def parameter_labels(self) -> dict[str, Text]:
@@ -479,6 +481,7 @@ class Catalogue:
         state = self.__dict__.copy()
         state["plans"] = {}
         state["wording"] = {}
+        state["json_pieces"] = None
         return state
 
     def parameter_file(self, name: str) -> str:

@@ -1,0 +1,633 @@
+"""The advice as JSON, written from pieces kept per catalogue: the same bytes as ``words.document(...)``'s
+``model_dump_json``, without putting every criterion into words again for every tender.
+
+Why this is fast: most of an advice does not depend on the tender, and the rest depends on a few facts. What a
+criterion says in the advice (its title, wording, legal basis, reason records and their sentences) is fixed by
+the plan (catalogue and date), its verdict (applies or not or undetermined, which predicates decided it, what
+overrides it) and the values of the facts those predicates read. So:
+
+- an item is kept whole, as text, for the values of those facts, once they have come twice (many combinations
+  of facts come only once); before that it is made of pieces: its frame (everything but its reason records,
+  kept per verdict) and its reason records (each kept for the value of its fact);
+- a number (an estimated value, a labour share, a duration) is nearly always new, so an item or reason record
+  that shows one is kept as a template: written once with a marker in the number's place, and the number and its
+  wording in each language put in for each tender. A template is checked against the text written in full the
+  first time, and not used if it does not give the same bytes;
+- the derived facts, questions and eForms values are kept the same way; only the tender itself is written for
+  every advice.
+
+Every piece is written by pydantic from the models in ``advice.model`` as ``words`` makes them, at the place it
+takes in the document (its indentation), and an advice is its pieces joined once, in pydantic's layout (two
+spaces an indent and ``": "``, or the compact form). What is kept is bounded by the memory it takes
+(``KEEP_BYTES``); past it, everything is dropped and made again.
+
+The tests hold this writer to ``words.document(...).model_dump_json(...)`` byte for byte, on generated tenders
+in both languages, each language alone and four indents, with what is kept dropped midway, and with catalogue
+text that contains the marker (``tests/test_evaluate.py``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import to_json
+
+from inclusief_inkopen.advice import words
+from inclusief_inkopen.advice.model import ADVICE_FORMAT
+from inclusief_inkopen.advice.reasons import format_value
+from inclusief_inkopen.base.text import Lang
+from inclusief_inkopen.rules.catalogue import Catalogue
+from inclusief_inkopen.rules.decide import Decision, Decisions
+
+Langs = tuple[Lang, ...]
+
+# The memory the kept text may take per catalogue (as ``sys.getsizeof`` counts it: a text with a euro sign takes two
+# bytes a character); past it everything kept is dropped and made again as needed.
+KEEP_BYTES = 64 * 1024 * 1024
+
+
+def _size(piece: Any) -> int:
+    if piece.__class__ is str:
+        return sys.getsizeof(piece)
+    if piece.__class__ is tuple:
+        return sum(map(_size, piece))
+    if piece.__class__ is _Template:
+        return sum(map(sys.getsizeof, piece.parts))
+    return 0
+
+
+_NUMBERS = itertools.count()
+# Per verdict of a criterion: the facts its items show, their set's number, and its items by the number of the
+# facts' values (the item's JSON, a template, or _SEEN).
+_Slot = tuple[tuple[str, ...], int, dict[int, Any]]
+
+
+class Kept:
+    """Text kept per catalogue, bounded by the memory it takes: JSON pieces by key, and per date, languages and
+    indent a table of each criterion's items."""
+
+    __slots__ = ("criteria", "fieldsets", "interned", "limit", "pieces", "used")
+
+    def __init__(self, limit: int = KEEP_BYTES) -> None:
+        self.pieces: dict[Any, Any] = {}
+        # (date, languages, indent) -> per criterion: its verdict (``_verdict``) -> (the facts its reason
+        # records read, {the values of those facts: its item's JSON, a template, or _SEEN})
+        self.criteria: dict[Any, list[dict[Any, _Slot]]] = {}
+        # A number for each set of facts that items show, and for each set of their values: a criterion's items
+        # are found by the number of its facts' values, made once per tender and set of facts (an integer is the
+        # cheapest key to look up 72 times an advice). Numbers are never given twice, so one made before
+        # everything was dropped finds nothing afterwards.
+        self.fieldsets: dict[tuple[str, ...], int] = {}
+        self.interned: dict[tuple[Any, ...], int] = {}
+        self.used = 0
+        self.limit = limit
+
+    def fieldset(self, fields: tuple[str, ...]) -> int:
+        found = self.fieldsets.get(fields)
+        if found is None:
+            found = self.fieldsets[fields] = next(_NUMBERS)
+        return found
+
+    def intern(self, values: tuple[Any, ...]) -> int:
+        found = self.interned.get(values)
+        if found is None:
+            found = self.interned[values] = next(_NUMBERS)
+            self.used += 100  # about what a key and its number take
+        return found
+
+    def table(self, head: Any, size: int) -> list[dict[Any, _Slot]]:
+        found = self.criteria.get(head)
+        if found is None:
+            found = self.criteria[head] = [{} for _ in range(size)]
+        return found
+
+    def count(self, piece: Any) -> bool:
+        """Count a piece about to be kept. Past the limit everything kept is dropped first, and False says so: the
+        table the piece was going to is gone."""
+        size = _size(piece)
+        if self.used + size <= self.limit:
+            self.used += size
+            return True
+        self.pieces.clear()
+        self.criteria.clear()
+        self.fieldsets.clear()
+        self.interned.clear()
+        self.used = size
+        return False
+
+    def put(self, key: Any, piece: Any) -> Any:
+        self.count(piece)
+        self.pieces[key] = piece
+        return piece
+
+
+def _kept(catalogue: Catalogue) -> Kept:
+    kept = catalogue.json_pieces
+    if kept is None:
+        kept = catalogue.json_pieces = Kept()
+    return kept  # type: ignore[no-any-return]
+
+
+class _Layout:
+    """pydantic's JSON layout at one indent: where a value starts decides how its lines are indented."""
+
+    __slots__ = ("colon", "comma", "indent", "pads")
+
+    def __init__(self, indent: int | None) -> None:
+        self.indent = indent
+        self.colon = ": " if indent is not None else ":"
+        self.comma = ",\n" if indent is not None else ","
+        self.pads = [" " * ((indent or 0) * depth) for depth in range(8)]
+
+    def value(self, value: Any, depth: int) -> str:
+        """A value written where a member at ``depth`` holds it (the document's members are at depth 1)."""
+        text = (
+            value.model_dump_json(indent=self.indent)
+            if isinstance(value, BaseModel)
+            else to_json(value, indent=self.indent).decode()
+        )
+        if self.indent is None or depth == 0:
+            return text
+        return text.replace("\n", "\n" + self.pads[depth])
+
+    def member(self, key: str, text: str, depth: int) -> str:
+        """``"key": value`` as a member at ``depth``, its value written for that depth already."""
+        pad = self.pads[depth] if self.indent is not None else ""
+        return f"{pad}{to_json(key).decode()}{self.colon}{text}"
+
+    def members(self, texts: list[str], depth: int) -> str:
+        if not texts:
+            return "{}"
+        if self.indent is None:
+            return "{" + ",".join(texts) + "}"
+        return "{\n" + ",\n".join(texts) + "\n" + self.pads[depth - 1] + "}"
+
+
+_LAYOUTS: dict[int | None, _Layout] = {}
+
+
+def _layout(indent: int | None) -> _Layout:
+    found = _LAYOUTS.get(indent)
+    if found is None:
+        if indent is not None and indent < 0:
+            raise ValueError(f"indent must be None or at least 0, not {indent}")
+        found = _LAYOUTS[indent] = _Layout(indent)
+    return found
+
+
+# A number in a reason record (an estimated value, a labour share, a duration) is nearly always new, so an item
+# that shows one is kept as a template: written once with a marker in the number's place, the marker found again
+# in the JSON, and the number and its sentences (in each language) put in for each tender. A template is checked
+# against the item written in full the first time; one that does not give the same bytes is not used.
+_MARK = re.compile("\ue000([0-9]+)\ue001")
+
+
+def _mark(i: int) -> str:
+    return f"\ue000{i}\ue001"
+
+
+def _is_number(value: Any) -> bool:
+    return value.__class__ is int or value.__class__ is float
+
+
+class _Template:
+    """A piece of JSON with holes for numbers: each hole is the number itself or its wording in one language."""
+
+    __slots__ = ("holes", "parts")
+
+    def __init__(self, text: str, fields: list[str]) -> None:
+        self.parts: list[str] = []
+        # (field, "json" or a language)
+        self.holes: list[tuple[str, str]] = []
+        at = 0
+        for match in _MARK.finditer(text):
+            start, end = match.span()
+            field = fields[int(match.group(1))]
+            if text[start - 1] == '"' and text[end] == '"' and _key_before(text, start - 1) == "actual":
+                self.parts.append(text[at : start - 1])
+                self.holes.append((field, "json"))
+                at = end + 1
+            else:
+                self.parts.append(text[at:start])
+                self.holes.append((field, _string_key(text, start)))
+                at = end
+        self.parts.append(text[at:])
+
+    def fill(self, facts: dict[str, Any], said: dict[tuple[str, str], str]) -> list[str]:
+        """The piece with the facts' numbers in it, as a list of strings (joined with the rest of the advice in
+        one go); ``said`` keeps each number as written, for the next hole that shows it (one tender's value is in
+        several reason records)."""
+        parts = self.parts
+        out = [parts[0]]
+        for i, hole in enumerate(self.holes, 1):
+            text = said.get(hole)
+            if text is None:
+                field, role = hole
+                value = facts[field]
+                if role == "json":
+                    text = to_json(value).decode()
+                else:
+                    text = format_value(field, value, role)  # type: ignore[arg-type]
+                    if '"' in text or "\\" in text or not text.isprintable():  # as it is written inside a JSON string
+                        text = to_json(text).decode()[1:-1]
+                said[hole] = text
+            out.append(text)
+            out.append(parts[i])
+        return out
+
+
+def _key_before(text: str, quote: int) -> str:
+    """The member name before the value that opens at ``quote``: ``"name": "…`` or ``"name":"…``."""
+    colon = text.rindex(":", 0, quote)
+    opening = text.rindex('"', 0, colon - 1)
+    return text[opening + 1 : colon - 1]
+
+
+def _string_key(text: str, at: int) -> str:
+    """The member name of the string that ``at`` is inside: its language, in a text."""
+    quote = at
+    while True:  # back to the string's opening quote: one not escaped (sentences hold no raw quotes)
+        quote = text.rindex('"', 0, quote)
+        if text[quote - 1] != "\\":
+            break
+    return _key_before(text, quote)
+
+
+def _fields(d: Decisions, index: int, mask: int) -> tuple[str, ...]:
+    """The facts read by the predicates that decided criterion ``index`` (its reason records)."""
+    leaves = d._plan.program.leaves[index]
+    return tuple(dict.fromkeys(node.field for j, node in enumerate(leaves) if mask >> j & 1))
+
+
+_TRUTH = {False: 0, True: 1, None: 2}
+
+
+def _verdict(truth: Any, mask: int, overridden_by: str | None) -> Any:
+    """A criterion's verdict as a key: applies or not or undetermined, which predicates decided it, and what
+    overrides it. An integer where nothing overrides it (nearly always), as that is the cheapest key there is."""
+    return mask << 2 | _TRUTH[truth] if overridden_by is None else (truth, mask, overridden_by)
+
+
+_UNUSABLE = object()  # a template or frame that did not give the same bytes: such items are written in full
+_SEEN = object()  # an item met once: kept whole when it comes again
+
+
+class _Writer:
+    """One advice in one layout, as a list of strings joined once: the pieces it needs, from the catalogue's
+    kept text or written now."""
+
+    def __init__(self, d: Decisions, langs: Langs, indent: int | None) -> None:
+        self.d = d
+        self.langs = langs
+        self.layout = layout = _layout(indent)
+        self.kept = _kept(d.catalogue)
+        self.head = (d.on, langs, indent)
+        self.table = self.kept.table(self.head, len(d.truths))
+        # Each fact's value as a key: with its class (500000 and 500000.0 are equal in Python, not in JSON), a
+        # list as a tuple (its items are strings, by the profile's model). A number is keyed by its class alone:
+        # the items that show it are templates.
+        keys: dict[str, Any] = {}
+        for name, value in d.facts.items():
+            cls = value.__class__
+            if cls is list:
+                keys[name] = (cls, tuple(value))
+            elif cls is int or cls is float:
+                keys[name] = (cls, None)
+            else:
+                keys[name] = (cls, value)
+        self.fact_keys = keys
+        self.sep = layout.comma if indent is not None else ","
+        self.said: dict[tuple[str, str], str] = {}
+        self.keys: dict[int, int] = {}
+
+    def item(self, index: int, truth: Any, mask: int, overridden_by: str | None) -> str | list[str]:
+        """A criterion's item in its list, after the separator that comes before every item but the first: a
+        string, or a list of strings where a template was filled in.
+
+        The first time its facts come, it is made of pieces (its frame and its reason records); the second time,
+        it is kept whole: as text, or as a template where it shows a number. Many combinations of facts come only
+        once, and are not kept whole."""
+        verdict = _verdict(truth, mask, overridden_by)
+        fields, fieldset, texts = self.slot(index, verdict, mask)
+        key = self.key(fields, fieldset)
+        if key < 0:  # a fact that does not hash by its value: made afresh, not kept
+            return self.compose(index, truth, mask, overridden_by, keep=False)
+        found = texts.get(key)
+        if found is None:
+            text = self.compose(index, truth, mask, overridden_by)
+            self.keep(texts, key, _SEEN)
+            return text
+        if found is _SEEN:
+            text = self.compose(index, truth, mask, overridden_by)
+            self.keep(texts, key, self.whole(index, truth, mask, overridden_by, fields, text))
+            return text
+        if found.__class__ is _Template:
+            return found.fill(self.d.facts, self.said)  # type: ignore[no-any-return]
+        if found is _UNUSABLE:
+            return self.compose(index, truth, mask, overridden_by)
+        return found  # type: ignore[no-any-return]
+
+    def slot(self, index: int, verdict: Any, mask: int) -> _Slot:
+        slot = self.table[index].get(verdict)
+        if slot is None:
+            fields = _fields(self.d, index, mask)
+            slot = self.table[index][verdict] = (fields, self.kept.fieldset(fields), {})
+        return slot
+
+    def key(self, fields: tuple[str, ...], fieldset: int) -> int:
+        """The number of the values of these facts for this tender; -1 when one does not hash by its value."""
+        found = self.keys.get(fieldset)
+        if found is None:
+            try:
+                found = self.kept.intern(tuple(map(self.fact_keys.get, fields)))
+            except TypeError:
+                found = -1
+            self.keys[fieldset] = found
+        return found
+
+    def keep(self, texts: dict[int, Any], key: int, piece: Any) -> None:
+        if self.kept.count(piece):
+            texts[key] = piece
+        else:  # everything kept was dropped: this advice goes on with a new table
+            self.table = self.kept.table(self.head, len(self.d.truths))
+
+    def whole(
+        self, index: int, truth: Any, mask: int, overridden_by: str | None, fields: tuple[str, ...], text: str
+    ) -> Any:
+        """The item to keep whole: its text, or a template with the numbers it shows left out (checked against
+        the text; ``_UNUSABLE`` if it does not give the same bytes)."""
+        d = self.d
+        numbers = [name for name in fields if _is_number(d.facts.get(name))]
+        if not numbers:
+            return text
+        facts = dict(d.facts)
+        for i, name in enumerate(numbers):
+            facts[name] = _mark(i)
+        marked = Decisions(
+            d.profile, d.catalogue, d._plan, facts, d.derived, d.truths, d._predicates, d.records, d._overridden
+        )
+        template = _Template(self.sep + self.write(marked, index, truth, mask, overridden_by), numbers)
+        return template if "".join(template.fill(d.facts, {})) == text else _UNUSABLE
+
+    def compose(self, index: int, truth: Any, mask: int, overridden_by: str | None, keep: bool = True) -> str:
+        """An item made of its frame (everything but its reason records, kept per verdict) and its reason
+        records (each kept for the value of its fact, a number as a template)."""
+        d = self.d
+        layout = self.layout
+        leaves = d._plan.program.leaves[index]
+        nodes = [(j, node) for j, node in enumerate(leaves) if mask >> j & 1]
+        missing = tuple(sorted({node.field for _, node in nodes if d.facts.get(node.field) is None}))
+        frame_key = ("frame", *self.head, index, truth, mask, overridden_by, missing)
+        frame = self.kept.pieces.get(frame_key) if keep else None
+        if frame is None:
+            frame = self.frame(index, truth, mask, overridden_by)
+            if keep:
+                self.kept.put(frame_key, frame)  # type: ignore[arg-type]
+        if frame is _UNUSABLE:
+            return self.sep + self.write(d, index, truth, mask, overridden_by)
+        before, after = frame
+        reasons = [self.reason(index, j, node, keep) for j, node in nodes]
+        if not reasons:
+            return f"{before}[]{after}"
+        if layout.indent is None:
+            return before + "[" + ",".join(reasons) + "]" + after
+        return before + "[\n" + ",\n".join(reasons) + "\n" + layout.pads[3] + "]" + after
+
+    def frame(self, index: int, truth: Any, mask: int, overridden_by: str | None) -> Any:
+        """The item with its reason records left out, as the text before and after them; ``_UNUSABLE`` where
+        the records' place cannot be found once (then the item is written whole)."""
+        model = self.model(self.d, index, truth, mask, overridden_by).model_copy(update={"reasons": []})
+        text = self.sep + self.render(model)
+        place = self.layout.member("reasons", "", 3)
+        if text.count(place + "[]") != 1:
+            return _UNUSABLE
+        at = text.index(place + "[]") + len(place)
+        return (text[:at], text[at + 2 :])
+
+    def reason(self, index: int, j: int, node: Any, keep: bool) -> str:
+        """One reason record at its place in an item, kept for the value of its fact (with the value's class) and
+        whether it held (a number is kept by its class alone)."""
+        d = self.d
+        value = d.facts.get(node.field)
+        holds = None if value is None else d._predicates[d._plan.program.nodes[id(node)]]
+        key = ("reason", *self.head, index, j, holds, self.fact_keys.get(node.field))
+        found: Any = self.kept.pieces.get(key) if keep else None
+        if found is None:
+            record = d.reason(node)
+            text = self.reason_text(record)
+            found = text
+            if _is_number(value):
+                template = _Template(self.reason_text(record._replace(actual=_mark(0))), [node.field])
+                found = template if "".join(template.fill(d.facts, {})) == text else _UNUSABLE
+            if keep:
+                self.kept.put(key, found)
+            if found.__class__ is str or found is _UNUSABLE:
+                return text
+        if found.__class__ is str:
+            return found  # type: ignore[no-any-return]
+        if found is _UNUSABLE:
+            return self.reason_text(d.reason(node))
+        return "".join(found.fill(d.facts, self.said))
+
+    def reason_text(self, record: Any) -> str:
+        text = self.layout.value(words.reason_out(record, self.d.catalogue, self.langs), 4)
+        return text if self.layout.indent is None else self.layout.pads[4] + text
+
+    def model(self, d: Decisions, index: int, truth: Any, mask: int, overridden_by: str | None) -> BaseModel:
+        decision = Decision(d._plan.criteria[index].criterion, truth, mask, d, index, overridden_by)
+        if truth is True and overridden_by is None:
+            return words.suggestion(decision, d, self.langs)
+        if truth is None:
+            return words.undetermined(decision, d, self.langs)
+        return words.not_applicable(decision, d, self.langs)
+
+    def render(self, model: BaseModel) -> str:
+        """An item's model as text where items go in a list."""
+        text = self.layout.value(model, 2)
+        return text if self.layout.indent is None else self.layout.pads[2] + text
+
+    def write(self, d: Decisions, index: int, truth: Any, mask: int, overridden_by: str | None) -> str:
+        return self.render(self.model(d, index, truth, mask, overridden_by))
+
+    def piece(self, key: Any, make: Callable[[], str]) -> str:
+        found = self.kept.pieces.get(key)
+        if found is None:
+            found = self.kept.put(key, make())
+        return found
+
+    def document(self) -> str:
+        d = self.d
+        layout = self.layout
+        criteria = d._plan.criteria
+        overridden = d._overridden
+        item = self.item
+        suggestions: list[str] = []
+        not_applying: list[str] = []
+        overridden_items: list[str] = []
+        open_items: list[str] = []
+        # What the questions and the eForms values depend on: the undetermined criteria with the facts they miss,
+        # the suggestions that carry eForms values, and whether an accessibility value waits for an answer.
+        open_: list[tuple[int, int, tuple[str, ...]]] = []
+        with_eforms: list[int] = []
+        pending = False
+        facts = d.facts
+        keys = self.keys
+        key_of = self.fact_keys.get
+        interned = self.kept.interned
+        table = self.table
+        for index, slots, truth, mask in zip(range(len(table)), table, d.truths, d.records, strict=True):
+            by = overridden.get(criteria[index].criterion.id) if truth is True and overridden else None
+            # The common case first, without a call: an item kept whole for these facts.
+            slot = slots.get(mask << 2 | (truth is True) | (truth is None) << 1 if by is None else (truth, mask, by))
+            text = None
+            if slot is not None:
+                key = keys.get(slot[1])
+                if key is None:  # the first criterion of this tender to show these facts (``key``, inline)
+                    try:
+                        values = tuple(map(key_of, slot[0]))
+                        key = interned.get(values)
+                        if key is None:
+                            key = self.kept.intern(values)
+                    except TypeError:
+                        key = -1
+                    keys[slot[1]] = key
+                text = slot[2].get(key)
+            if text.__class__ is not str:
+                text = item(index, truth, mask, by)
+                table = self.table  # a new one if everything kept was dropped meanwhile
+            if truth is False:
+                section = not_applying
+            else:
+                criterion = criteria[index].criterion
+                if truth is None:
+                    section = open_items
+                    fields = _fields(d, index, mask)
+                    open_.append((index, mask, tuple(f for f in fields if facts.get(f) is None)))
+                    e = criterion.eforms
+                    pending = pending or bool(e and e.accessibility)
+                elif by is not None:
+                    section = overridden_items
+                else:
+                    section = suggestions
+                    if criterion.eforms is not None:
+                        with_eforms.append(index)
+            # A filled-in template comes as its strings, which go into the advice as they are.
+            if text.__class__ is str:
+                section.append(text)  # type: ignore[arg-type]
+            else:
+                section.extend(text)
+        questions = self.piece(("questions", *self.head, tuple(open_)), lambda: self.questions(open_))
+        eforms = self.piece(
+            ("eforms", d.on, layout.indent, tuple(with_eforms), pending), lambda: self.eforms(with_eforms, pending)
+        )
+        # One list of strings, joined once: an advice is some 100 kB of text, and every join in between copies it.
+        out = [
+            self.piece(("opening", layout.indent), self.opening),
+            self.sep,
+            layout.member("on", to_json(d.on).decode(), 1),
+            self.sep,
+            layout.member("tender", layout.value(d.profile, 1), 1),
+            self.sep,
+            layout.member("derived", self.derived(), 1),
+        ]
+        for name, items in (
+            ("suggestions", suggestions),
+            ("not_applicable", not_applying + overridden_items),
+            ("undetermined", open_items),
+        ):
+            out.append(self.sep)
+            if not items:
+                out.append(layout.member(name, "[]", 1))
+                continue
+            items[0] = items[0][len(self.sep) :]
+            out.append(layout.member(name, "[" if layout.indent is None else "[\n", 1))
+            out += items
+            out.append("]" if layout.indent is None else "\n" + layout.pads[1] + "]")
+        out += [self.sep, layout.member("questions", questions, 1), self.sep, layout.member("eforms", eforms, 1)]
+        if layout.indent is None:
+            return "".join(["{", *out, "}"])
+        return "".join(["{\n", *out, "\n}"])
+
+    def opening(self) -> str:
+        """What every advice on this catalogue starts with: the format, the engine and the catalogue."""
+        layout = self.layout
+        return layout.comma.join(
+            [
+                layout.member("format", to_json(ADVICE_FORMAT).decode(), 1),
+                layout.member("engine", layout.value(words.ENGINE, 1), 1),
+                layout.member("catalogue", layout.value(words.catalogue_ref(self.d.catalogue), 1), 1),
+            ]
+        )
+
+    def questions(self, open_: list[tuple[int, int, tuple[str, ...]]]) -> str:
+        d = self.d
+        made = [
+            words.undetermined(Decision(d._plan.criteria[i].criterion, None, mask, d, i, None), d, self.langs)
+            for i, mask, _ in open_
+        ]
+        return self.layout.value(words.questions(made, self.langs), 1)
+
+    def eforms(self, with_eforms: list[int], pending: bool) -> str:
+        criteria = self.d._plan.criteria
+        return self.layout.value(words.eforms([criteria[i].criterion for i in with_eforms], pending), 1)
+
+    def derived(self) -> str:
+        """The derived facts: kept for their values (the parameter's name stands for its value, the one in force
+        on the date), as a template where the threshold comparison shows the tender's value."""
+        d = self.d
+        value = d.profile.estimated_value_eur
+        cpv = d.profile.cpv
+        key = (
+            "derived",
+            *self.head,
+            tuple((name, f.value.__class__, f.value, f.inputs, f.parameter) for name, f in d.derived.items()),
+            value.__class__,
+            None if cpv is None else tuple(cpv),
+        )
+        found: Any = self.kept.pieces.get(key)
+        if found is None:
+            text = self.derived_text(value)
+            found = text
+            if _is_number(value):
+                template = _Template(self.derived_text(_mark(0)), ["estimated_value_eur"])
+                found = template if "".join(template.fill(d.facts, {})) == text else _UNUSABLE
+            self.kept.put(key, found)
+            return text
+        if found.__class__ is str:
+            return found  # type: ignore[no-any-return]
+        if found is _UNUSABLE:
+            return self.derived_text(value)
+        return "".join(found.fill(d.facts, self.said))
+
+    def derived_text(self, shown: Any) -> str:
+        d = self.d
+        layout = self.layout
+        out: dict[str, str] = {}
+        for name, fact in d.derived.items():
+            made = words.derived_out(
+                name, fact, d.catalogue, shown if name == "above_eu_threshold" else None, self.langs
+            )
+            out[name] = layout.member(name, layout.value(made, 2), 2)
+        groups = self.groups()
+        if groups:
+            out["product_groups"] = groups
+        if not out:
+            return "{}"
+        return layout.members([text for _, text in sorted(out.items())], 2)
+
+    def groups(self) -> str:
+        made = words.product_groups_out(self.d, self.langs)
+        if made is None:
+            return ""
+        return self.layout.member("product_groups", self.layout.value(made, 2), 2)
+
+
+def advice_json(d: Decisions, langs: Langs, indent: int | None = 2) -> str:
+    """The advice for these decisions as JSON, in the languages asked for: the bytes ``words.document(d, langs)
+    .model_dump_json(indent=indent)`` gives."""
+    return _Writer(d, langs, indent).document()
