@@ -290,7 +290,10 @@ def test_the_json_writer_gives_the_bytes_of_the_models_in_every_language_and_lay
     langs, indent = layout
     shared = _fresh(catalogue)
     for data in tenders + tenders:
-        assert _written(shared, data, on, langs, indent) == _by_the_models(catalogue, data, on, langs, indent)
+        expected = _by_the_models(catalogue, data, on, langs, indent)
+        assert _written(shared, data, on, langs, indent) == expected
+        decided = decide(TenderProfile.model_validate(data), shared, on)
+        assert json_out.advice_json_bytes(decided, langs, indent) == expected.encode()
 
 
 def test_the_json_writer_gives_the_same_bytes_when_what_it_keeps_is_dropped_midway(catalogue):

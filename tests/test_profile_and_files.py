@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inclusief_inkopen import TenderError, load_tender
 from inclusief_inkopen.base.cpv import InvalidCPV, validate
 from inclusief_inkopen.base.errors import InputError
-from inclusief_inkopen.base.files import atomic_write, load_document, parse_yaml
+from inclusief_inkopen.base.files import MAX_DEPTH, _json_depth_ok, atomic_write, load_document, parse_json, parse_yaml
 from inclusief_inkopen.tender.profile import parse_tender
 
 from .conftest import EXAMPLES, tender
@@ -66,6 +68,48 @@ def test_a_missing_field_stays_unknown_and_an_empty_list_means_none():
 def test_hostile_yaml_is_refused(text, message):
     with pytest.raises(InputError, match=message):
         parse_yaml(text, "evil.yaml")
+
+
+def _depth_by_hand(text: str) -> bool:
+    """The depth check as one would write it character by character (what the regular expressions replace)."""
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet='[]{}"\\a\n', max_size=200))
+def test_the_json_depth_check_counts_only_brackets_outside_strings(text):
+    assert _json_depth_ok(text) is _depth_by_hand(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        ("[" * MAX_DEPTH + "]" * MAX_DEPTH, False),
+        ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), True),
+        ('["' + "[" * 500 + '"]', False),  # brackets in a string are text
+        ('["\\"' + "[" * 500 + '"]', False),  # an escaped quote does not end the string
+        ('["\\\\"' + "[" * 500, True),  # an escaped backslash does
+    ],
+)
+def test_json_nested_too_deep_is_refused_and_brackets_in_strings_are_not_counted(text, deep):
+    if deep:
+        with pytest.raises(InputError, match="nested more than"):
+            parse_json(text, "deep.json")
+    else:
+        assert _json_depth_ok(text)
 
 
 def test_yaml_reads_on_as_a_word_not_a_boolean():

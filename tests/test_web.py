@@ -4,6 +4,7 @@ flows, and the safety rules (CSRF, escaping, body limits, hardened XML)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import io
 import json
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
+from inclusief_inkopen import evaluate
 from inclusief_inkopen.checklists.checklist import Checklist
 from inclusief_inkopen.web.app import create_app
 from inclusief_inkopen.web.store import ConflictError, Store
@@ -55,6 +57,25 @@ def test_api_advice_is_the_published_advice_json_in_one_language_on_request(clie
     assert "PG-WEB-01" not in {s["id"] for s in advice["suggestions"]}  # end users unknown: undetermined
     both = client.post("/api/v1/advice", json=WEBSITE, params={"on": "2026-03-01"}).json()
     assert set(both["suggestions"][0]["title"]) == {"nl", "en"}
+
+
+def test_api_advice_sends_the_bytes_the_library_writes(client: TestClient) -> None:
+    # The API writes its answer from pieces kept as UTF-8 (Advice.to_json_bytes), not by encoding the text.
+    for params, lang in (({"on": "2026-03-01"}, None), ({"on": "2026-03-01", "lang": "nl"}, "nl")):
+        sent = client.post("/api/v1/advice", json=WEBSITE, params=params).content
+        assert sent == evaluate(WEBSITE, on=dt.date(2026, 3, 1)).to_json(lang=lang).encode()
+
+
+def test_api_advice_documents_its_query_parameters_and_names_a_bad_one(client: TestClient) -> None:
+    parameters = client.get("/openapi.json").json()["paths"]["/api/v1/advice"]["post"]["parameters"]
+    assert [(p["name"], p["in"], p["required"]) for p in parameters] == [
+        ("lang", "query", False),
+        ("on", "query", False),
+    ]
+    assert parameters[1]["schema"]["anyOf"][0] == {"format": "date", "type": "string"}
+    both = _problem(client.post("/api/v1/advice", json=WEBSITE, params={"lang": "fr", "on": "gisteren"}), 422)
+    assert [e["location"] for e in both["errors"]] == ["query.lang", "query.on"]
+    assert "Input should be 'nl' or 'en'" in both["errors"][0]["detail"]
 
 
 def test_api_advice_names_each_bad_field_in_a_problem_document(client: TestClient) -> None:

@@ -127,6 +127,13 @@ class Advice:
         # Written from the pieces kept per catalogue (advice.json_out): the same bytes as the document's own JSON.
         return json_out.advice_json(self.decisions, LANGUAGES if lang is None else (lang,), indent)
 
+    def to_json_bytes(self, indent: int | None = 2, lang: Lang | None = None) -> bytes:
+        """``to_json`` as UTF-8, made from pieces kept as UTF-8: for a response or a file, without encoding the
+        whole text each time."""
+        if self.decisions is None or (lang is None and "document" in self.__dict__):
+            return self.to_json(indent, lang).encode()
+        return json_out.advice_json_bytes(self.decisions, LANGUAGES if lang is None else (lang,), indent)
+
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
         return self.document.model_dump(**kwargs)
 

@@ -52,7 +52,7 @@ KEEP_BYTES = 64 * 1024 * 1024
 
 
 def _size(piece: Any) -> int:
-    if piece.__class__ is str:
+    if piece.__class__ is str or piece.__class__ is bytes:
         return sys.getsizeof(piece)
     if piece.__class__ is tuple:
         return sum(map(_size, piece))
@@ -198,10 +198,11 @@ def _is_number(value: Any) -> bool:
 class _Template:
     """A piece of JSON with holes for numbers: each hole is the number itself or its wording in one language."""
 
-    __slots__ = ("holes", "parts")
+    __slots__ = ("binary", "holes", "parts")
 
     def __init__(self, text: str, fields: list[str]) -> None:
-        self.parts: list[str] = []
+        self.binary = False
+        self.parts: list[Any] = []
         # (field, "json" or a language)
         self.holes: list[tuple[str, str]] = []
         at = 0
@@ -218,7 +219,15 @@ class _Template:
                 at = end
         self.parts.append(text[at:])
 
-    def fill(self, facts: dict[str, Any], said: dict[tuple[str, str], str]) -> list[str]:
+    def encoded(self) -> _Template:
+        """The same template with UTF-8 parts, filled in with UTF-8."""
+        other = _Template.__new__(_Template)
+        other.binary = True
+        other.holes = self.holes
+        other.parts = [part.encode() for part in self.parts]
+        return other
+
+    def fill(self, facts: dict[str, Any], said: dict[tuple[str, str], Any]) -> list[Any]:
         """The piece with the facts' numbers in it, as a list of strings (joined with the rest of the advice in
         one go); ``said`` keeps each number as written, for the next hole that shows it (one tender's value is in
         several reason records)."""
@@ -235,6 +244,8 @@ class _Template:
                     text = format_value(field, value, role)  # type: ignore[arg-type]
                     if '"' in text or "\\" in text or not text.isprintable():  # as it is written inside a JSON string
                         text = to_json(text).decode()[1:-1]
+                if self.binary:
+                    text = text.encode()
                 said[hole] = text
             out.append(text)
             out.append(parts[i])
@@ -281,12 +292,16 @@ class _Writer:
     """One advice in one layout, as a list of strings joined once: the pieces it needs, from the catalogue's
     kept text or written now."""
 
-    def __init__(self, d: Decisions, langs: Langs, indent: int | None) -> None:
+    def __init__(self, d: Decisions, langs: Langs, indent: int | None, binary: bool = False) -> None:
         self.d = d
         self.langs = langs
         self.layout = layout = _layout(indent)
         self.kept = _kept(d.catalogue)
-        self.head = (d.on, langs, indent)
+        # What the advice is made of (frames, reason records) is kept as text; what goes into it as it is
+        # (items, sections), as text or as UTF-8, whichever is asked for.
+        self.binary = binary
+        self.text_head = (d.on, langs, indent)
+        self.head = (d.on, langs, indent, binary)
         self.table = self.kept.table(self.head, len(d.truths))
         # Each fact's value as a key: with its class (500000 and 500000.0 are equal in Python, not in JSON), a
         # list as a tuple (its items are strings, by the profile's model). A number is keyed by its class alone:
@@ -301,8 +316,11 @@ class _Writer:
             else:
                 keys[name] = (cls, value)
         self.fact_keys = keys
-        self.sep = layout.comma if indent is not None else ","
-        self.said: dict[tuple[str, str], str] = {}
+        self.text_sep = layout.comma if indent is not None else ","
+        self.sep: Any = self.text_sep.encode() if binary else self.text_sep
+        # Each number as written, per hole, for text templates and for UTF-8 ones.
+        self.said: dict[tuple[str, str], Any] = {}
+        self.said_out: dict[tuple[str, str], Any] = {} if binary else self.said
         self.keys: dict[int, int] = {}
 
     def item(self, index: int, truth: Any, mask: int, overridden_by: str | None) -> str | list[str]:
@@ -316,21 +334,31 @@ class _Writer:
         fields, fieldset, texts = self.slot(index, verdict, mask)
         key = self.key(fields, fieldset)
         if key < 0:  # a fact that does not hash by its value: made afresh, not kept
-            return self.compose(index, truth, mask, overridden_by, keep=False)
+            return self.out(self.compose(index, truth, mask, overridden_by, keep=False))
         found = texts.get(key)
         if found is None:
             text = self.compose(index, truth, mask, overridden_by)
             self.keep(texts, key, _SEEN)
-            return text
+            return self.out(text)
         if found is _SEEN:
             text = self.compose(index, truth, mask, overridden_by)
-            self.keep(texts, key, self.whole(index, truth, mask, overridden_by, fields, text))
-            return text
+            self.keep(texts, key, self.out(self.whole(index, truth, mask, overridden_by, fields, text)))
+            return self.out(text)
         if found.__class__ is _Template:
-            return found.fill(self.d.facts, self.said)  # type: ignore[no-any-return]
+            return found.fill(self.d.facts, self.said_out)  # type: ignore[no-any-return]
         if found is _UNUSABLE:
-            return self.compose(index, truth, mask, overridden_by)
+            return self.out(self.compose(index, truth, mask, overridden_by))
         return found  # type: ignore[no-any-return]
+
+    def out(self, piece: Any) -> Any:
+        """A piece as it goes into the advice: text, or UTF-8 (a template with UTF-8 parts)."""
+        if not self.binary:
+            return piece
+        if piece.__class__ is str:
+            return piece.encode()
+        if piece.__class__ is _Template:
+            return piece.encoded()
+        return piece
 
     def slot(self, index: int, verdict: Any, mask: int) -> _Slot:
         slot = self.table[index].get(verdict)
@@ -371,7 +399,7 @@ class _Writer:
         marked = Decisions(
             d.profile, d.catalogue, d._plan, facts, d.derived, d.truths, d._predicates, d.records, d._overridden
         )
-        template = _Template(self.sep + self.write(marked, index, truth, mask, overridden_by), numbers)
+        template = _Template(self.text_sep + self.write(marked, index, truth, mask, overridden_by), numbers)
         return template if "".join(template.fill(d.facts, {})) == text else _UNUSABLE
 
     def compose(self, index: int, truth: Any, mask: int, overridden_by: str | None, keep: bool = True) -> str:
@@ -382,14 +410,14 @@ class _Writer:
         leaves = d._plan.program.leaves[index]
         nodes = [(j, node) for j, node in enumerate(leaves) if mask >> j & 1]
         missing = tuple(sorted({node.field for _, node in nodes if d.facts.get(node.field) is None}))
-        frame_key = ("frame", *self.head, index, truth, mask, overridden_by, missing)
+        frame_key = ("frame", *self.text_head, index, truth, mask, overridden_by, missing)
         frame = self.kept.pieces.get(frame_key) if keep else None
         if frame is None:
             frame = self.frame(index, truth, mask, overridden_by)
             if keep:
                 self.kept.put(frame_key, frame)  # type: ignore[arg-type]
         if frame is _UNUSABLE:
-            return self.sep + self.write(d, index, truth, mask, overridden_by)
+            return self.text_sep + self.write(d, index, truth, mask, overridden_by)
         before, after = frame
         reasons = [self.reason(index, j, node, keep) for j, node in nodes]
         if not reasons:
@@ -402,7 +430,7 @@ class _Writer:
         """The item with its reason records left out, as the text before and after them; ``_UNUSABLE`` where
         the records' place cannot be found once (then the item is written whole)."""
         model = self.model(self.d, index, truth, mask, overridden_by).model_copy(update={"reasons": []})
-        text = self.sep + self.render(model)
+        text = self.text_sep + self.render(model)
         place = self.layout.member("reasons", "", 3)
         if text.count(place + "[]") != 1:
             return _UNUSABLE
@@ -415,7 +443,7 @@ class _Writer:
         d = self.d
         value = d.facts.get(node.field)
         holds = None if value is None else d._predicates[d._plan.program.nodes[id(node)]]
-        key = ("reason", *self.head, index, j, holds, self.fact_keys.get(node.field))
+        key = ("reason", *self.text_head, index, j, holds, self.fact_keys.get(node.field))
         found: Any = self.kept.pieces.get(key) if keep else None
         if found is None:
             record = d.reason(node)
@@ -454,13 +482,14 @@ class _Writer:
     def write(self, d: Decisions, index: int, truth: Any, mask: int, overridden_by: str | None) -> str:
         return self.render(self.model(d, index, truth, mask, overridden_by))
 
-    def piece(self, key: Any, make: Callable[[], str]) -> str:
+    def piece(self, key: Any, make: Callable[[], str]) -> Any:
+        """A piece kept by ``key`` (which says text or UTF-8), made by ``make`` the first time."""
         found = self.kept.pieces.get(key)
         if found is None:
-            found = self.kept.put(key, make())
+            found = self.kept.put(key, self.out(make()))
         return found
 
-    def document(self) -> str:
+    def document(self) -> Any:
         d = self.d
         layout = self.layout
         criteria = d._plan.criteria
@@ -477,6 +506,7 @@ class _Writer:
         pending = False
         facts = d.facts
         keys = self.keys
+        kind = bytes if self.binary else str
         key_of = self.fact_keys.get
         interned = self.kept.interned
         table = self.table
@@ -497,7 +527,7 @@ class _Writer:
                         key = -1
                     keys[slot[1]] = key
                 text = slot[2].get(key)
-            if text.__class__ is not str:
+            if text.__class__ is not kind:  # not kept whole for these facts (or kept as a template)
                 text = item(index, truth, mask, by)
                 table = self.table  # a new one if everything kept was dropped meanwhile
             if truth is False:
@@ -517,23 +547,26 @@ class _Writer:
                     if criterion.eforms is not None:
                         with_eforms.append(index)
             # A filled-in template comes as its strings, which go into the advice as they are.
-            if text.__class__ is str:
-                section.append(text)  # type: ignore[arg-type]
-            else:
+            if text.__class__ is list:
                 section.extend(text)
+            else:
+                section.append(text)  # type: ignore[arg-type]
         questions = self.piece(("questions", *self.head, tuple(open_)), lambda: self.questions(open_))
         eforms = self.piece(
-            ("eforms", d.on, layout.indent, tuple(with_eforms), pending), lambda: self.eforms(with_eforms, pending)
+            ("eforms", d.on, layout.indent, self.binary, tuple(with_eforms), pending),
+            lambda: self.eforms(with_eforms, pending),
         )
         # One list of strings, joined once: an advice is some 100 kB of text, and every join in between copies it.
+        enc = self.out
         out = [
-            self.piece(("opening", layout.indent), self.opening),
+            self.piece(("opening", layout.indent, self.binary), self.opening),
             self.sep,
-            layout.member("on", to_json(d.on).decode(), 1),
+            enc(layout.member("on", to_json(d.on).decode(), 1)),
             self.sep,
-            layout.member("tender", layout.value(d.profile, 1), 1),
+            enc(layout.member("tender", layout.value(d.profile, 1), 1)),
             self.sep,
-            layout.member("derived", self.derived(), 1),
+            enc(layout.member("derived", "", 1)),
+            self.derived(),
         ]
         for name, items in (
             ("suggestions", suggestions),
@@ -542,16 +575,24 @@ class _Writer:
         ):
             out.append(self.sep)
             if not items:
-                out.append(layout.member(name, "[]", 1))
+                out.append(enc(layout.member(name, "[]", 1)))
                 continue
             items[0] = items[0][len(self.sep) :]
-            out.append(layout.member(name, "[" if layout.indent is None else "[\n", 1))
+            out.append(enc(layout.member(name, "[" if layout.indent is None else "[\n", 1)))
             out += items
-            out.append("]" if layout.indent is None else "\n" + layout.pads[1] + "]")
-        out += [self.sep, layout.member("questions", questions, 1), self.sep, layout.member("eforms", eforms, 1)]
+            out.append(enc("]" if layout.indent is None else "\n" + layout.pads[1] + "]"))
+        out += [
+            self.sep,
+            enc(layout.member("questions", "", 1)),
+            questions,
+            self.sep,
+            enc(layout.member("eforms", "", 1)),
+            eforms,
+        ]
+        empty = b"" if self.binary else ""
         if layout.indent is None:
-            return "".join(["{", *out, "}"])
-        return "".join(["{\n", *out, "\n}"])
+            return empty.join([enc("{"), *out, enc("}")])
+        return empty.join([enc("{\n"), *out, enc("\n}")])
 
     def opening(self) -> str:
         """What every advice on this catalogue starts with: the format, the engine and the catalogue."""
@@ -576,7 +617,7 @@ class _Writer:
         criteria = self.d._plan.criteria
         return self.layout.value(words.eforms([criteria[i].criterion for i in with_eforms], pending), 1)
 
-    def derived(self) -> str:
+    def derived(self) -> Any:
         """The derived facts: kept for their values (the parameter's name stands for its value, the one in force
         on the date), as a template where the threshold comparison shows the tender's value."""
         d = self.d
@@ -596,13 +637,13 @@ class _Writer:
             if _is_number(value):
                 template = _Template(self.derived_text(_mark(0)), ["estimated_value_eur"])
                 found = template if "".join(template.fill(d.facts, {})) == text else _UNUSABLE
-            self.kept.put(key, found)
-            return text
-        if found.__class__ is str:
-            return found  # type: ignore[no-any-return]
+            self.kept.put(key, self.out(found))
+            return self.out(text)
+        if found.__class__ is _Template:
+            return (b"" if found.binary else "").join(found.fill(d.facts, self.said_out))
         if found is _UNUSABLE:
-            return self.derived_text(value)
-        return "".join(found.fill(d.facts, self.said))
+            return self.out(self.derived_text(value))
+        return found
 
     def derived_text(self, shown: Any) -> str:
         d = self.d
@@ -628,6 +669,12 @@ class _Writer:
 
 
 def advice_json(d: Decisions, langs: Langs, indent: int | None = 2) -> str:
-    """The advice for these decisions as JSON, in the languages asked for: the bytes ``words.document(d, langs)
+    """The advice for these decisions as JSON, in the languages asked for: the text ``words.document(d, langs)
     .model_dump_json(indent=indent)`` gives."""
-    return _Writer(d, langs, indent).document()
+    return _Writer(d, langs, indent).document()  # type: ignore[no-any-return]
+
+
+def advice_json_bytes(d: Decisions, langs: Langs, indent: int | None = 2) -> bytes:
+    """The same as UTF-8, made from pieces kept as UTF-8: what a web response sends, without encoding 100 kB of
+    text for every request."""
+    return _Writer(d, langs, indent, binary=True).document()  # type: ignore[no-any-return]

@@ -15,7 +15,9 @@ import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import TypeAdapter, ValidationError
 
 from inclusief_inkopen.advice.evaluate import evaluate
 from inclusief_inkopen.advice.model import AdviceDocument
@@ -85,22 +87,62 @@ def _json(text: str) -> Response:
     return Response(content=text, media_type="application/json")
 
 
+# The advice's two query parameters, read by ``_advice_query`` rather than by FastAPI's dependency solver: on the
+# busiest route that took a third of what HTTP adds (benchmarks/http_bench.py). The OpenAPI document and the errors
+# are what FastAPI gives for ``Query`` parameters of these types.
+_ADVICE_QUERY = {
+    "lang": (
+        TypeAdapter(Lang | None),
+        "Every text in this language only; both when left out",
+        {"anyOf": [{"enum": ["nl", "en"], "type": "string"}, {"type": "null"}], "title": "Lang"},
+    ),
+    "on": (
+        TypeAdapter(dt.date | None),
+        "The date the rules are taken on (YYYY-MM-DD)",
+        {"anyOf": [{"format": "date", "type": "string"}, {"type": "null"}], "title": "On"},
+    ),
+}
+_ADVICE_PARAMETERS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {**schema, "description": description},
+    }
+    for name, (_, description, schema) in _ADVICE_QUERY.items()
+]
+
+
+def _advice_query(request: Request) -> tuple[Lang | None, dt.date | None]:
+    query = request.query_params
+    values: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    for name, (adapter, _, _) in _ADVICE_QUERY.items():
+        given = query.get(name)
+        try:
+            values[name] = adapter.validate_python(given)
+        except ValidationError as exc:
+            errors += [{**e, "loc": ("query", name)} for e in exc.errors(include_url=False)]
+    if errors:
+        raise RequestValidationError(errors)
+    return values["lang"], values["on"]
+
+
 @router.post(
     "/advice",
     summary="The advice for a tender profile",
     responses={200: {"model": AdviceDocument, "description": "The advice document (docs/schema/advice.schema.json)"}},
-    openapi_extra=_TENDER_BODY,
+    openapi_extra={**_TENDER_BODY, "parameters": _ADVICE_PARAMETERS},
 )
 @needs("api.advice")
-async def advice(
-    request: Request,
-    lang: Lang | None = Query(None, description="Every text in this language only; both when left out"),
-    on: dt.date | None = Query(None, description="The date the rules are taken on (YYYY-MM-DD)"),
-) -> Response:
+async def advice(request: Request) -> Response:
     # Run on the event loop, not in a worker thread: a couple of milliseconds of CPU gain nothing from a thread under
     # the GIL and the hop costs about as much again (benchmarks/http_bench.py); --workers gives the parallelism.
+    lang, on = _advice_query(request)
     profile = parse_tender(await _tender_body(request), "request body")
-    return _json(evaluate(profile, default_catalogue(), on=on).to_json(lang=lang))
+    body = evaluate(profile, default_catalogue(), on=on).to_json_bytes(lang=lang)
+    return Response(content=body, media_type="application/json")
 
 
 @router.get("/criteria", summary="The criteria of the catalogue, with their product groups")
