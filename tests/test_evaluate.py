@@ -469,6 +469,18 @@ def test_an_advice_travels_between_processes_as_its_words(catalogue, monkeypatch
     assert [a.to_json() for a in spread] == [a.to_json() for a in here]
 
 
+def test_advice_as_json_from_worker_processes_is_the_text_one_process_writes(catalogue, monkeypatch):
+    # Workers send UTF-8 back (written from UTF-8 pieces); what the batch yields is the same text, in order.
+    from inclusief_inkopen import evaluate_many
+    from inclusief_inkopen.advice import batch
+
+    monkeypatch.setattr(batch, "MIN_PER_WORKER", 2)
+    tenders = [tender(estimated_value_eur=50_000 * i, digital=["website"], end_users=["residents"]) for i in range(12)]
+    got = list(evaluate_many(tenders, catalogue, on=ON, workers=2, chunk_size=5, as_json=True))
+    assert all(isinstance(text, str) for text in got)
+    assert got == [evaluate(t, catalogue, on=ON).to_json() for t in tenders]
+
+
 def test_a_batch_too_small_to_gain_from_processes_starts_none(catalogue, monkeypatch):
     from inclusief_inkopen import evaluate_many
     from inclusief_inkopen.advice import batch

@@ -50,7 +50,8 @@ def _work(chunk: list[tuple[int, Any]], on: dt.date | None, as_json: bool) -> tu
             advice = _evaluate_one(tender, index, _worker_catalogue, on)
         except TenderError as exc:
             return out, exc
-        out.append(advice.to_json() if as_json else advice)
+        # JSON travels back as UTF-8 written from UTF-8 pieces: a str would be encoded here and decoded there.
+        out.append(advice.to_json_bytes() if as_json else advice)
     return out, None
 
 
@@ -123,7 +124,8 @@ def _in_processes(
             pass
         while pending:
             results, error = pending.popleft().result()
-            yield from results  # what came before a bad tender is delivered, as with one worker
+            # What came before a bad tender is delivered, as with one worker.
+            yield from (r.decode() for r in results) if as_json else results
             if error is not None:
                 for future in pending:
                     future.cancel()
