@@ -7,6 +7,7 @@ those files with the SDK's *absolute* XPaths, independently of the relative ones
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import sys
@@ -344,7 +345,13 @@ def test_scanning_the_examples_gives_one_row_per_process_and_counts_only_assesse
     assert by_file["cn_24_maximal.xml"]["declares_accessibility"] == "no"
     assert by_file["cn_24_maximal.xml"]["names_social_objective"] == "yes"
     assert by_file["cn_24_maximal.xml"]["reserved"] == "yes"
-    assert by_file["cn_24_minimal.xml"]["status"] == "not-assessed"
+    # no value, but subtype 16 under the directive: judged as above the threshold, as declared
+    assert by_file["cn_24_minimal.xml"]["status"] == "gaps" and by_file["cn_24_minimal.xml"]["above_threshold"] == "yes"
+    assert by_file["E3_minimal.xml"]["status"] == "ok" and by_file["E3_minimal.xml"]["above_threshold"] == "no"
+    # what is still not assessed names what is missing: the nature, or the value
+    for row in rows:
+        if row["status"] == "not-assessed":
+            assert "does not give nature" in row["error"] or "value" in row["error"] or "threshold" in row["error"]
     items = indicators(rows)
     overall = {i.indicator: i for i in items if i.group == "all"}
     mark_counted(rows)
@@ -442,10 +449,11 @@ def test_compare_without_a_value_reports_what_holds_at_any_value(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # cn_24_minimal gives no estimated value (BT-27 is optional); a public website needs BT-775 "acc-all" whatever
-    # the value, and the notice names no social objective: that gap is reported, the value asked.
+    # the value, and the notice names no social objective: that gap is reported, the value asked. With its legal
+    # basis (BT-01) and subtype (OPP-070) taken out, the notice does not say on which side of the threshold it is.
     answers = tmp_path / "answers.yaml"
     answers.write_text("end_users: [residents]\ndigital: [website]\n")
-    notice = str(DATA / "eforms" / "notices" / "cn_24_minimal.xml")
+    notice = str(_undeclared(tmp_path, "cn_24_minimal.xml"))
     assert main(["compare", notice, "--answers", str(answers), "--on", ON, "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["value_known"] is False and result["above_threshold"] is None and result["assessed"] is True
@@ -467,6 +475,92 @@ def test_compare_without_a_value_reports_what_holds_at_any_value(
     answers.write_text("end_users: [residents]\ndigital: [website]\n")
     assert main(["compare", notice, "--answers", str(answers), "--on", ON, "--strict", "--lang", "en"]) == 1
     assert "the notice gives no estimated value: only what holds at any value is assessed" in capsys.readouterr().out
+
+
+def _undeclared(tmp_path: Path, name: str) -> Path:
+    """An SDK example with its legal basis (BT-01), notice subtype (OPP-070) and buyer legal type (BT-11, which would
+    name another regime) taken out."""
+    text = (DATA / "eforms" / "notices" / name).read_text("utf-8")
+    for tag in ("cbc:RegulatoryDomain", "cbc:SubTypeCode", "cac:ContractingPartyType"):
+        start = text.index(f"<{tag}")
+        text = text[:start] + text[text.index(f"</{tag}>", start) + len(f"</{tag}>") :]
+    path = tmp_path / f"undeclared-{name}"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_a_notice_without_a_value_is_judged_on_the_side_of_the_threshold_it_was_published_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # cn_24_minimal is subtype 16 under Directive 2014/24/EU and gives no value: the buyer runs a procedure above the
+    # threshold, so what holds at every value above it is compared, social return's objective included.
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("end_users: [residents]\ndigital: [website]\n")
+    notice = str(DATA / "eforms" / "notices" / "cn_24_minimal.xml")
+    assert main(["compare", notice, "--answers", str(answers), "--on", ON, "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["assessed"] is True and result["above_threshold"] is True and result["value_known"] is False
+    assert result["note"]["en"] == (
+        "published under Directive 2014/24/EU (BT-01 32014L0024, subtype 16: Contract notice – general directive, "
+        "standard regime); no estimated value given: judged as above the EU threshold, as declared"
+    )
+    assert result["note"]["nl"].startswith("aangekondigd onder Richtlijn 2014/24/EU (BT-01 32014L0024, subtype 16: ")
+    expected = {(f["expected"], f["status"]) for f in result["findings"] if f["level"] == "required"}
+    assert ("acc-all", "missing") in expected and ("opp", "missing") in expected  # social return, above it
+    # a voluntary notice (E3, legal basis "other") without a value: judged as below the threshold, as declared
+    voluntary = str(DATA / "eforms" / "notices" / "E3_minimal.xml")
+    assert main(["compare", voluntary, "--on", ON, "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["above_threshold"] is False and result["assessed"] is True
+    assert result["note"]["en"].startswith(
+        "published as a voluntary or national notice, not under the directive (BT-01 other, subtype E3: Voluntary "
+        "contract notice); no estimated value given: judged as below the EU threshold"
+    )
+
+
+def test_a_directive_notice_far_below_the_threshold_is_a_voluntary_publication_judged_on_its_value(
+    tmp_path: Path,
+) -> None:
+    from inclusief_inkopen.notices.compare import assess
+    from inclusief_inkopen.rules.catalogues import default_catalogue
+
+    text = OPEN.decode().replace(
+        ">500000</cbc:EstimatedOverallContractAmount>", ">20000</cbc:EstimatedOverallContractAmount>"
+    )
+    imported = import_notice(_write(tmp_path, "small.xml", text))
+    assert imported.tender["estimated_value_eur"] == 20000
+    comparison, advice = assess(imported, default_catalogue(), on=dt.date(2026, 3, 1))
+    assert advice is not None and comparison.above_threshold is False
+    assert comparison.note is not None and comparison.note.en == (
+        "voluntary publication: published under Directive 2014/24/EU (BT-01 32014L0024, subtype 16: Contract notice – "
+        "general directive, standard regime), but the estimated value is below the EU threshold; judged on the value"
+    )
+    assert not [f for f in comparison.findings if f.expected == "opp"]  # no social return below the threshold
+
+
+def test_the_subtype_says_the_legal_basis_where_bt_01_is_missing() -> None:
+    from inclusief_inkopen.notices.notice import Notice
+    from inclusief_inkopen.notices.regimes import declared, regime_of
+
+    # Subtype 17 is a contract notice under the utilities directive (eForms SDK notice types).
+    assert regime_of(Notice(file=None, format="eforms", subtype="17")) == ("utilities", "subtype 17")
+    said = declared(Notice(file=None, format="eforms", subtype="16"))
+    assert said is not None and said.above is True
+    assert said.text.en == (
+        "published under Directive 2014/24/EU (OPP-070, subtype 16: Contract notice – general directive, standard "
+        "regime)"
+    )
+    assert declared(Notice(file=None, format="eforms", subtype="E2")).above is False  # type: ignore[union-attr]
+    assert declared(Notice(file=None, format="eforms")) is None  # nothing declared: judged at any value
+    assert declared(Notice(file=None, format="eforms", legal_basis="32014L0025")) is None  # another regime
+
+
+def test_a_utilities_notice_without_a_value_counts_as_above_its_own_threshold_as_declared() -> None:
+    from inclusief_inkopen.notices.scan import scan_file
+
+    [row] = scan_file(DATA / "eforms" / "notices" / "cn-social_25.xml", on=dt.date(2026, 3, 1))
+    assert row["regime"] == "utilities" and row["status"] == "counted" and row["above_threshold"] == "yes"
+    assert "no estimated value given; judged as above its own threshold, as declared" in row["error"]
 
 
 def test_cli_compare_names_what_a_notice_lacks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -827,8 +921,10 @@ def test_a_placeholder_value_is_no_value_and_the_scan_row_says_what_is_missing(t
     assert "estimated_value_eur" not in imported.tender
     assert any("placeholder" in w for w in imported.warnings)
     [row] = scan_file(path)
-    assert row["status"] == "not-assessed"
-    assert row["error"].startswith("the notice gives no estimated value: only what holds at any value is assessed")
+    # No value, but published under the directive (subtype 16): judged as above the threshold, as declared.
+    assert row["status"] in ("ok", "gaps") and row["above_threshold"] == "yes"
+    assert row["error"].startswith("published under Directive 2014/24/EU (BT-01 32014L0024, subtype 16: ")
+    assert "no estimated value given: judged as above the EU threshold, as declared" in row["error"]
 
 
 def test_a_placeholder_procedure_value_gives_way_to_the_lots_values(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.notices import eforms as ef
 from inclusief_inkopen.notices.importing import Imported
 from inclusief_inkopen.notices.notice import DeclaredLot, Notice
-from inclusief_inkopen.notices.regimes import CLASSICAL, judge
+from inclusief_inkopen.notices.regimes import CLASSICAL, as_declared, declared, judge
 
 Status = Literal["declared", "missing", "contradicts", "undetermined"]
 Level = Literal["required", "recommended"]
@@ -184,6 +184,8 @@ def assess(
     if imported.regime != CLASSICAL:
         verdict = judge(imported.regime, imported.regime_basis, draft.get("nature"),
                         draft.get("estimated_value_eur"), on or dt.date.today())  # fmt: skip
+        if draft.get("estimated_value_eur") is None:
+            verdict = as_declared(verdict, notice)
         return Comparison(**base, assessed=False, above_threshold=verdict.above, findings=[], undetermined=[],
                           note=verdict.reason), None  # fmt: skip
     missing = [f for f in ("nature",) if f not in draft]
@@ -194,23 +196,53 @@ def assess(
         )
         return Comparison(**base, assessed=False, above_threshold=None, findings=[], undetermined=[], note=note), None
     draft.setdefault("title", notice.id or notice.file or "?")  # the rules never read the title
+    said = declared(notice)
     if "estimated_value_eur" in draft:
         advice = evaluate(draft, catalogue, on=on)
-        return compare(notice, advice).model_copy(update={"regime": imported.regime}), advice
-    found = [
-        compare(notice, evaluate(draft | {"estimated_value_eur": value}, catalogue, on=on))
+        comparison = compare(notice, advice).model_copy(update={"regime": imported.regime})
+        above = advice.derived["above_eu_threshold"].value
+        if said is not None and above is not None and above is not said.above:
+            # The value and the declaration disagree: the value decides, and the row says so.
+            side = ("onder", "below") if said.above else ("boven", "above")
+            what = ("vrijwillige publicatie: ", "voluntary publication: ") if said.above else ("", "")
+            comparison = comparison.model_copy(
+                update={
+                    "note": Text(
+                        nl=f"{what[0]}{said.text.nl}, maar de geraamde waarde ligt {side[0]} de Europese drempel; "
+                        "beoordeeld op de waarde",
+                        en=f"{what[1]}{said.text.en}, but the estimated value is {side[1]} the EU threshold; "
+                        "judged on the value",
+                    )
+                }
+            )
+        return comparison, advice
+    runs = [
+        evaluate(draft | {"estimated_value_eur": value}, catalogue, on=on)
         for value in _breakpoints(catalogue, on or dt.date.today())
     ]
-    kept = _at_every_value([c.findings for c in found])
-    unknown = set.intersection(*(set(c.undetermined) for c in found))
+    above_threshold = None
     note = Text(
         nl="de aankondiging geeft geen geraamde waarde: alleen wat bij elke waarde geldt is beoordeeld",
         en="the notice gives no estimated value: only what holds at any value is assessed",
     )
+    # A notice published under the directive says its procedure is above the threshold, and a voluntary or national
+    # one that it is not: judged as declared, at every value on that side of the threshold.
+    on_that_side = [a for a in runs if said is not None and a.derived["above_eu_threshold"].value is said.above]
+    if said is not None and on_that_side:
+        runs, above_threshold = on_that_side, said.above
+        side = ("boven", "above") if said.above else ("onder", "below")
+        note = Text(
+            nl=f"{said.text.nl}; geen geraamde waarde gegeven: beoordeeld als {side[0]} de Europese drempel, zoals "
+            "aangekondigd",
+            en=f"{said.text.en}; no estimated value given: judged as {side[1]} the EU threshold, as declared",
+        )
+    found = [compare(notice, advice) for advice in runs]
+    kept = _at_every_value([c.findings for c in found])
+    unknown = set.intersection(*(set(c.undetermined) for c in found))
     return Comparison(
         **base,
         assessed=True,
-        above_threshold=None,
+        above_threshold=above_threshold,
         findings=kept,
         undetermined=sorted(unknown | {"estimated_value_eur"}),
         value_known=False,

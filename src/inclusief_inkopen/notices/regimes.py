@@ -38,18 +38,95 @@ def _sources() -> dict[str, dict[str, str]]:
     return found
 
 
+CLASSICAL_DIRECTIVE = "32014L0024"
+
+
+@cache
+def _subtypes() -> dict[str, dict[str, Any]]:
+    """The eForms notice subtypes (``data/notice-subtypes.yaml``, from the eForms SDK)."""
+    found: dict[str, dict[str, Any]] = packaged_data("notice-subtypes")["subtypes"]
+    return found
+
+
+def declared_basis(notice: Notice) -> tuple[str | None, str]:
+    """The legal basis a notice declares and what says so: its BT-01, else the one its subtype (OPP-070) is
+    published under in the eForms SDK."""
+    if notice.legal_basis:
+        return notice.legal_basis, f"BT-01 {notice.legal_basis}"
+    subtype = _subtypes().get(notice.subtype or "")
+    if subtype is not None:
+        return str(subtype["legal_basis"]), f"subtype {notice.subtype}"
+    return None, ""
+
+
 def regime_of(notice: Notice) -> tuple[str, str]:
     """The regime's name and what says so (the legal basis, or the buyer legal type); ``classical`` by default."""
+    basis, said = declared_basis(notice)
     for name, regime in _regimes().items():
-        if notice.legal_basis and notice.legal_basis in regime["legal_bases"]:
-            return name, f"BT-01 {notice.legal_basis}"
-    if notice.legal_basis:  # a classical, national or other legal basis: the buyer type does not overrule it
+        if basis and basis in regime["legal_bases"]:
+            return name, said
+    if basis:  # a classical, national or other legal basis: the buyer type does not overrule it
         return CLASSICAL, ""
     types = set(notice.buyer_legal_types)
     for name, regime in _regimes().items():
         if types and types <= set(regime["buyer_legal_types"]):
             return name, f"BT-11 {', '.join(sorted(types))}"
     return CLASSICAL, ""
+
+
+def subtype_named(notice: Notice, lang: Lang) -> str:
+    """``, subtype 16: Contract notice – general directive, standard regime`` (empty for an unknown subtype)."""
+    subtype = _subtypes().get(notice.subtype or "")
+    return "" if subtype is None else f", subtype {notice.subtype}: {subtype['name'][lang]}"
+
+
+def as_declared(verdict: RegimeVerdict, notice: Notice) -> RegimeVerdict:
+    """A notice of another regime without a value, judged as it is published: a notice under a directive says the
+    procedure is above that directive's threshold."""
+    if verdict.above is not None or not verdict.thresholds:
+        return verdict
+    names = {lang: label(verdict.regime, lang) for lang in ("nl", "en")}
+    reason = Text(
+        nl=f"{names['nl']} ({verdict.basis}{subtype_named(notice, 'nl')}): geen geraamde waarde gegeven; beoordeeld "
+        "als boven de eigen drempel, zoals aangekondigd; het advies volgt de klassieke richtlijn en wordt er niet "
+        "mee vergeleken",
+        en=f"{names['en']} ({verdict.basis}{subtype_named(notice, 'en')}): no estimated value given; judged as above "
+        "its own threshold, as declared; the advice follows the classical directive and is not compared with it",
+    )
+    return RegimeVerdict(verdict.regime, verdict.basis, True, verdict.thresholds, reason)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """How a notice of the classical regime says it was published: under the directive (``above`` True: the buyer
+    runs a procedure above the EU threshold) or as a voluntary or national notice (``above`` False)."""
+
+    above: bool
+    basis: str  # BT-01 …, or the subtype that says it
+    subtype: str | None
+    text: Text  # "aangekondigd onder Richtlijn 2014/24/EU (BT-01 32014L0024, subtype 16: …)"
+
+
+def declared(notice: Notice) -> Declared | None:
+    """What a classical notice declares by its legal basis and subtype (the eForms SDK's notice types); None when it
+    declares neither, or falls under another regime."""
+    basis, said = declared_basis(notice)
+    if basis not in (CLASSICAL_DIRECTIVE, "other"):
+        return None
+    named = {lang: subtype_named(notice, lang) for lang in ("nl", "en")}
+    if said.startswith("subtype"):  # the subtype alone says it: name it once
+        said = "OPP-070"
+    if basis == CLASSICAL_DIRECTIVE:
+        text = Text(
+            nl=f"aangekondigd onder Richtlijn 2014/24/EU ({said}{named['nl']})",
+            en=f"published under Directive 2014/24/EU ({said}{named['en']})",
+        )
+        return Declared(True, said, notice.subtype, text)
+    text = Text(
+        nl=f"aangekondigd als vrijwillige of nationale aankondiging, niet onder de richtlijn ({said}{named['nl']})",
+        en=f"published as a voluntary or national notice, not under the directive ({said}{named['en']})",
+    )
+    return Declared(False, said, notice.subtype, text)
 
 
 def label(regime: str, lang: Lang = "nl") -> str:

@@ -159,6 +159,8 @@ def _row(path: Path | str, notice: Notice, on: dt.date | None) -> dict[str, str]
         row["expects_accessibility"] = _yes_no(("accessibility", "inc") in expected)
         row["expects_social_objective"] = _yes_no(any(k[0] == "social_objectives" for k in expected))
         row["status"] = "gaps" if comparison.required_gaps else "ok"
+    elif comparison.above_threshold is not None:  # no value, judged on the side of the threshold it declares
+        row["status"] = "gaps" if comparison.required_gaps else "ok"
     else:  # no value: only what holds at any value, which is not enough for the shares above the threshold
         row["status"] = "gaps" if comparison.required_gaps else "not-assessed"
     return row
