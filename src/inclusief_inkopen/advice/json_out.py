@@ -630,7 +630,10 @@ class _Writer:
             value.__class__,
             None if cpv is None else tuple(cpv),
         )
-        found: Any = self.kept.pieces.get(key)
+        try:
+            found: Any = self.kept.pieces.get(key)
+        except TypeError:  # a derived value that does not hash by what it is: written afresh, not kept
+            return self.out(self.derived_text(value))
         if found is None:
             text = self.derived_text(value)
             found = text
