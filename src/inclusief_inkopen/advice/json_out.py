@@ -528,8 +528,7 @@ class _Writer:
                     keys[slot[1]] = key
                 text = slot[2].get(key)
             if text.__class__ is not kind:  # not kept whole for these facts (or kept as a template)
-                text = item(index, truth, mask, by)
-                table = self.table  # a new one if everything kept was dropped meanwhile
+                text = item(index, truth, mask, by)  # may start a new table; this loop finishes on the one it read
             if truth is False:
                 section = not_applying
             else:
