@@ -311,6 +311,16 @@ def test_the_json_writer_gives_the_same_bytes_when_what_it_keeps_is_dropped_midw
     assert tight.json_pieces.used <= 20_000 + 50_000  # the last piece may be one advice's worth of items
 
 
+def test_renderings_kept_by_the_words_are_bounded_by_memory_and_dropping_them_changes_no_answer(catalogue, monkeypatch):
+    monkeypatch.setattr(words, "KEEP_BYTES", 40_000)  # a few dozen renderings: dropped again and again
+    tight = _fresh(catalogue)
+    tenders = [tender(estimated_value_eur=70_000 * i, digital=["website"], end_users=["residents"]) for i in range(12)]
+    for data in tenders:
+        assert evaluate(data, tight, on=ON).document == evaluate(data, _fresh(catalogue), on=ON).document
+        assert tight.wording[words._USED] <= 40_000 + 20_000  # what was just kept may pass the bound once
+    assert len(tight.wording) < 100  # unbounded, these tenders keep 181
+
+
 def test_a_number_shown_in_many_tenders_is_kept_once_as_a_template_not_once_per_tender(catalogue):
     shared = _fresh(catalogue)
     for value in range(300_000, 300_000 + 40 * 1_000, 1_000):

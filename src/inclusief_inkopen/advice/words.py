@@ -10,6 +10,7 @@ in ``advice.model``, which the tests validate every serialised advice against.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -87,9 +88,25 @@ def _parameter_use(name: str | None, value: ParameterValue | None) -> ParameterU
     return _make(ParameterUse, name=name, value=value.value, valid_from=value.valid_from, source=value.source)
 
 
-# Renderings kept per catalogue: at most this many, then all are dropped (a long batch over varied tenders
-# must not grow them forever).
-_KEEP_LIMIT = 20_000
+# Renderings kept per catalogue: at most about this much memory, then all are dropped (a long batch over varied
+# tenders must not grow them forever). Counted roughly (``_size``), under a key no rendering has.
+KEEP_BYTES = 32 * 1024 * 1024
+_USED = object()
+
+
+def _size(value: Any, depth: int = 0) -> int:
+    """About the memory a rendering takes: its texts as ``sys.getsizeof`` counts them, and a little per object."""
+    if value.__class__ is str:
+        return sys.getsizeof(value)
+    if depth > 4:
+        return 64
+    if isinstance(value, BaseModel):
+        return 64 + sum(_size(v, depth + 1) for v in value.__dict__.values())
+    if isinstance(value, list | tuple):
+        return 56 + sum(_size(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return 64 + sum(_size(v, depth + 1) for v in value.values())
+    return 32
 
 
 def _kept(catalogue: Catalogue, key: Any, make: Callable[[], Any]) -> Any:
@@ -98,9 +115,14 @@ def _kept(catalogue: Catalogue, key: Any, make: Callable[[], Any]) -> Any:
     kept = catalogue.wording
     found = kept.get(key)
     if found is None:
-        if len(kept) >= _KEEP_LIMIT:
+        found = make()
+        size = _size(found)
+        used = kept.get(_USED, 0) + size
+        if used > KEEP_BYTES:
             kept.clear()
-        found = kept[key] = make()
+            used = size
+        kept[key] = found
+        kept[_USED] = used
     return found
 
 
