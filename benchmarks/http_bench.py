@@ -129,12 +129,11 @@ def run_floor_server(port: int, workers: int, profiles: int) -> None:
 
     from inclusief_inkopen.web.server import options
 
-    app = floor_app(list(tender_dicts(profiles)))
-    if workers > 1:
+    if workers > 1:  # each worker writes its own answers (floor_factory)
         os.environ["INCLUSIEF_INKOPEN_FLOOR_PROFILES"] = str(profiles)
         uvicorn.run("http_bench:floor_factory", factory=True, workers=workers, **options("127.0.0.1", port))
     else:
-        uvicorn.run(app, **options("127.0.0.1", port))
+        uvicorn.run(floor_app(list(tender_dicts(profiles))), **options("127.0.0.1", port))
 
 
 def floor_factory() -> Any:

@@ -151,7 +151,7 @@ class _Layout:
             if isinstance(value, BaseModel)
             else to_json(value, indent=self.indent).decode()
         )
-        if self.indent is None or depth == 0:
+        if self.indent is None:
             return text
         return text.replace("\n", "\n" + self.pads[depth])
 
@@ -193,6 +193,13 @@ def _mark(i: int) -> str:
 
 def _is_number(value: Any) -> bool:
     return value.__class__ is int or value.__class__ is float
+
+
+def _checked(marked: str, fields: list[str], facts: dict[str, Any], text: str) -> Any:
+    """The template of ``marked`` (``text`` written with markers for these facts' numbers), or ``_UNUSABLE`` when
+    filling it in with the facts does not give ``text`` byte for byte."""
+    template = _Template(marked, fields)
+    return template if "".join(template.fill(facts, {})) == text else _UNUSABLE
 
 
 class _Template:
@@ -275,13 +282,13 @@ def _fields(d: Decisions, index: int, mask: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(node.field for j, node in enumerate(leaves) if mask >> j & 1))
 
 
-_TRUTH = {False: 0, True: 1, None: 2}
-
-
 def _verdict(truth: Any, mask: int, overridden_by: str | None) -> Any:
     """A criterion's verdict as a key: applies or not or undetermined, which predicates decided it, and what
-    overrides it. An integer where nothing overrides it (nearly always), as that is the cheapest key there is."""
-    return mask << 2 | _TRUTH[truth] if overridden_by is None else (truth, mask, overridden_by)
+    overrides it. An integer where nothing overrides it (nearly always), as that is the cheapest key there is; the
+    loop in ``_Writer.document`` writes the same expression inline."""
+    if overridden_by is not None:
+        return (truth, mask, overridden_by)
+    return mask << 2 | (truth is True) | (truth is None) << 1
 
 
 _UNUSABLE = object()  # a template or frame that did not give the same bytes: such items are written in full
@@ -399,8 +406,7 @@ class _Writer:
         marked = Decisions(
             d.profile, d.catalogue, d._plan, facts, d.derived, d.truths, d._predicates, d.records, d._overridden
         )
-        template = _Template(self.text_sep + self.write(marked, index, truth, mask, overridden_by), numbers)
-        return template if "".join(template.fill(d.facts, {})) == text else _UNUSABLE
+        return _checked(self.text_sep + self.write(marked, index, truth, mask, overridden_by), numbers, d.facts, text)
 
     def compose(self, index: int, truth: Any, mask: int, overridden_by: str | None, keep: bool = True) -> str:
         """An item made of its frame (everything but its reason records, kept per verdict) and its reason
@@ -450,8 +456,7 @@ class _Writer:
             text = self.reason_text(record)
             found = text
             if _is_number(value):
-                template = _Template(self.reason_text(record._replace(actual=_mark(0))), [node.field])
-                found = template if "".join(template.fill(d.facts, {})) == text else _UNUSABLE
+                found = _checked(self.reason_text(record._replace(actual=_mark(0))), [node.field], d.facts, text)
             if keep:
                 self.kept.put(key, found)
             if found.__class__ is str or found is _UNUSABLE:
@@ -512,7 +517,7 @@ class _Writer:
         table = self.table
         for index, slots, truth, mask in zip(range(len(table)), table, d.truths, d.records, strict=True):
             by = overridden.get(criteria[index].criterion.id) if truth is True and overridden else None
-            # The common case first, without a call: an item kept whole for these facts.
+            # The common case first, without a call: an item kept whole for these facts (``_verdict``, inline).
             slot = slots.get(mask << 2 | (truth is True) | (truth is None) << 1 if by is None else (truth, mask, by))
             text = None
             if slot is not None:
@@ -637,8 +642,7 @@ class _Writer:
             text = self.derived_text(value)
             found = text
             if _is_number(value):
-                template = _Template(self.derived_text(_mark(0)), ["estimated_value_eur"])
-                found = template if "".join(template.fill(d.facts, {})) == text else _UNUSABLE
+                found = _checked(self.derived_text(_mark(0)), ["estimated_value_eur"], d.facts, text)
             self.kept.put(key, self.out(found))
             return self.out(text)
         if found.__class__ is _Template:

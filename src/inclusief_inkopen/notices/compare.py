@@ -227,7 +227,7 @@ def assess(
     )
     # A notice published under the directive says its procedure is above the threshold, and a voluntary or national
     # one that it is not: judged as declared, at every value on that side of the threshold.
-    on_that_side = [a for a in runs if said is not None and a.derived["above_eu_threshold"].value is said.above]
+    on_that_side = [] if said is None else [a for a in runs if a.derived["above_eu_threshold"].value is said.above]
     if said is not None and on_that_side:
         runs, above_threshold = on_that_side, said.above
         side = ("boven", "above") if said.above else ("onder", "below")

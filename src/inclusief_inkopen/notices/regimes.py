@@ -102,8 +102,6 @@ class Declared:
     runs a procedure above the EU threshold) or as a voluntary or national notice (``above`` False)."""
 
     above: bool
-    basis: str  # BT-01 …, or the subtype that says it
-    subtype: str | None
     text: Text  # "aangekondigd onder Richtlijn 2014/24/EU (BT-01 32014L0024, subtype 16: …)"
 
 
@@ -121,12 +119,12 @@ def declared(notice: Notice) -> Declared | None:
             nl=f"aangekondigd onder Richtlijn 2014/24/EU ({said}{named['nl']})",
             en=f"published under Directive 2014/24/EU ({said}{named['en']})",
         )
-        return Declared(True, said, notice.subtype, text)
+        return Declared(True, text)
     text = Text(
         nl=f"aangekondigd als vrijwillige of nationale aankondiging, niet onder de richtlijn ({said}{named['nl']})",
         en=f"published as a voluntary or national notice, not under the directive ({said}{named['en']})",
     )
-    return Declared(False, said, notice.subtype, text)
+    return Declared(False, text)
 
 
 def label(regime: str, lang: Lang = "nl") -> str:

@@ -83,7 +83,7 @@ def _kind(value: Any) -> str:
     return {list: "a list", str: "a string", bool: "true or false", type(None): "null"}.get(type(value), "a number")
 
 
-def _json(text: str) -> Response:
+def _json(text: str | bytes) -> Response:
     return Response(content=text, media_type="application/json")
 
 
@@ -141,8 +141,7 @@ async def advice(request: Request) -> Response:
     # the GIL and the hop costs about as much again (benchmarks/http_bench.py); --workers gives the parallelism.
     lang, on = _advice_query(request)
     profile = parse_tender(await _tender_body(request), "request body")
-    body = evaluate(profile, default_catalogue(), on=on).to_json_bytes(lang=lang)
-    return Response(content=body, media_type="application/json")
+    return _json(evaluate(profile, default_catalogue(), on=on).to_json_bytes(lang=lang))
 
 
 @router.get("/criteria", summary="The criteria of the catalogue, with their product groups")
