@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import pickle
 from pathlib import Path
@@ -102,14 +103,11 @@ def test_a_broken_catalogue_names_file_criterion_and_place(catalogue_copy, file,
 
 def test_a_mandatory_criterion_without_a_law_source_is_refused(catalogue_copy):
     path = catalogue_copy / "themes/inclusive-design.yaml"
-    _edit(
-        path,
-        '      - {source: aw2012, article: "2.75 lid 4"}\n'
-        '      - {source: aw2012, article: {nl: "2.39 lid 2 (paragraaf 2.3.3.1 geldt ook in het verlichte regime)", '
-        'en: "2.39 para. 2 (section 2.3.3.1 also applies in the light regime)"}}\n'
-        '      - {source: dir-2014-24, article: "42 lid 1"}',
-        "      - {source: rijk-handreiking-di}",
-    )
+    text = path.read_text()
+    # ONTW-ALG-01 comes first in the file: its legal basis, every line of it, becomes a guidance source only.
+    start = text.index("    legal_basis:\n") + len("    legal_basis:\n")
+    end = text.index("    verification:", start)
+    path.write_text(text[:start] + "      - {source: rijk-handreiking-di}\n" + text[end:])
     with pytest.raises(CatalogueError, match=r"ONTW-ALG-01\.legal_basis: a mandatory criterion must cite"):
         load_catalogue(catalogue_copy)
 
@@ -384,3 +382,35 @@ def test_the_built_in_catalogue_behind_evaluate_is_loaded_once_per_process(monke
     for _ in range(100):
         assert catalogues.default_catalogue() is first
     assert evaluate(tender(), on=ON).decisions.catalogue is first
+
+
+def test_a_catalogue_without_another_regimes_thresholds_serves_classical_tenders_and_names_what_a_utility_needs(
+    catalogue_copy,
+):
+    from inclusief_inkopen import EvaluationError, evaluate
+
+    for name in ("utilities-works", "utilities-supplies-services", "utilities-social-services"):
+        (catalogue_copy / f"parameters/eu-threshold/{name}.yaml").unlink()
+    # The classical thresholds are all a catalogue must hold to load; its own rule tests of utilities tenders, kept
+    # here, would then fail with the same message, so they are not run.
+    own = load_catalogue(catalogue_copy, run_tests=False)
+    assert evaluate(tender(), own, on=ON).derived["above_eu_threshold"].value is not None
+    with pytest.raises(EvaluationError) as caught:
+        evaluate(tender(regime="utilities"), own, on=ON)
+    files = sorted(p.file.rsplit("/", 1)[-1] for p in caught.value.problems)
+    assert files == ["utilities-social-services.yaml", "utilities-supplies-services.yaml", "utilities-works.yaml"]
+    assert all("regime 'utilities' needs this threshold" in p.message for p in caught.value.problems)
+
+
+def test_a_regime_threshold_that_has_no_value_on_the_date_says_what_it_holds(catalogue_copy):
+    from inclusief_inkopen import EvaluationError, evaluate
+
+    _edit(
+        catalogue_copy / "parameters/eu-threshold/defence-works.yaml",
+        "  2024-01-01: {value: 5538000, source: eu-2023-2510}\n",
+        "",
+    )
+    own = load_catalogue(catalogue_copy, run_tests=False)
+    assert evaluate(tender(regime="defence", nature="works"), own, on=ON).derived["above_eu_threshold"].value is False
+    with pytest.raises(EvaluationError, match=r"defence-works\.yaml: values: no value in force on 2025-06-01"):
+        evaluate(tender(regime="defence", nature="works"), own, on=dt.date(2025, 6, 1))

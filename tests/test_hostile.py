@@ -68,7 +68,12 @@ def from_schema(schema: dict) -> st.SearchStrategy:
         "title",
         "$schema",
     }
-    assert set(schema) <= known, f"teach from_schema {set(schema) - known}"
+    assert set(schema) <= known | {"allOf"}, f"teach from_schema {set(schema) - known}"
+    if "allOf" in schema:
+        # Rules across fields (if/then): generate as without them, keep what satisfies them all.
+        rules = [jsonschema.Draft202012Validator(rule) for rule in schema["allOf"]]
+        rest = {k: v for k, v in schema.items() if k != "allOf"}
+        return from_schema(rest).filter(lambda doc: all(rule.is_valid(doc) for rule in rules))
     if "anyOf" in schema:
         return st.one_of([from_schema(s) for s in schema["anyOf"]])
     if "enum" in schema:

@@ -348,10 +348,11 @@ def test_scanning_the_examples_gives_one_row_per_process_and_counts_only_assesse
     # no value, but subtype 16 under the directive: judged as above the threshold, as declared
     assert by_file["cn_24_minimal.xml"]["status"] == "gaps" and by_file["cn_24_minimal.xml"]["above_threshold"] == "yes"
     assert by_file["E3_minimal.xml"]["status"] == "ok" and by_file["E3_minimal.xml"]["above_threshold"] == "no"
-    # what is still not assessed names what is missing: the nature, or the value
+    # what is still not assessed names what is missing: the nature, the value in euro, or a regime advised
     for row in rows:
         if row["status"] == "not-assessed":
-            assert "does not give nature" in row["error"] or "value" in row["error"] or "threshold" in row["error"]
+            error = row["error"]
+            assert "does not give nature" in error or "value" in error or "does not cover this regime" in error, error
     items = indicators(rows)
     overall = {i.indicator: i for i in items if i.group == "all"}
     mark_counted(rows)
@@ -364,7 +365,7 @@ def test_scanning_the_examples_gives_one_row_per_process_and_counts_only_assesse
             r
             for r in rows
             if r["counted"] == "yes"
-            and r["status"] in ("ok", "gaps", "counted")
+            and r["status"] in ("ok", "gaps")
             and r["above_threshold"] == "yes"
             and r[column] in ("yes", "no")
         ]
@@ -552,15 +553,21 @@ def test_the_subtype_says_the_legal_basis_where_bt_01_is_missing() -> None:
     )
     assert declared(Notice(file=None, format="eforms", subtype="E2")).above is False  # type: ignore[union-attr]
     assert declared(Notice(file=None, format="eforms")) is None  # nothing declared: judged at any value
-    assert declared(Notice(file=None, format="eforms", legal_basis="32014L0025")) is None  # another regime
+    utilities = declared(Notice(file=None, format="eforms", legal_basis="32014L0025"))  # another regime, advised
+    assert utilities is not None and utilities.above is True
+    assert utilities.text.en == "published under Directive 2014/25/EU (BT-01 32014L0025)"
+    assert declared(Notice(file=None, format="eforms", legal_basis="32024R2509")) is None  # a regime not advised
 
 
-def test_a_utilities_notice_without_a_value_counts_as_above_its_own_threshold_as_declared() -> None:
+def test_a_utilities_notice_without_a_value_is_judged_above_its_own_threshold_as_declared() -> None:
     from inclusief_inkopen.notices.scan import scan_file
 
     [row] = scan_file(DATA / "eforms" / "notices" / "cn-social_25.xml", on=dt.date(2026, 3, 1))
-    assert row["regime"] == "utilities" and row["status"] == "counted" and row["above_threshold"] == "yes"
-    assert "no estimated value given; judged as above its own threshold, as declared" in row["error"]
+    assert row["regime"] == "utilities" and row["status"] in ("ok", "gaps") and row["above_threshold"] == "yes"
+    assert row["error"].startswith(
+        "published under Directive 2014/25/EU (BT-01 32014L0025, subtype 21: Contract notice – sectoral directive, "
+        "light regime); no estimated value given: judged as above the EU threshold, as declared"
+    )
 
 
 def test_cli_compare_names_what_a_notice_lacks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -249,3 +249,29 @@ def test_the_packages_own_yaml_data_passes_the_strict_loader():
     for name in names:
         text = data.joinpath(f"{name}.yaml").read_text("utf-8")
         assert parse_yaml(text, f"data/{name}.yaml") == packaged_data(name)
+
+
+@pytest.mark.parametrize(
+    ("fields", "location", "words"),
+    [
+        ({"regime": "concession", "nature": "supplies"}, "regime", "2a.1"),
+        ({"social_services": True}, "social_services", "regime utilities of concession"),
+        ({"regime": "utilities", "nature": "works", "social_services": False}, "social_services", "nature: services"),
+    ],
+)
+def test_a_regime_that_does_not_fit_the_tender_is_refused_by_field(fields, location, words, tmp_path, monkeypatch):
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_LANG", "nl")
+    path = tmp_path / "t.yaml"
+    path.write_text(json.dumps(tender(**fields)))
+    with pytest.raises(TenderError) as caught:
+        load_tender(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.location) == (str(path), location)
+    assert words in problem.message
+
+
+def test_the_regimes_and_social_services_that_fit_are_accepted():
+    assert parse_tender(tender(regime="concession", nature="works")).regime == "concession"
+    profile = parse_tender(tender(regime="utilities", nature="services", social_services=True))
+    assert (profile.regime, profile.social_services) == ("utilities", True)
+    assert parse_tender(tender()).regime == "classical"  # the default

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from inclusief_inkopen import evaluate
 from inclusief_inkopen.cli import main
 from inclusief_inkopen.notices import sources
 from inclusief_inkopen.notices.compare import assess
 from inclusief_inkopen.notices.importing import import_notice, read_notice, to_tender, to_yaml
 from inclusief_inkopen.notices.ocds import read_ocds
-from inclusief_inkopen.notices.regimes import judge, regime_of
+from inclusief_inkopen.notices.regimes import regime_of
 from inclusief_inkopen.notices.scan import indicators, mark_counted, procedures, scan
 from inclusief_inkopen.rules.catalogues import default_catalogue
 
@@ -88,52 +89,73 @@ def test_a_value_in_another_currency_is_named_not_converted() -> None:
     assert any("11000000 GBP (the sum of awards[].value) is not in euro" in w for w in imported.warnings)
 
 
-# --- other regimes: their own thresholds -------------------------------------------------------------------------
+# --- other regimes: advised under their own law -----------------------------------------------------------------
 
 
-def test_a_utilities_notice_is_judged_on_the_utilities_threshold_in_import_compare_and_scan(
+def test_a_utilities_notice_is_advised_under_its_own_regime_in_import_compare_and_scan(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = SDK / "can_25_ITA.xml"  # BT-01 32014L0025, services, 4,000,000 EUR
     imported = import_notice(path)
     assert (imported.regime, imported.regime_basis) == ("utilities", "BT-01 32014L0025")
+    assert imported.tender["regime"] == "utilities"
     assert "authority" not in imported.tender  # the classical central/sub-central split does not apply
     nl = to_yaml(imported, "nl")
-    assert "speciale sectoren (richtlijn 2014/25/EU) (BT-01 32014L0025): waarde € 4.000.000 is boven" in nl
-    assert "leveringen en diensten € 432.000" in nl and "Aanbestedingswet art. 3.8" in nl
+    assert "geadviseerd onder het regime speciale-sectoropdracht (deel 3 Aw), met de eigen drempels" in nl
     assert main(["compare", str(path), "--on", str(ON), "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["regime"] == "utilities" and result["above_threshold"] is True and result["assessed"] is False
-    assert "not compared" in result["note"]["en"]
+    assert result["regime"] == "utilities" and result["assessed"] is True and result["above_threshold"] is True
+    assert result["findings"], "a utilities notice is compared with the advice like any other"
     [row] = list(scan([path], on=ON))
-    assert (row["regime"], row["status"], row["above_threshold"]) == ("utilities", "counted", "yes")
-    assert row.get("expects_accessibility", "") == "" and row.get("required_gaps", "") == ""
+    assert (row["regime"], row["above_threshold"]) == ("utilities", "yes") and row["status"] in ("ok", "gaps")
+    assert row["expects_social_objective"] == "yes"
 
 
-def test_a_utilities_service_between_its_two_thresholds_is_left_undecided() -> None:
-    # 432,000 (supplies and services) <= 500,000 < 1,000,000 (Annex XVII services): which one holds depends on a
-    # CPV list this package does not have, so no side is claimed.
-    verdict = judge("utilities", "BT-01 32014L0025", "services", 500000, ON)
-    assert verdict.above is None
-    assert judge("utilities", "BT-01 32014L0025", "services", 1_200_000, ON).above is True
-    assert judge("utilities", "BT-01 32014L0025", "supplies", 431_999, ON).above is False
-    assert judge("utilities", "BT-01 32014L0025", "works", 5_404_000, ON).above is True
-    # the 2024-2025 amount holds before 2026
-    assert judge("utilities", "BT-01 32014L0025", "supplies", 440_000, dt.date(2025, 6, 1)).above is False
-    assert judge("utilities", "BT-01 32014L0025", "supplies", 440_000, ON).above is True
+def test_a_utilities_service_between_its_two_thresholds_asks_whether_it_is_a_social_service() -> None:
+    # 432,000 (supplies and services) <= 500,000 < 1,000,000 (Annex XVII services, Aw 3.9a): the buyer's answer on
+    # social services decides, as this package holds no CPV list of Annex XVII.
+    draft = {"title": "onderhoud", "nature": "services", "estimated_value_eur": 500000, "regime": "utilities"}
+    open_ = evaluate(draft, on=ON)
+    assert open_.derived["above_eu_threshold"].value is None
+    assert "social_services" in [q.field for q in open_.questions]
+    assert evaluate(draft | {"social_services": False}, on=ON).derived["above_eu_threshold"].value is True
+    assert evaluate(draft | {"social_services": True}, on=ON).derived["above_eu_threshold"].value is False
+    big = evaluate(draft | {"estimated_value_eur": 1_200_000}, on=ON)
+    assert big.derived["above_eu_threshold"].value is True
+    # the 2024-2025 amount (443,000) holds before 2026, the 2026-2027 one (432,000) after
+    supplies = draft | {"nature": "supplies", "estimated_value_eur": 440_000}
+    assert evaluate(supplies, on=dt.date(2025, 6, 1)).derived["above_eu_threshold"].value is False
+    assert evaluate(supplies, on=ON).derived["above_eu_threshold"].value is True
 
 
-def test_defence_concessions_and_eu_institutions_have_their_own_verdicts() -> None:
+def test_defence_concessions_and_eu_institutions_are_advised_or_reported() -> None:
     defence = import_notice(SDK / "cn_81.xml")  # BT-01 32009L0081, 123,456 EUR
-    assert defence.regime == "defence" and defence.regime_note is not None
-    assert "is below its own threshold (supplies and services €432,000" in defence.regime_note.en
+    assert defence.regime == "defence" and defence.tender["regime"] == "defence"
+    comparison, advice = assess(defence, default_catalogue(), on=ON)
+    assert advice is not None and comparison.above_threshold is False  # below 432,000
+    assert comparison.note is not None and comparison.note.en.startswith(
+        "voluntary publication: published under Directive 2009/81/EC (BT-01 32009L0081, subtype 18"
+    )
+    assert "PROC-DEF-01" in [s.id for s in advice.suggestions]
     eu = import_notice(SDK / "pin-only_fin-reg.xml")  # BT-01 32024R2509
-    assert eu.regime == "eu-institution"
-    assert eu.regime_note is not None and "not read here" in eu.regime_note.en
+    assert eu.regime == "eu-institution" and "regime" not in eu.tender
+    assert eu.regime_note is not None and "the advice does not cover this regime" in eu.regime_note.en
     [row] = list(scan([SDK / "pin-only_fin-reg.xml"], on=ON))
     assert row["status"] == "not-assessed" and row["above_threshold"] == ""
-    concession = judge("concessions", "BT-01 32014L0023", "services", 6_000_000, ON)
-    assert concession.above is True and "€5,404,000" in concession.reason.en
+    assert "does not cover this regime" in row["error"]
+    [row] = list(scan([SDK / "cn_23.xml"], on=ON))  # a concession notice without a value, judged as declared
+    assert (row["regime"], row["status"], row["above_threshold"]) == ("concessions", "gaps", "yes")
+    assert "published under Directive 2014/23/EU (BT-01 32014L0023, subtype 19" in row["error"]
+    concession = evaluate({"title": "c", "nature": "services", "estimated_value_eur": 6_000_000,
+                           "regime": "concession"}, on=ON)  # fmt: skip
+    assert concession.derived["above_eu_threshold"].value is True
+    assert concession.derived["eu_threshold_eur"].value == 5_404_000
+
+
+def test_a_public_transport_notice_names_the_regulation_the_advice_does_not_cover() -> None:
+    [row] = list(scan([SDK / "t01_PRT.xml"], on=ON))  # BT-01 32007R1370
+    assert (row["regime"], row["status"]) == ("public-transport", "not-assessed")
+    assert "Regulation (EC) No 1370/2007" in row["error"] and "does not cover this regime" in row["error"]
 
 
 def test_an_ocds_buyer_that_exists_only_under_the_utilities_directive_gives_the_regime() -> None:
@@ -143,6 +165,15 @@ def test_an_ocds_buyer_that_exists_only_under_the_utilities_directive_gives_the_
     party.setdefault("details", {})["classifications"] = [{"scheme": "eu-buyer-legal-type", "id": "pub-undert-la"}]
     notice = read_ocds(json.dumps(release))
     assert regime_of(notice) == ("utilities", "BT-11 pub-undert-la")
+    # With a value in euro (the example's is in pounds) it is advised on the utilities threshold for works.
+    tender = release["releases"][0]["tender"] if "releases" in release else release["tender"]
+    tender["value"] = {"amount": 6_000_000, "currency": "EUR"}
+    imported = to_tender(read_ocds(json.dumps(release)))
+    assert imported.tender["regime"] == "utilities" and imported.tender["nature"] == "works"
+    comparison, advice = assess(imported, default_catalogue(), on=ON)
+    assert advice is not None and comparison.assessed and comparison.above_threshold is True
+    assert advice.derived["eu_threshold_eur"].parameter.name == "eu-threshold/utilities-works"
+    assert "ONTW-ALG-01" in [s.id for s in advice.suggestions] or "ONTW-ALG-01" in [u.id for u in advice.undetermined]
 
 
 def test_a_classical_legal_basis_is_not_overruled_by_the_buyer_type() -> None:
@@ -328,3 +359,17 @@ def test_the_cli_scans_a_package_and_lists_what_it_skipped(tmp_path: Path, capsy
     assert "1 notices from 1 files" in printed and "1 skipped" in printed
     page = (out / "report.html").read_text("utf-8")
     assert "Overgeslagen bestanden (1)" in page and "b.html" in page
+
+
+def test_a_light_regime_form_says_the_services_and_the_procedure() -> None:
+    # The eForms notice types ending in -social are the light regime's forms (notice-subtypes.yaml, from the SDK).
+    classical = import_notice(SDK / "cn-social_24.xml")  # subtype 20, services
+    assert classical.tender["social_services_procedure"] is True and "social_services" not in classical.tender
+    assert classical.sources["social_services_procedure"] == "OPP-070 subtype 20"
+    concession = import_notice(SDK / "can-social_23.xml")  # subtype 35, services
+    assert concession.tender["social_services"] is True  # Aw 2a.29 leaves no choice of procedure
+    assert "social_services_procedure" not in concession.tender
+    advice = evaluate(concession.tender | {"estimated_value_eur": 6_000_000}, on=ON)
+    assert advice.derived["light_regime"].value is True
+    standard = import_notice(SDK / "cn_24_minimal.xml")  # subtype 16, the standard regime
+    assert "social_services_procedure" not in standard.tender

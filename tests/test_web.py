@@ -595,3 +595,18 @@ def test_cpv_search_by_code_and_by_words_with_the_hierarchy(client: TestClient) 
     assert "90919200" in page and "90000000" in page  # the code and its place in the hierarchy
     hits = client.get("/cpv.json", params={"q": "7241"}).json()
     assert hits[0]["code"].startswith("7241") and hits[0]["en"]
+
+
+def test_the_questionnaire_asks_the_regime_and_a_concession_gets_its_own_rules(client: TestClient) -> None:
+    new = client.get("/tenders/new").text
+    assert "aanbestedingsregime" in new and "concessieopdracht (deel 2a Aw)" in new
+    token = _token(client, "/tenders/new")
+    fields = {"title": "Bouw en exploitatie zwembad", "nature": "works", "estimated_value_eur": "12000000"}
+    made = client.post("/tenders/new", data={"csrf": token, **fields, "regime": "concession"})
+    assert made.status_code == 303
+    tender_id = made.headers["location"].split("/")[2]
+    client.post(made.headers["location"], data={"csrf": token, **STEP_2})
+    advice = client.get(f"/tenders/{tender_id}/advice").text
+    assert "PROC-CON-01" in advice and "ONTW-CON-01" in advice
+    refused = client.post("/tenders/new", data={"csrf": token, **fields, "nature": "supplies", "regime": "concession"})
+    assert refused.status_code == 422 and "2a.1" in refused.text

@@ -397,13 +397,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from inclusief_inkopen.base.errors import TenderError
     from inclusief_inkopen.notices.compare import assess, render_text
-    from inclusief_inkopen.notices.regimes import CLASSICAL
+    from inclusief_inkopen.notices.regimes import advised_as
     from inclusief_inkopen.tender.profile import parse_tender
 
     if not _is_notice(args.notice):
         raise SystemExit("compare needs a notice (eForms XML or OCDS JSON), not a tender profile")
     imported, tender = _draft_with_answers(args.notice, args)
-    if imported.regime == CLASSICAL and "nature" not in tender:
+    if advised_as(imported.regime) is not None and "nature" not in tender:
         raise TenderError.single(
             args.notice,
             "nature",

@@ -555,7 +555,11 @@ class _Writer:
                 section.extend(text)
             else:
                 section.append(text)  # type: ignore[arg-type]
-        questions = self.piece(("questions", *self.head, tuple(open_)), lambda: self.questions(open_))
+        # What is asked depends on the open items and, under another regime than the classical, on what the buyer
+        # said about social services (reasons.asked_field).
+        profile = d.profile
+        asking = (profile.regime, profile.social_services is None) if profile.regime != "classical" else ()
+        questions = self.piece(("questions", *self.head, tuple(open_), *asking), lambda: self.questions(open_))
         eforms = self.piece(
             ("eforms", d.on, layout.indent, self.binary, tuple(with_eforms), pending),
             lambda: self.eforms(with_eforms, pending),
@@ -615,7 +619,7 @@ class _Writer:
             words.undetermined(Decision(d._plan.criteria[i].criterion, None, mask, d, i, None), d, self.langs)
             for i, mask, _ in open_
         ]
-        return self.layout.value(words.questions(made, self.langs), 1)
+        return self.layout.value(words.questions(made, self.langs, d.profile), 1)
 
     def eforms(self, with_eforms: list[int], pending: bool) -> str:
         criteria = self.d._plan.criteria

@@ -48,10 +48,18 @@ def question(field: str) -> Text:
     return Text(**text)
 
 
-def asked_field(field: str) -> str:
-    """The profile field a buyer fills in to settle an unknown (derived) fact."""
+def asked_field(field: str, regime: str = "classical", social_services: bool | None = None) -> str:
+    """The profile field a buyer fills in to settle an unknown (derived) fact. Under the classical regime the CPV
+    code decides the threshold and the annex; under another regime the buyer's ``social_services`` does, as this
+    package holds no CPV list of Annex XVII (utilities) or Annex IV (concessions)."""
+    annex_open = field in _ANNEX_DECIDES or (field == "light_regime" and social_services is None)
+    if regime != "classical" and annex_open:
+        return "social_services"
     asked: str = _data("vocabulary")["ask_instead"].get(field, field)
     return asked
+
+
+_ANNEX_DECIDES = frozenset({"above_eu_threshold", "eu_threshold_eur", "eu_threshold_kind", "annex_xiv_service"})
 
 
 def format_value(field: str, value: Any, lang: Lang) -> str:

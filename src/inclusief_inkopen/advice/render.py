@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from inclusief_inkopen.advice.evaluate import Advice
@@ -52,9 +52,10 @@ def _identity(advice: Advice | AdviceDocument) -> str:
     return catalogue_identity(advice.catalogue.sha256, [layer["sha256"] for layer in advice.catalogue.layers])
 
 
-def _asked(missing: Sequence[str]) -> list[str]:
+def _asked(missing: Sequence[str], tender: Mapping[str, Any]) -> list[str]:
     """The profile fields a buyer fills in for these missing facts (a derived fact is never asked for)."""
-    return sorted({asked_field(m) for m in missing})
+    regime, social = tender.get("regime", "classical"), tender.get("social_services")
+    return sorted({asked_field(m, regime, social) for m in missing})
 
 
 def _bt754(advice: Advice | AdviceDocument, lang: Lang) -> str:
@@ -182,7 +183,7 @@ def render_text(
     if advice.undetermined:
         lines += ["", f"{_l('undetermined', lang)}:"]
         lines += [
-            f"  - [{u.id}] {u.title.get(lang)} ({_l('missing', lang)}: {', '.join(_asked(u.missing))})"
+            f"  - [{u.id}] {u.title.get(lang)} ({_l('missing', lang)}: {', '.join(_asked(u.missing, advice.tender))})"
             for u in advice.undetermined
         ]
     lines += ["", f"{_l('not_applicable', lang)}:"]

@@ -41,6 +41,7 @@ from inclusief_inkopen.rules.conditions import Reason
 from inclusief_inkopen.rules.decide import Decision, Decisions, missing_facts
 from inclusief_inkopen.rules.placeholders import substitute
 from inclusief_inkopen.tender.facts import DerivedFact
+from inclusief_inkopen.tender.profile import TenderProfile
 
 ENGINE = {"name": "inclusief-inkopen", "version": __version__}
 Langs = tuple[Lang, ...]
@@ -219,11 +220,17 @@ def undetermined(decision: Decision, d: Decisions, langs: Langs = LANGUAGES) -> 
     return _make(Undetermined, **_head(decision.criterion, d, langs, reasons), missing=missing)
 
 
-def questions(items: Iterable[Undetermined], langs: Langs = LANGUAGES) -> list[Question]:
+def _regime_of(profile: TenderProfile | None) -> tuple[str, bool | None]:
+    return ("classical", None) if profile is None else (profile.regime, profile.social_services)
+
+
+def questions(
+    items: Iterable[Undetermined], langs: Langs = LANGUAGES, profile: TenderProfile | None = None
+) -> list[Question]:
     asked: dict[str, list[str]] = {}
     for u in items:
         for field_name in u.missing:
-            asked.setdefault(asked_field(field_name), []).append(u.id)
+            asked.setdefault(asked_field(field_name, *_regime_of(profile)), []).append(u.id)
     return [
         _make(Question, field=f, text=_pick(question(f), langs), criteria=sorted(set(ids)))
         for f, ids in sorted(asked.items())
@@ -448,6 +455,6 @@ def document(d: Decisions, langs: Langs = LANGUAGES) -> AdviceDocument:
         suggestions=suggestions,
         not_applicable=not_applying + overridden,
         undetermined=open_items,
-        questions=questions(open_items, langs),
+        questions=questions(open_items, langs, d.profile),
         eforms=eforms(suggestions, accessibility_pending),
     )

@@ -264,6 +264,23 @@ SAYINGS: dict[str, dict[Lang, str]] = {
         "nl": "verwacht de velden van de opdracht als 'veld: waarde', gegeven: {kind}",
         "en": "expected the fields of the tender as 'field: value', given: {kind}",
     },
+    # Fields of the tender profile that must fit together (TenderProfile._regime_fits)
+    "concession_not_supplies": {
+        "nl": "een concessie is voor werken of diensten (art. 2a.1 Aw), niet voor leveringen; een inkoop van "
+        "leveringen is een overheidsopdracht (regime classical of utilities)",
+        "en": "a concession is for works or services (s. 2a.1 Aw), not supplies; a purchase of supplies is a public "
+        "contract (regime classical or utilities)",
+    },
+    "social_services_regime": {
+        "nl": "alleen bij regime utilities of concession; in het klassieke regime beslist de CPV-hoofdcode of een "
+        "dienst in bijlage XIV staat (laat social_services weg)",
+        "en": "only for regime utilities or concession; under the classical regime the main CPV code decides whether "
+        "a service is in Annex XIV (leave social_services out)",
+    },
+    "social_services_nature": {
+        "nl": "alleen bij diensten (nature: services)",
+        "en": "only for services (nature: services)",
+    },
     "unreadable_value": {
         "nl": "een datum of getal dat niet te lezen is: {problem}",
         "en": "a date or number that cannot be read: {problem}",

@@ -19,7 +19,8 @@ from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.notices import eforms as ef
 from inclusief_inkopen.notices.importing import Imported
 from inclusief_inkopen.notices.notice import DeclaredLot, Notice
-from inclusief_inkopen.notices.regimes import CLASSICAL, as_declared, declared, judge
+from inclusief_inkopen.notices.regimes import CLASSICAL, advised_as, declared
+from inclusief_inkopen.tender.facts import REGIME_PARAMETERS, regime_parameters
 
 Status = Literal["declared", "missing", "contradicts", "undetermined"]
 Level = Literal["required", "recommended"]
@@ -48,7 +49,7 @@ class Comparison(BaseModel):
     above_threshold: bool | None
     findings: list[Finding]
     undetermined: list[str]
-    regime: str = CLASSICAL  # another regime's notice is judged on its own threshold and not compared
+    regime: str = CLASSICAL  # the regime the notice falls under (notices.regimes); one not advised is not compared
     value_known: bool = True  # False: only the findings that hold whatever the value are given
     note: Text | None = None  # why the notice was not (fully) compared
 
@@ -154,14 +155,16 @@ def compare(notice: Notice, advice: Advice | None) -> Comparison:
 _HIGHEST = 10**13
 
 
-def _breakpoints(catalogue: Any, on: dt.date) -> list[float]:
+def _breakpoints(catalogue: Any, on: dt.date, regime: str = CLASSICAL) -> list[float]:
     """Values at which the advice can change as the estimated value grows: no value, each amount in euro the
     catalogue holds on ``on`` (the EU thresholds …) and just below it, and a value above them all. The catalogue's
     conditions compare the value with such amounts only, so the advice is the same between two neighbours, and a
-    finding that every one of these values gives holds whatever the value."""
+    finding that every one of these values gives holds whatever the value. Another regime's thresholds cannot
+    change the advice for this one, so they are left out."""
+    others = REGIME_PARAMETERS - set(regime_parameters(regime))
     points = {0.0, float(_HIGHEST)}
-    for parameter in catalogue.parameters.values():
-        found = parameter.value_at(on) if parameter.unit == "EUR" else None
+    for name, parameter in catalogue.parameters.items():
+        found = parameter.value_at(on) if parameter.unit == "EUR" and name not in others else None
         if found is not None and isinstance(found.value, int | float):
             points |= {float(found.value), max(0.0, float(found.value) - 0.01)}
     return sorted(points)
@@ -181,13 +184,9 @@ def assess(
     notice = imported.notice
     draft = dict(imported.tender if tender is None else tender)
     base = {"file": notice.file, "notice_id": notice.id, "regime": imported.regime}
-    if imported.regime != CLASSICAL:
-        verdict = judge(imported.regime, imported.regime_basis, draft.get("nature"),
-                        draft.get("estimated_value_eur"), on or dt.date.today())  # fmt: skip
-        if draft.get("estimated_value_eur") is None:
-            verdict = as_declared(verdict, notice)
-        return Comparison(**base, assessed=False, above_threshold=verdict.above, findings=[], undetermined=[],
-                          note=verdict.reason), None  # fmt: skip
+    if advised_as(imported.regime) is None:
+        return Comparison(**base, assessed=False, above_threshold=None, findings=[], undetermined=[],
+                          note=imported.regime_note), None  # fmt: skip
     missing = [f for f in ("nature",) if f not in draft]
     if missing:
         note = Text(
@@ -218,7 +217,7 @@ def assess(
         return comparison, advice
     runs = [
         evaluate(draft | {"estimated_value_eur": value}, catalogue, on=on)
-        for value in _breakpoints(catalogue, on or dt.date.today())
+        for value in _breakpoints(catalogue, on or dt.date.today(), draft.get("regime", CLASSICAL))
     ]
     above_threshold = None
     note = Text(

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, ValidationError
 
-from inclusief_inkopen.advice.reasons import question
+from inclusief_inkopen.advice.reasons import question, value_label
 from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.base.files import MAX_NOTICE_BYTES, read_bytes
@@ -27,7 +27,14 @@ from inclusief_inkopen.notices.eforms import read_eforms
 from inclusief_inkopen.notices.guesses import Guess, guesses_from_cpv
 from inclusief_inkopen.notices.notice import Duration, Money, Notice, _Model, only_one
 from inclusief_inkopen.notices.ocds import read_all
-from inclusief_inkopen.notices.regimes import CLASSICAL, judge, regime_of
+from inclusief_inkopen.notices.regimes import (
+    CLASSICAL,
+    advised_as,
+    declares_light_regime,
+    label,
+    not_advised,
+    regime_of,
+)
 from inclusief_inkopen.notices.ted import is_ted, read_ted
 from inclusief_inkopen.tender.profile import problems_from_validation
 
@@ -248,14 +255,32 @@ def to_tender(notice: Notice, on: dt.date | None = None) -> Imported:
     regime, regime_basis = regime_of(notice)
     regime_note: Text | None = None
     authorities = {AUTHORITY.get(t) for t in notice.buyer_legal_types}
-    if regime != CLASSICAL:
-        regime_note = judge(regime, regime_basis, tender.get("nature"), value, on or dt.date.today()).reason
+    advised = advised_as(regime)
+    if advised is None:
+        regime_note = not_advised(regime, regime_basis)
+    elif advised != CLASSICAL:  # the central/sub-central split is the classical directive's; this regime has its own
+        tender["regime"] = advised
+        word = value_label(advised, "nl"), value_label(advised, "en")
+        regime_note = Text(
+            nl=f"{label(regime, 'nl')} ({regime_basis}): geadviseerd onder het regime {word[0]}, met de eigen drempels",
+            en=f"{label(regime, 'en')} ({regime_basis}): advised under the regime {word[1]}, with its own thresholds",
+        )
     elif len(authorities) == 1 and None not in authorities:
         tender["authority"] = authorities.pop()
     elif notice.buyer_legal_types:
         warnings.append(
             f"buyer legal type {', '.join(notice.buyer_legal_types)}: central or sub-central threshold is not clear"
         )
+    # The form of the light regime says the services are social and other specific ones, and the procedure.
+    light = declares_light_regime(notice) and advised in (CLASSICAL, "utilities", "concession")
+    if light and tender.get("nature") == "services":
+        said = f"OPP-070 subtype {notice.subtype}"
+        if advised != CLASSICAL:
+            tender["social_services"] = True
+            sources["social_services"] = said
+        if advised != "concession":  # a concession's light regime is no choice (Aw 2a.29)
+            tender["social_services_procedure"] = True
+            sources["social_services_procedure"] = said
     if notice.procedure in PROCEDURES:
         tender["procedure"] = PROCEDURES[notice.procedure]
     elif notice.procedure:
@@ -274,7 +299,9 @@ def to_tender(notice: Notice, on: dt.date | None = None) -> Imported:
     if lots:
         tender["lots"] = min(len(lots), 10000)
 
-    asked = [f for f in ("title", "nature", "estimated_value_eur", "cpv", "authority", "procedure") if f not in tender]
+    # The central/sub-central split decides only the classical thresholds.
+    known = ("title", "nature", "estimated_value_eur", "cpv", "authority", "procedure")
+    asked = [f for f in known if f not in tender and not (f == "authority" and "regime" in tender)]
     asked += [f for f in ("duration_months", "lots") if f not in tender] + list(ASK_ALWAYS)
     return Imported(
         notice=notice,

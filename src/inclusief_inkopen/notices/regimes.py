@@ -1,27 +1,26 @@
-"""Which procurement law a notice falls under, and that law's own EU threshold.
+"""Which procurement law a notice falls under, and how the advice takes it.
 
-The catalogue's advice follows the classical directive (2014/24/EU; Aanbestedingswet deel 2). A notice says its
-legal basis in BT-01 (``32014L0025`` for the utilities directive …); where it does not (OCDS), a buyer legal type
-that exists only under another regime tells it. For such a notice the regime's own thresholds decide whether it
-is above the EU threshold, from ``data/regimes.yaml``, each amount dated and with its source; the advice, written
-for the classical directive, is not compared with it.
+A notice says its legal basis in BT-01 (``32014L0025`` for the utilities directive …); where it does not (OCDS), a
+buyer legal type that exists only under another regime tells it. Utilities, concessions and defence notices are
+advised under their own regime (the tender profile's ``regime``: its thresholds and rules); a notice of a regime the
+advice does not cover (EU institutions) is reported, not compared. ``data/regimes.yaml`` holds the regimes.
 
 >>> regime_of(Notice(file=None, format="eforms", legal_basis="32014L0025"))
 ('utilities', 'BT-01 32014L0025')
+>>> advised_as("concessions"), advised_as("eu-institution")
+('concession', None)
 >>> regime_of(Notice(file=None, format="ocds", buyer_legal_types=["la"]))
 ('classical', '')
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from inclusief_inkopen.base.packaged import packaged_data
-from inclusief_inkopen.base.parameters import ParameterEntry
-from inclusief_inkopen.base.text import Lang, Text, format_eur
+from inclusief_inkopen.base.text import Lang, Text
 from inclusief_inkopen.notices.notice import Notice
 
 CLASSICAL = "classical"
@@ -29,13 +28,27 @@ CLASSICAL = "classical"
 
 @cache
 def _regimes() -> dict[str, Any]:
-    return {k: v for k, v in packaged_data("regimes").items() if k != "sources"}
+    return dict(packaged_data("regimes"))
 
 
-@cache
-def _sources() -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = packaged_data("regimes")["sources"]
+def advised_as(regime: str) -> str | None:
+    """The tender profile's ``regime`` a notice of this regime is advised under; None for one the advice does not
+    cover."""
+    if regime == CLASSICAL:
+        return CLASSICAL
+    found: str | None = _regimes()[regime].get("advised_as")
     return found
+
+
+def not_advised(regime: str, basis: str) -> Text:
+    """Why a notice of a regime the advice does not cover is reported and not compared."""
+    law = Text(**_regimes()[regime]["law"])
+    return Text(
+        nl=f"{label(regime, 'nl')} ({basis}): {law.nl}; het advies dekt dit regime niet en wordt er niet mee "
+        "vergeleken",
+        en=f"{label(regime, 'en')} ({basis}): {law.en}; the advice does not cover this regime and is not compared "
+        "with it",
+    )
 
 
 CLASSICAL_DIRECTIVE = "32014L0024"
@@ -74,149 +87,56 @@ def regime_of(notice: Notice) -> tuple[str, str]:
     return CLASSICAL, ""
 
 
+def declares_light_regime(notice: Notice) -> bool:
+    """Whether the notice's subtype is one of the light regime for social and other specific services (an eForms
+    notice type ending in ``-social``: ``cn-social``, ``can-social``, ``pin-cfc-social``)."""
+    subtype = _subtypes().get(notice.subtype or "")
+    return subtype is not None and str(subtype.get("type", "")).endswith("-social")
+
+
 def subtype_named(notice: Notice, lang: Lang) -> str:
     """``, subtype 16: Contract notice – general directive, standard regime`` (empty for an unknown subtype)."""
     subtype = _subtypes().get(notice.subtype or "")
     return "" if subtype is None else f", subtype {notice.subtype}: {subtype['name'][lang]}"
 
 
-def as_declared(verdict: RegimeVerdict, notice: Notice) -> RegimeVerdict:
-    """A notice of another regime without a value, judged as it is published: a notice under a directive says the
-    procedure is above that directive's threshold."""
-    if verdict.above is not None or not verdict.thresholds:
-        return verdict
-    names = {lang: label(verdict.regime, lang) for lang in ("nl", "en")}
-    reason = Text(
-        nl=f"{names['nl']} ({verdict.basis}{subtype_named(notice, 'nl')}): geen geraamde waarde gegeven; beoordeeld "
-        "als boven de eigen drempel, zoals aangekondigd; het advies volgt de klassieke richtlijn en wordt er niet "
-        "mee vergeleken",
-        en=f"{names['en']} ({verdict.basis}{subtype_named(notice, 'en')}): no estimated value given; judged as above "
-        "its own threshold, as declared; the advice follows the classical directive and is not compared with it",
-    )
-    return RegimeVerdict(verdict.regime, verdict.basis, True, verdict.thresholds, reason)
-
-
 @dataclass(frozen=True)
 class Declared:
-    """How a notice of the classical regime says it was published: under the directive (``above`` True: the buyer
-    runs a procedure above the EU threshold) or as a voluntary or national notice (``above`` False)."""
+    """How a notice says it was published: under a directive (``above`` True: the buyer runs a procedure above that
+    regime's EU threshold) or as a voluntary or national notice (``above`` False)."""
 
     above: bool
     text: Text  # "aangekondigd onder Richtlijn 2014/24/EU (BT-01 32014L0024, subtype 16: …)"
 
 
 def declared(notice: Notice) -> Declared | None:
-    """What a classical notice declares by its legal basis and subtype (the eForms SDK's notice types); None when it
-    declares neither, or falls under another regime."""
+    """What a notice declares by its legal basis and subtype (the eForms SDK's notice types): published under a
+    directive (above its threshold) or as a voluntary or national notice (below); None when it declares neither, or
+    falls under a regime the advice does not cover."""
     basis, said = declared_basis(notice)
-    if basis not in (CLASSICAL_DIRECTIVE, "other"):
-        return None
     named = {lang: subtype_named(notice, lang) for lang in ("nl", "en")}
     if said.startswith("subtype"):  # the subtype alone says it: name it once
         said = "OPP-070"
-    if basis == CLASSICAL_DIRECTIVE:
+    if basis == "other":
         text = Text(
-            nl=f"aangekondigd onder Richtlijn 2014/24/EU ({said}{named['nl']})",
-            en=f"published under Directive 2014/24/EU ({said}{named['en']})",
+            nl=f"aangekondigd als vrijwillige of nationale aankondiging, niet onder de richtlijn ({said}{named['nl']})",
+            en=f"published as a voluntary or national notice, not under the directive ({said}{named['en']})",
         )
-        return Declared(True, text)
+        return Declared(False, text)
+    if basis == CLASSICAL_DIRECTIVE:
+        directive = Text(nl="Richtlijn 2014/24/EU", en="Directive 2014/24/EU")
+    else:
+        found = next((r for r in _regimes().values() if basis in r["legal_bases"] and r.get("advised_as")), None)
+        if found is None:
+            return None
+        directive = Text(**found["directive"])
     text = Text(
-        nl=f"aangekondigd als vrijwillige of nationale aankondiging, niet onder de richtlijn ({said}{named['nl']})",
-        en=f"published as a voluntary or national notice, not under the directive ({said}{named['en']})",
+        nl=f"aangekondigd onder {directive.nl} ({said}{named['nl']})",
+        en=f"published under {directive.en} ({said}{named['en']})",
     )
-    return Declared(False, text)
+    return Declared(True, text)
 
 
 def label(regime: str, lang: Lang = "nl") -> str:
     found: str = _regimes()[regime]["label"][lang]
     return found
-
-
-@dataclass(frozen=True)
-class Threshold:
-    kind: str
-    amount: float
-    source: str  # a sentence naming the regulation and how its amount was read
-
-
-@dataclass(frozen=True)
-class RegimeVerdict:
-    """Whether a notice under another regime is above that regime's threshold, and why."""
-
-    regime: str
-    basis: str  # what says the notice falls under the regime
-    above: bool | None
-    thresholds: tuple[Threshold, ...]
-    reason: Text
-
-    def line(self, lang: Lang = "nl") -> str:
-        return self.reason.get(lang)
-
-
-def _in_force(values: dict[Any, Any], on: dt.date) -> tuple[float, str] | None:
-    dated = sorted((dt.date.fromisoformat(str(d)), ParameterEntry(**v)) for d, v in values.items())
-    current = None
-    for start, entry in dated:
-        if start <= on:
-            current = entry
-    if current is None or current.value is None:
-        return None
-    return float(current.value), current.source or ""
-
-
-def judge(regime: str, basis: str, nature: str | None, value: float | None, on: dt.date) -> RegimeVerdict:
-    """Is a notice of ``regime`` with this nature and value (euro) above that regime's threshold on ``on``?"""
-    spec = _regimes()[regime]
-    law = Text(**spec["law"])
-    names = {"nl": label(regime, "nl"), "en": label(regime, "en")}
-    if nature == "works":
-        kinds = ["works"]
-    elif nature == "supplies":
-        kinds = ["supplies-services"]
-    elif nature == "services":
-        # A utilities service may be one of Annex XVII (social and other specific services, a higher threshold);
-        # that annex's CPV list is not in this package, so both thresholds are weighed and only agreement counts.
-        kinds = [k for k in ("supplies-services", "social-services") if k in spec["thresholds"]]
-    else:
-        kinds = []
-    found = [(k, _in_force(spec["thresholds"][k], on)) for k in kinds if k in spec["thresholds"]]
-    thresholds = tuple(
-        Threshold(k, amount, _sources()[source]["en"] if source in _sources() else source)
-        for k, hit in found
-        if hit is not None
-        for amount, source in [hit]
-    )
-    if not thresholds or len(thresholds) < len(kinds) or not kinds:
-        why = Text(
-            nl=f"{names['nl']} ({basis}): geen drempel bekend voor {nature or 'deze aard'} op {on}; {law.nl}",
-            en=f"{names['en']} ({basis}): no threshold known for {nature or 'this nature'} on {on}; {law.en}",
-        )
-        return RegimeVerdict(regime, basis, None, thresholds, why)
-    verdicts = set() if value is None else {value >= t.amount for t in thresholds}
-    above = verdicts.pop() if len(verdicts) == 1 else None
-    said = {True: ("boven", "above"), False: ("onder", "below"), None: ("niet te plaatsen bij", "undecided for")}
-
-    def amounts(lang: Lang) -> str:
-        return ", ".join(f"{KINDS[t.kind][lang]} {format_eur(t.amount, lang)}" for t in thresholds)
-
-    value_nl = "onbekend" if value is None else format_eur(value, "nl")
-    value_en = "unknown" if value is None else format_eur(value, "en")
-    return RegimeVerdict(
-        regime,
-        basis,
-        above,
-        thresholds,
-        Text(
-            nl=f"{names['nl']} ({basis}): waarde {value_nl} is {said[above][0]} de eigen drempel ({amounts('nl')}; "
-            f"{law.nl}); het advies volgt de klassieke richtlijn en wordt er niet mee vergeleken",
-            en=f"{names['en']} ({basis}): value {value_en} is {said[above][1]} its own threshold ({amounts('en')}; "
-            f"{law.en}); the advice follows the classical directive and is not compared with it",
-        ),
-    )
-
-
-KINDS = {
-    "works": {"nl": "werken", "en": "works"},
-    "supplies-services": {"nl": "leveringen en diensten", "en": "supplies and services"},
-    "social-services": {"nl": "sociale en andere specifieke diensten", "en": "social and other specific services"},
-}

@@ -24,7 +24,7 @@ from inclusief_inkopen.base.outputs import spreadsheet_cell
 from inclusief_inkopen.notices.compare import assess, expected_codes
 from inclusief_inkopen.notices.importing import read_notice_data, to_tender
 from inclusief_inkopen.notices.notice import Notice
-from inclusief_inkopen.notices.regimes import CLASSICAL
+from inclusief_inkopen.notices.regimes import advised_as
 from inclusief_inkopen.notices.sources import Item, items, paths_in
 from inclusief_inkopen.rules.catalogues import default_catalogue
 
@@ -144,10 +144,8 @@ def _row(path: Path | str, notice: Notice, on: dt.date | None) -> dict[str, str]
     notes = [comparison.note.get("en")] if comparison.note else []
     row["error"] = "; ".join(notes + imported.warnings)[:500]
     row["above_threshold"] = _yes_no(comparison.above_threshold)
-    if comparison.regime != CLASSICAL:
-        # Judged on its own regime's threshold: it counts in the declared shares, not in the as-advised ones.
-        row["status"] = "counted" if comparison.above_threshold is not None else "not-assessed"
-        return row
+    if advised_as(comparison.regime) is None:  # a regime the advice does not cover: reported, not compared
+        return row | {"status": "not-assessed"}
     if not comparison.assessed:
         return row | {"status": "not-assessed"}
     gaps = comparison.gaps
@@ -345,7 +343,7 @@ def indicators(rows: Iterable[dict[str, str]]) -> list[Indicator]:
     counts: dict[tuple[str, str, str], list[int]] = {}
     for procedure in procedures(listed):
         row = listed[procedure.counted]
-        if row.get("status") not in ("ok", "gaps", "counted") or row.get("above_threshold") != "yes":
+        if row.get("status") not in ("ok", "gaps") or row.get("above_threshold") != "yes":
             continue
         groups = [
             ("all", "all"),
@@ -453,8 +451,7 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             "procedures": "procedures",
             "from_cn": "geteld uit hun laatste aankondiging van een opdracht",
             "from_other": "zonder aankondiging van een opdracht in de scan, geteld uit hun laatste aankondiging",
-            "other_law": "onder een ander regime (speciale sectoren, defensie, concessies, EU-instellingen): "
-            "beoordeeld op de eigen drempel, niet vergeleken met het advies",
+            "other_law": "onder een regime dat het advies niet dekt (EU-instellingen): niet vergeleken met het advies",
             "skipped": "Overgeslagen bestanden",
             "skipped_intro": "Deze bestanden zijn geen aankondiging of archief en zijn niet gelezen.",
         },
@@ -479,8 +476,7 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             "procedures": "procedures",
             "from_cn": "counted from their latest contract notice",
             "from_other": "with no contract notice in the scan, counted from their latest notice",
-            "other_law": "under another regime (utilities, defence, concessions, EU institutions): judged on its "
-            "own threshold, not compared with the advice",
+            "other_law": "under a regime the advice does not cover (EU institutions): not compared with the advice",
             "skipped": "Skipped files",
             "skipped_intro": "These files are no notice or archive and were not read.",
         },
@@ -489,7 +485,7 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
     above = [r for r in assessed if r.get("above_threshold") == "yes"]
     errors = [r for r in rows if r.get("status") == "error"]
     skipped = [r for r in rows if r.get("status") == "skipped"]
-    other_law = [r for r in rows if r.get("regime") not in (None, "", "classical")]
+    other_law = [r for r in rows if r.get("regime") not in (None, "") and advised_as(r["regime"]) is None]
     found = procedures(rows)
     from_cn = sum(p.counted_kind == "contract-notice" for p in found)
     body = [

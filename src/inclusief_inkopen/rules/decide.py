@@ -37,7 +37,7 @@ from inclusief_inkopen.rules.conditions import (
     Truth,
     resolve_operand,
 )
-from inclusief_inkopen.tender.facts import REQUIRED_PARAMETERS, DerivedFact, derive
+from inclusief_inkopen.tender.facts import REGIME_PARAMETERS, REQUIRED_PARAMETERS, DerivedFact, derive, parameters_for
 from inclusief_inkopen.tender.profile import TenderProfile
 
 THEME_ORDER = {
@@ -267,6 +267,13 @@ def plan(catalogue: Catalogue, on: dt.date) -> Plan:
         program = compile_program([c.criterion.applies_when for c in in_force], catalogue.lists)
     needed = set(REQUIRED_PARAMETERS).union(*(c.parameters for c in in_force))
     values = parameter_values(catalogue, on, needed)
+    # The thresholds of the other regimes where the catalogue holds them on this date; a tender of a regime whose
+    # threshold is missing gets an error that says so (facts_of).
+    for name in REGIME_PARAMETERS - needed:
+        found = catalogue.parameters.get(name)
+        value = None if found is None else found.value_at(on)
+        if value is not None:
+            values[name] = value
     made = Plan(
         on,
         in_force,
@@ -283,9 +290,13 @@ def plan(catalogue: Catalogue, on: dt.date) -> Plan:
 
 
 def facts_of(
-    profile: TenderProfile, catalogue: Catalogue, values: Mapping[str, ParameterValue]
+    profile: TenderProfile, catalogue: Catalogue, values: Mapping[str, ParameterValue], on: dt.date
 ) -> tuple[dict[str, Any], dict[str, DerivedFact]]:
     """What rules read: the tender's own fields and the facts derived from them."""
+    if profile.regime != "classical":
+        missing = [name for name in parameters_for(profile) if name not in values]
+        if missing:
+            _no_regime_threshold(profile, catalogue, missing, on)
     derived = derive(profile, values, catalogue.lists)
     facts = profile.__dict__.copy()
     for name, fact in derived.items():
@@ -293,11 +304,25 @@ def facts_of(
     return facts, derived
 
 
+def _no_regime_threshold(profile: TenderProfile, catalogue: Catalogue, missing: list[str], on: dt.date) -> None:
+    """Refuse a tender whose regime's threshold the catalogue lacks, naming each parameter file and what it holds."""
+    problems = []
+    for name in missing:
+        where = f"{catalogue.root}/parameters/{name}.yaml" if catalogue.root else name
+        found = catalogue.parameters.get(name)
+        if found is None:
+            message = f"missing from this catalogue; a tender under regime {profile.regime!r} needs this threshold"
+        else:
+            message = f"no value in force on {on.isoformat()}; the parameter holds {found.validity()}"
+        problems.append(Problem(where, "values", message))
+    raise EvaluationError(problems)
+
+
 def context_for(profile: TenderProfile, catalogue: Catalogue, on: dt.date) -> tuple[Context, dict[str, DerivedFact]]:
     """What the rules read for this tender on this date, for the reference interpreter (``compile_condition``):
     its fields, the derived facts, every parameter that has a value on that date, and the lists."""
     values = {name: value for name, p in catalogue.parameters.items() if (value := p.value_at(on)) is not None}
-    facts, derived = facts_of(profile, catalogue, parameter_values(catalogue, on, REQUIRED_PARAMETERS) | values)
+    facts, derived = facts_of(profile, catalogue, parameter_values(catalogue, on, REQUIRED_PARAMETERS) | values, on)
     return Context(facts, values, catalogue.lists), derived
 
 
@@ -455,7 +480,7 @@ class Decisions:
 def decide(profile: TenderProfile, catalogue: Catalogue, on: dt.date) -> Decisions:
     """Decide every criterion in force on ``on`` for the tender."""
     p = plan(catalogue, on)
-    facts, derived = facts_of(profile, catalogue, p.parameters)
+    facts, derived = facts_of(profile, catalogue, p.parameters, p.on)
     truths, predicates, records = p.program.run(facts, p.arguments)
     overridden: dict[str, str] = {}
     for i, criterion in p.overriders:  # later criteria win, as in advice order

@@ -61,7 +61,8 @@ def _spec_for(name: str, annotation: Any, derived: bool = False) -> FieldSpec:
 
 ThresholdKind = Literal["works", "supplies-services", "social-services"]
 
-# Which parameter holds which EU threshold (Directive 2014/24/EU art. 4; Aw 2012 art. 2.1-2.3).
+# Which parameter holds which EU threshold under the classical regime (Directive 2014/24/EU art. 4; Aw 2012
+# art. 2.1-2.3).
 THRESHOLD_PARAMETERS: dict[tuple[str, str], str] = {
     ("works", "central"): "eu-threshold/works",
     ("works", "sub-central"): "eu-threshold/works",
@@ -70,12 +71,60 @@ THRESHOLD_PARAMETERS: dict[tuple[str, str], str] = {
     ("social-services", "central"): "eu-threshold/social-services",
     ("social-services", "sub-central"): "eu-threshold/social-services",
 }
+# And under the other regimes, one set each whoever the buyer is: utilities (Aw 3.8 and 3.9a, the amounts of art. 15
+# of Directive 2014/25/EU), concessions (Aw 2a.2, art. 8 lid 1 of Directive 2014/23/EU: one amount for works and
+# services) and defence and security (Directive 2009/81/EC art. 8). A catalogue needs them only for a tender of that
+# regime, so an organisation's own catalogue for classical purchases can leave them out.
+REGIME_THRESHOLDS: dict[str, dict[str, str]] = {
+    "utilities": {
+        "works": "eu-threshold/utilities-works",
+        "supplies-services": "eu-threshold/utilities-supplies-services",
+        "social-services": "eu-threshold/utilities-social-services",
+    },
+    "concession": {"works": "eu-threshold/concessions", "supplies-services": "eu-threshold/concessions"},
+    "defence": {
+        "works": "eu-threshold/defence-works",
+        "supplies-services": "eu-threshold/defence-supplies-services",
+    },
+}
+REGIME_PARAMETERS = frozenset(name for kinds in REGIME_THRESHOLDS.values() for name in kinds.values())
 # Annex XIV decides the threshold (Aw 2.6a) and the light regime (Aw 2.38 lid 1); its first row, health and social
 # services, makes the light regime the rule rather than a choice (Aw 2.38 lid 2).
 ANNEX_XIV_LIST = "annex-xiv"
 HEALTH_SOCIAL_LIST = "annex-xiv-health-social"
 REQUIRED_PARAMETERS = frozenset(THRESHOLD_PARAMETERS.values())
 REQUIRED_LISTS = frozenset({ANNEX_XIV_LIST, HEALTH_SOCIAL_LIST})
+
+
+def threshold_kinds(tender: TenderProfile, annex: bool | None) -> list[str]:
+    """The kinds of EU threshold that may apply; two when the tender does not yet say which (then both are weighed,
+    and only their agreement counts). ``annex``: whether the services are social and other specific services."""
+    if tender.nature == "works":
+        return ["works"]
+    if tender.nature == "supplies" or annex is False or tender.regime in ("concession", "defence"):
+        # A concession has one threshold for works and services; for defence no social-services amount was read.
+        return ["supplies-services"]
+    if annex is True:
+        return ["social-services"]
+    return ["supplies-services", "social-services"]
+
+
+def _threshold_parameter(tender: TenderProfile, kind: str) -> str:
+    if tender.regime == "classical":
+        return THRESHOLD_PARAMETERS[(kind, tender.authority)]
+    return REGIME_THRESHOLDS[tender.regime][kind]
+
+
+def regime_parameters(regime: str) -> list[str]:
+    """The threshold parameters of a regime other than the classical one (none for the classical regime, whose
+    thresholds every catalogue holds)."""
+    return sorted(set(REGIME_THRESHOLDS.get(regime, {}).values()))
+
+
+def parameters_for(tender: TenderProfile) -> list[str]:
+    """The threshold parameters of another regime that deciding this tender may read."""
+    return regime_parameters(tender.regime)
+
 
 DERIVED_SPECS: dict[str, FieldSpec] = {
     "eu_threshold_eur": FieldSpec("eu_threshold_eur", "number", (), True),
@@ -115,31 +164,32 @@ def derive(
 ) -> dict[str, DerivedFact]:
     """Compute the derived facts. ``thresholds`` maps each threshold parameter name to its value in force;
     ``lists`` holds the catalogue's code lists (Annex XIV and its health and social row are needed)."""
-    annex = _in_list(tender.cpv, lists[ANNEX_XIV_LIST])
-    facts: dict[str, DerivedFact] = {
-        "annex_xiv_service": DerivedFact(annex if tender.nature == "services" else False, ("nature", "cpv")),
-    }
+    facts: dict[str, DerivedFact] = {}
+    if tender.regime == "classical":
+        annex = _in_list(tender.cpv, lists[ANNEX_XIV_LIST])
+        facts["annex_xiv_service"] = DerivedFact(annex if tender.nature == "services" else False, ("nature", "cpv"))
+    else:
+        # Annex XVII (utilities) and Annex IV (concessions) are not in this package as CPV lists: the buyer says it.
+        annex = tender.social_services if tender.nature == "services" else False
+        facts["annex_xiv_service"] = DerivedFact(annex, ("regime", "nature", "social_services"))
 
-    if tender.nature == "works":
-        kinds: list[str] = ["works"]
-    elif tender.nature == "supplies" or annex is False:
-        kinds = ["supplies-services"]
-    elif annex is True:
-        kinds = ["social-services"]
-    else:  # services whose CPV code is unknown: regular or social services
-        kinds = ["supplies-services", "social-services"]
-
-    names = [THRESHOLD_PARAMETERS[(k, tender.authority)] for k in kinds]
+    kinds = threshold_kinds(tender, annex)
+    names = [_threshold_parameter(tender, k) for k in kinds]
     values = [thresholds[n] for n in names]
     above = {tender.estimated_value_eur >= float(v.value) for v in values}
-    inputs = ("nature", "authority", "cpv", "estimated_value_eur")
+    if tender.regime == "classical":
+        kind_inputs: tuple[str, ...] = ("nature", "cpv")
+        inputs: tuple[str, ...] = ("nature", "authority", "cpv", "estimated_value_eur")
+    else:  # the authority does not matter here, the buyer's word on social services does
+        kind_inputs = ("regime", "nature", "social_services")
+        inputs = (*kind_inputs, "estimated_value_eur")
     if len(kinds) == 1:
-        facts["eu_threshold_kind"] = DerivedFact(kinds[0], ("nature", "cpv"))
-        facts["eu_threshold_eur"] = DerivedFact(values[0].value, inputs[:3], names[0], values[0])
+        facts["eu_threshold_kind"] = DerivedFact(kinds[0], kind_inputs)
+        facts["eu_threshold_eur"] = DerivedFact(values[0].value, inputs[:-1], names[0], values[0])
         facts["above_eu_threshold"] = DerivedFact(above.pop(), inputs, names[0], values[0])
     else:
-        facts["eu_threshold_kind"] = DerivedFact(None, ("nature", "cpv"))
-        facts["eu_threshold_eur"] = DerivedFact(None, inputs[:3])
+        facts["eu_threshold_kind"] = DerivedFact(None, kind_inputs)
+        facts["eu_threshold_eur"] = DerivedFact(None, inputs[:-1])
         # Both possible thresholds may still agree, e.g. a value above the higher one.
         facts["above_eu_threshold"] = DerivedFact(above.pop() if len(above) == 1 else None, inputs)
 
@@ -154,19 +204,29 @@ def derive(
 def _light_regime(
     tender: TenderProfile, facts: dict[str, DerivedFact], lists: Mapping[str, frozenset[str]]
 ) -> DerivedFact:
-    """Whether the procedure for social and other specific services (Aw 2.39) applies, so that only the sections of
-    chapter 2.3 named in Aw 2.39 lid 2 bind. It exists only for Annex XIV services at or above their threshold
-    (Aw 2.6a); for health and social services it is the rule unless the buyer decides otherwise (Aw 2.38 lid 2), for
-    the other Annex XIV services the buyer chooses (Aw 2.38 lid 1), so the advice asks."""
-    inputs = ("nature", "cpv", "estimated_value_eur", "social_services_procedure")
+    """Whether the procedure for social and other specific services applies, so that only some of the rules bind.
+
+    Classical (Aw 2.38-2.39): only for Annex XIV services at or above their threshold (Aw 2.6a); for health and
+    social services it is the rule unless the buyer decides otherwise (Aw 2.38 lid 2), for the other Annex XIV
+    services the buyer chooses (Aw 2.38 lid 1), so the advice asks. Utilities (Aw 3.40-3.41): the utility may use it
+    for Annex XVII services ("kan"), so the advice asks. Concessions (Aw 2a.29): Annex IV services above the
+    threshold are subject only to the articles it names; no choice. Defence: not read here, so unknown."""
+    if tender.regime == "classical":
+        inputs: tuple[str, ...] = ("nature", "cpv", "estimated_value_eur", "social_services_procedure")
+    else:
+        inputs = ("regime", "nature", "social_services", "estimated_value_eur", "social_services_procedure")
+    if tender.regime == "defence":
+        return DerivedFact(None, ("regime",))
     annex, above = facts["annex_xiv_service"].value, facts["above_eu_threshold"].value
     if annex is False or above is False:
         return DerivedFact(False, inputs)
     if annex is None or above is None:
         return DerivedFact(None, inputs)
+    if tender.regime == "concession":
+        return DerivedFact(True, inputs)
     chosen = tender.social_services_procedure
     if chosen is not None:
         return DerivedFact(chosen, inputs)
-    if _in_list(tender.cpv, lists[HEALTH_SOCIAL_LIST]):
+    if tender.regime == "classical" and _in_list(tender.cpv, lists[HEALTH_SOCIAL_LIST]):
         return DerivedFact(True, inputs)
     return DerivedFact(None, inputs)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.errors import Problem, TenderError
@@ -21,6 +21,12 @@ from inclusief_inkopen.base.messages import message_language, say, say_error, sa
 
 Nature = Literal["works", "supplies", "services"]
 Authority = Literal["sub-central", "central"]
+# The procurement law the purchase falls under, each a part of the Aanbestedingswet 2012 or a law of its own:
+# overheidsopdrachten (deel 2, Directive 2014/24/EU), speciale-sectoropdrachten of a utility such as public transport,
+# water or a port (deel 3, Directive 2014/25/EU), concessieopdrachten (deel 2a, Directive 2014/23/EU) and contracts
+# under the Aanbestedingswet op defensie- en veiligheidsgebied (Directive 2009/81/EC), which Aw art. 2a.5 lid 8 and
+# 2a.15 name as the law for defence and security.
+Regime = Literal["classical", "utilities", "concession", "defence"]
 Procedure = Literal[
     "open",
     "restricted",
@@ -71,6 +77,28 @@ SupplyChainRisk = Literal[
 ]
 
 
+# What the model refuses across fields, said to the published schema too (JSON Schema ``if``/``then``), so that tender
+# tooling validating against the schema gets the same verdict: a concession is for works or services (Aw 2a.1), and
+# whether services are social and other specific services is given only where no CPV list decides it.
+CROSS_FIELD_SCHEMA: list[dict[str, Any]] = [
+    {
+        "if": {"properties": {"regime": {"const": "concession"}}, "required": ["regime"]},
+        "then": {"properties": {"nature": {"enum": ["works", "services"]}}},
+    },
+    {
+        "if": {"required": ["social_services"], "not": {"properties": {"social_services": {"const": None}}}},
+        "then": {
+            "properties": {"regime": {"enum": ["utilities", "concession"]}, "nature": {"const": "services"}},
+            "required": ["regime"],
+        },
+    },
+]
+
+
+# Between the field a model-level error is about and its message (see _regime_fits).
+FIELD_MARK = ": "
+
+
 # What ``cpv.validate`` accepts, for the published schema only: the model checks codes with ``cpv.validate``,
 # whose messages say more than "should match pattern", and checks the check digit, which no pattern can.
 CPV_PATTERN = r"^ *([1-9][0-9]|0[1-9])[0-9]{6}(-[0-9])? *$"
@@ -81,7 +109,14 @@ class TenderProfile(BaseModel):
 
     # Strict: "12", 1.0 or "yes" where a number or a boolean belongs is refused, exactly as the published JSON
     # Schema refuses it, so that tender tooling that validates against the schema gets the same verdict.
-    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        strict=True,
+        json_schema_extra={"allOf": CROSS_FIELD_SCHEMA},
+    )
 
     # The pattern says in the published schema what stripping whitespace means here: not only blanks.
     title: Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S", description="Name of the purchase")]
@@ -102,6 +137,16 @@ class TenderProfile(BaseModel):
         ),
     ] = None
     authority: Annotated[Authority, Field(description="Selects the EU threshold")] = "sub-central"
+    regime: Annotated[
+        Regime,
+        Field(
+            description=(
+                "Procurement law: classical (Aw deel 2, Directive 2014/24/EU), utilities (Aw deel 3, 2014/25/EU), "
+                "concession (Aw deel 2a, 2014/23/EU) or defence (Aanbestedingswet op defensie- en "
+                "veiligheidsgebied, 2009/81/EC); selects the EU threshold and the rules"
+            )
+        ),
+    ] = "classical"
     procedure: Procedure | None = None
     duration_months: Annotated[int | None, Field(gt=0, le=1200)] = None
     end_users: Annotated[
@@ -137,6 +182,16 @@ class TenderProfile(BaseModel):
             )
         ),
     ] = None
+    social_services: Annotated[
+        bool | None,
+        Field(
+            description=(
+                "Utilities or concession services only: they are social and other specific services (Annex XVII of "
+                "Directive 2014/25/EU, Aw 3.9a; Annex IV of Directive 2014/23/EU, Aw 2a.29). For the classical regime "
+                "the main CPV code decides (Annex XIV)"
+            )
+        ),
+    ] = None
     labour_share: Annotated[
         float | None, Field(ge=0, le=1, allow_inf_nan=False, description="Share of labour in the value")
     ] = None
@@ -163,6 +218,19 @@ class TenderProfile(BaseModel):
             if digits not in codes:
                 codes.append(digits)
         return codes
+
+    @model_validator(mode="after")
+    def _regime_fits(self) -> TenderProfile:
+        # The same rules as CROSS_FIELD_SCHEMA. A model-level error has no location of its own, so the message starts
+        # with the field it is about ("regime: …"), and problems_from_validation puts that field in the location.
+        if self.regime == "concession" and self.nature == "supplies":
+            raise ValueError(f"regime{FIELD_MARK}{say('concession_not_supplies')}")
+        if self.social_services is not None:
+            if self.regime not in ("utilities", "concession"):
+                raise ValueError(f"social_services{FIELD_MARK}{say('social_services_regime')}")
+            if self.nature != "services":
+                raise ValueError(f"social_services{FIELD_MARK}{say('social_services_nature')}")
+        return self
 
     @field_validator("end_users", "digital", "physical", "supply_chain_risk", "eaa_services")
     @classmethod
@@ -220,6 +288,10 @@ def problems_from_validation(
         if prefix:
             loc = f"{prefix}.{loc}" if loc else prefix
         message = err["msg"].removeprefix("Value error, ")
+        about, mark, rest_of_message = message.partition(FIELD_MARK)
+        if not err["loc"] and mark and about in TenderProfile.model_fields:  # a model-level rule: see _regime_fits
+            loc = f"{prefix}.{about}" if prefix else about
+            message = rest_of_message
         if err["type"] == "extra_forbidden":
             message = say_unknown_field(str(err["loc"][-1]), known_fields)
         else:

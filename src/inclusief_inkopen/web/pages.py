@@ -49,10 +49,10 @@ PAGE_SIZE = 50
 
 # The questionnaire, one topic at a time; every field of the tender profile is asked in exactly one step.
 STEPS: list[list[str]] = [
-    ["title", "nature", "estimated_value_eur", "cpv", "authority", "procedure", "duration_months", "lots"],
+    ["title", "nature", "estimated_value_eur", "cpv", "authority", "regime", "procedure", "duration_months", "lots"],
     ["end_users", "people_facing", "staffing"],
     ["digital", "eaa_services", "physical", "building_work", "wheelchair_passengers"],
-    ["labour_share", "supply_chain_risk", "social_services_procedure"],
+    ["labour_share", "supply_chain_risk", "social_services", "social_services_procedure"],
 ]
 REQUIRED = ("title", "nature", "estimated_value_eur")
 STATUSES = ("mandatory", "policy", "recommended")
