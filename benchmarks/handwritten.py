@@ -1,6 +1,7 @@
 """The built-in catalogue's rules written by hand as plain Python: the practical speed limit for Python.
 
-Only for complete profiles (every field given), so there is no 'unknown'; no reasons, no wording. The benchmark
+Only for complete profiles (every field given) under the classical regime, so there is no 'unknown'; no reasons, no
+wording. The benchmark
 and ``tests/test_benchmarks.py`` check that these functions pick exactly the criteria ``evaluate`` suggests, so
 the comparison is between two implementations of the same rules.
 """
@@ -135,6 +136,19 @@ def suggestions(p: TenderProfile, lists: dict[str, frozenset[str]]) -> set[str]:
         "PG-WS-02": group("recruitment-staffing"),
         "PG-ICT-01": group("ict-hardware") and persons,
         "PG-ICT-02": group("ict-hardware"),
+        "PG-DC-01": group("data-centres") and persons,
+        "PG-DC-02": group("data-centres") and persons,
+        "PG-WEB-03": group("websites-apps") and persons and months > 36,
+        "PG-GEB-03": group("buildings") and persons,
+        "PG-OV-01": group("public-transport") and persons,
+        "PG-OV-02": group("public-transport") and residents,
+        "PG-LLV-03": group("pupil-transport"),
+        "PG-KLE-01": group("workwear") and persons,
+        "PG-KLE-02": group("workwear") and persons,
+        "PG-OPL-03": group("training") and persons,
+        "PG-EVT-03": group("events") and residents,
+        "PG-KC-03": group("customer-contact") and business,
+        "PG-COM-03": group("printing-communication") and residents,
     }
     applying = {cid for cid, holds in rules.items() if holds}
     if applying & {
