@@ -245,7 +245,7 @@ def test_the_packages_own_yaml_data_passes_the_strict_loader():
 
     data = resources.files("inclusief_inkopen").joinpath("data")
     names = sorted(entry.name.removesuffix(".yaml") for entry in data.iterdir() if entry.name.endswith(".yaml"))
-    assert names == ["notice-subtypes", "ratings", "reasons", "regimes", "vocabulary"]
+    assert names == ["currencies", "notice-subtypes", "ratings", "reasons", "regimes", "vocabulary"]
     for name in names:
         text = data.joinpath(f"{name}.yaml").read_text("utf-8")
         assert parse_yaml(text, f"data/{name}.yaml") == packaged_data(name)

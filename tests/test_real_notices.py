@@ -100,6 +100,7 @@ def test_a_utilities_notice_is_advised_under_its_own_regime_in_import_compare_an
     assert (imported.regime, imported.regime_basis) == ("utilities", "BT-01 32014L0025")
     assert imported.tender["regime"] == "utilities"
     assert "authority" not in imported.tender  # the classical central/sub-central split does not apply
+    assert "authority" not in imported.questions and "social_services" in imported.questions
     nl = to_yaml(imported, "nl")
     assert "geadviseerd onder het regime speciale-sectoropdracht (deel 3 Aw), met de eigen drempels" in nl
     assert main(["compare", str(path), "--on", str(ON), "--format", "json"]) == 0
@@ -373,3 +374,43 @@ def test_a_light_regime_form_says_the_services_and_the_procedure() -> None:
     assert advice.derived["light_regime"].value is True
     standard = import_notice(SDK / "cn_24_minimal.xml")  # subtype 16, the standard regime
     assert "social_services_procedure" not in standard.tender
+
+
+# --- other currencies: converted where an official figure is held ------------------------------------------------
+
+
+def _in_currency(tmp_path: Path, currency: str, amount: str) -> Path:
+    text = (SDK / "cn_24_open.xml").read_text("utf-8")  # one estimate: 500,000 EUR (BT-27-Procedure)
+    old = '<cbc:EstimatedOverallContractAmount currencyID="EUR">500000</cbc:EstimatedOverallContractAmount>'
+    assert text.count(old) == 1
+    path = tmp_path / f"cn_24_open_{currency}.xml"
+    path.write_text(
+        text.replace(
+            old,
+            f'<cbc:EstimatedOverallContractAmount currencyID="{currency}">{amount}'
+            "</cbc:EstimatedOverallContractAmount>",
+        ),
+        "utf-8",
+    )
+    return path
+
+
+def test_a_value_in_zloty_is_converted_at_the_official_rate_and_says_so(tmp_path: Path) -> None:
+    imported = to_tender(read_notice(_in_currency(tmp_path, "PLN", "4310000")), on=ON)
+    assert imported.tender["estimated_value_eur"] == 1_000_000  # 4,310,000 PLN at 4.31 PLN per euro
+    source = imported.sources["estimated_value_eur"]
+    assert source.startswith("BT-27-Procedure, 4310000 PLN at 4.31 PLN per euro (the average zloty-euro rate")
+    comparison, advice = assess(imported, default_catalogue(), on=ON)
+    assert advice is not None and comparison.above_threshold is True
+
+
+def test_a_currency_without_an_official_figure_for_the_date_is_named_and_not_converted(tmp_path: Path) -> None:
+    path = _in_currency(tmp_path, "SEK", "3000000")
+    before = to_tender(read_notice(path), on=dt.date(2025, 6, 1))  # the 2024-2025 figure: 10.8126 SEK per euro
+    assert before.tender["estimated_value_eur"] == round(3_000_000 / 10.8126, 2)
+    after = to_tender(read_notice(path), on=ON)  # no 2026-2027 figure was read
+    assert "estimated_value_eur" not in after.tender
+    assert any("no official figure for SEK on 2026-03-01 is held, so it is not converted" in w for w in after.warnings)
+    czk = to_tender(read_notice(_in_currency(tmp_path, "CZK", "30000000")), on=ON)
+    assert "estimated_value_eur" not in czk.tender
+    assert any("no official figure for CZK" in w for w in czk.warnings)

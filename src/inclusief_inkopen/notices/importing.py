@@ -22,6 +22,7 @@ from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.errors import InputError
 from inclusief_inkopen.base.files import MAX_NOTICE_BYTES, read_bytes
 from inclusief_inkopen.base.outputs import one_line
+from inclusief_inkopen.base.packaged import packaged_data
 from inclusief_inkopen.base.text import Text
 from inclusief_inkopen.notices.eforms import read_eforms
 from inclusief_inkopen.notices.guesses import Guess, guesses_from_cpv
@@ -183,13 +184,43 @@ def _lot_total(lot: Any) -> Money | None:
     return max(given, key=lambda m: m.amount) if given else None
 
 
-def _value(notice: Notice, warnings: list[str]) -> tuple[int | float | None, str | None]:
+def _rate(currency: str, on: dt.date) -> tuple[float, str] | None:
+    """Units of ``currency`` per euro in force on ``on`` (``data/currencies.yaml``) and where the figure was read;
+    None where no official figure is held for that currency and date."""
+    found = packaged_data("currencies").get(currency)
+    if found is None:
+        return None
+    current = None
+    for start, entry in sorted(found["rates"].items(), key=lambda item: str(item[0])):
+        if dt.date.fromisoformat(str(start)) <= on:
+            current = entry
+    if current is None or current["per_euro"] is None:
+        return None
+    return float(current["per_euro"]), str(current["source"]["en"])
+
+
+def _in_euro(total: float, currency: str, where: str, on: dt.date, warnings: list[str]) -> tuple[float, str] | None:
+    """A total in another currency in euro, by the official rate in force on ``on``, or None with the reason."""
+    rate = _rate(currency, on)
+    if rate is None:
+        warnings.append(
+            f"value {_number(total)} {currency} ({where}) is not in euro; no official figure for {currency} on "
+            f"{on.isoformat()} is held, so it is not converted: give the value in euro"
+        )
+        return None
+    per_euro, read = rate
+    euro = round(total / per_euro, 2)
+    return euro, f"{where}, {_number(total)} {currency} at {per_euro:g} {currency} per euro ({read})"
+
+
+def _value(notice: Notice, warnings: list[str], on: dt.date) -> tuple[int | float | None, str | None]:
     """The value that decides the threshold, in euro, and where it comes from.
 
     Within a tier the largest total in euro wins: the law counts options and renewals (Aw 2.15 lid 2), every
     contract a framework is meant for (lid 3) and all lots together (Aw 2.18 lid 1, 2.19 lid 1), so a smaller
-    estimate found first must not decide. A placeholder (0, 0.01) is no value. Totals in another currency are
-    named, not converted.
+    estimate found first must not decide. A placeholder (0, 0.01) is no value. A total in one other currency is
+    converted where an official rate is held for the date judged on (``data/currencies.yaml``); otherwise, and
+    for totals in several currencies, it is named, not converted.
     """
     partial = [lot for lot in notice.lots if not lot.implicit and _lot_total(lot) is not None]
     lots = [lot for lot in notice.lots if not lot.implicit]
@@ -200,7 +231,11 @@ def _value(notice: Notice, warnings: list[str]) -> tuple[int | float | None, str
         for where, values in tier:
             currencies = {v.currency for v in values}
             total = round(sum(v.amount for v in values), 2)
-            if currencies != {"EUR"}:
+            if currencies != {"EUR"} and len(currencies) == 1 and total > _PLACEHOLDER_AT_MOST:
+                converted = _in_euro(total, str(currencies.pop()), where, on, warnings)
+                if converted is not None:
+                    usable.append(converted)
+            elif currencies != {"EUR"}:
                 named = ", ".join(sorted(str(c) for c in currencies))
                 warnings.append(
                     f"value {_number(total)} {named} ({where}) is not in euro; not converted, give the value in euro"
@@ -245,7 +280,7 @@ def to_tender(notice: Notice, on: dt.date | None = None) -> Imported:
         tender["nature"] = NATURES[nature]
     elif nature:
         warnings.append(f"main nature {nature!r} is not works, supplies or services")
-    value, value_source = _value(notice, warnings)
+    value, value_source = _value(notice, warnings, on or dt.date.today())
     if value is not None:
         tender["estimated_value_eur"] = value
         sources["estimated_value_eur"] = value_source or ""
@@ -303,6 +338,10 @@ def to_tender(notice: Notice, on: dt.date | None = None) -> Imported:
     known = ("title", "nature", "estimated_value_eur", "cpv", "authority", "procedure")
     asked = [f for f in known if f not in tender and not (f == "authority" and "regime" in tender)]
     asked += [f for f in ("duration_months", "lots") if f not in tender] + list(ASK_ALWAYS)
+    # Whether services are social ones decides a utility's threshold (Aw 3.9a) and a concession's light regime.
+    annex_open = tender.get("nature") == "services" and "social_services" not in tender
+    if advised in ("utilities", "concession") and annex_open:
+        asked.append("social_services")
     return Imported(
         notice=notice,
         tender=tender,
