@@ -400,9 +400,10 @@ def test_every_derived_fact_is_explained_in_words(catalogue):
     advice = evaluate(tender(estimated_value_eur=100000, cpv=["85311300"], end_users=["residents"]), catalogue, on=ON)
     texts = {name: (d.text.nl, d.text.en) for name, d in advice.derived.items()}
     assert texts["annex_xiv_service"] == (
-        "sociale of andere specifieke dienst (bijlage XIV; speciale sectoren: bijlage XVII; concessies: bijlage IV)"
-        ": ja",
-        "social or other specific service (Annex XIV; utilities: Annex XVII; concessions: Annex IV): yes",
+        "sociale of andere specifieke dienst (bijlage XIV; speciale sectoren: bijlage XVII; concessies: bijlage IV; "
+        "defensie: bijlage II van Richtlijn 2009/81/EG): ja",
+        "social or other specific service (Annex XIV; utilities: Annex XVII; concessions: Annex IV; defence: Annex II "
+        "of Directive 2009/81/EC): yes",
     )
     assert texts["for_natural_persons"] == (
         "bestemd voor gebruik door natuurlijke personen: ja",

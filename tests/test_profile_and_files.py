@@ -255,7 +255,8 @@ def test_the_packages_own_yaml_data_passes_the_strict_loader():
     ("fields", "location", "words"),
     [
         ({"regime": "concession", "nature": "supplies"}, "regime", "2a.1"),
-        ({"social_services": True}, "social_services", "regime utilities of concession"),
+        ({"social_services": True}, "social_services", "regime utilities, concession of defence"),
+        ({"regime": "defence", "nature": "supplies", "social_services": True}, "social_services", "nature: services"),
         ({"regime": "utilities", "nature": "works", "social_services": False}, "social_services", "nature: services"),
     ],
 )
@@ -274,4 +275,7 @@ def test_the_regimes_and_social_services_that_fit_are_accepted():
     assert parse_tender(tender(regime="concession", nature="works")).regime == "concession"
     profile = parse_tender(tender(regime="utilities", nature="services", social_services=True))
     assert (profile.regime, profile.social_services) == ("utilities", True)
+    # For defence the same field says the services are in Annex II of Directive 2009/81/EC (ADV art. 2.29).
+    defence = parse_tender(tender(regime="defence", nature="services", social_services=True))
+    assert (defence.regime, defence.social_services) == ("defence", True)
     assert parse_tender(tender()).regime == "classical"  # the default

@@ -138,6 +138,9 @@ def test_defence_concessions_and_eu_institutions_are_advised_or_reported() -> No
         "voluntary publication: published under Directive 2009/81/EC (BT-01 32009L0081, subtype 18"
     )
     assert "PROC-DEF-01" in [s.id for s in advice.suggestions]
+    # Services: whether they are in Annex II of Directive 2009/81/EC is asked, in the defence act's own words.
+    assert defence.tender["nature"] == "services"
+    assert "bijlage II van Richtlijn 2009/81/EG" in defence.questions["social_services"].nl
     eu = import_notice(SDK / "pin-only_fin-reg.xml")  # BT-01 32024R2509
     assert eu.regime == "eu-institution" and "regime" not in eu.tender
     assert eu.regime_note is not None and "the advice does not cover this regime" in eu.regime_note.en

@@ -39,10 +39,12 @@ def term_label(group: str, code: str, lang: Lang) -> str:
     return str(label[lang]) if label else code
 
 
-def question(field: str) -> Text:
+def question(field: str, regime: str = "classical") -> Text:
+    """What the buyer is asked to settle ``field``; a regime may ask it in its own words (defence: Annex II of
+    Directive 2009/81/EC instead of the social and other specific services)."""
     vocabulary = _data("vocabulary")
     asked = vocabulary["ask_instead"].get(field, field)
-    text = vocabulary["questions"].get(asked)
+    text = vocabulary["questions_by_regime"].get(regime, {}).get(asked) or vocabulary["questions"].get(asked)
     if text is None:
         return Text(nl=f"Vul '{field_label(asked, 'nl')}' in.", en=f"Please give '{field_label(asked, 'en')}'.")
     return Text(**text)
@@ -51,7 +53,8 @@ def question(field: str) -> Text:
 def asked_field(field: str, regime: str = "classical", social_services: bool | None = None) -> str:
     """The profile field a buyer fills in to settle an unknown (derived) fact. Under the classical regime the CPV
     code decides the threshold and the annex; under another regime the buyer's ``social_services`` does, as this
-    package holds no CPV list of Annex XVII (utilities) or Annex IV (concessions)."""
+    package holds no CPV list of Annex XVII (utilities), Annex IV (concessions) or Annex II of Directive 2009/81/EC
+    (defence)."""
     annex_open = field in _ANNEX_DECIDES or (field == "light_regime" and social_services is None)
     if regime != "classical" and annex_open:
         return "social_services"

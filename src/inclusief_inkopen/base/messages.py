@@ -272,10 +272,10 @@ SAYINGS: dict[str, dict[Lang, str]] = {
         "contract (regime classical or utilities)",
     },
     "social_services_regime": {
-        "nl": "alleen bij regime utilities of concession; in het klassieke regime beslist de CPV-hoofdcode of een "
-        "dienst in bijlage XIV staat (laat social_services weg)",
-        "en": "only for regime utilities or concession; under the classical regime the main CPV code decides whether "
-        "a service is in Annex XIV (leave social_services out)",
+        "nl": "alleen bij regime utilities, concession of defence; in het klassieke regime beslist de CPV-hoofdcode "
+        "of een dienst in bijlage XIV staat (laat social_services weg)",
+        "en": "only for regime utilities, concession or defence; under the classical regime the main CPV code decides "
+        "whether a service is in Annex XIV (leave social_services out)",
     },
     "social_services_nature": {
         "nl": "alleen bij diensten (nature: services)",

@@ -338,14 +338,15 @@ def to_tender(notice: Notice, on: dt.date | None = None) -> Imported:
     known = ("title", "nature", "estimated_value_eur", "cpv", "authority", "procedure")
     asked = [f for f in known if f not in tender and not (f == "authority" and "regime" in tender)]
     asked += [f for f in ("duration_months", "lots") if f not in tender] + list(ASK_ALWAYS)
-    # Whether services are social ones decides a utility's threshold (Aw 3.9a) and a concession's light regime.
+    # Whether services are social ones decides a utility's threshold (Aw 3.9a) and a concession's light regime;
+    # for defence, whether they are Annex II services decides which articles of the ADV may apply (art. 2.29-2.30).
     annex_open = tender.get("nature") == "services" and "social_services" not in tender
-    if advised in ("utilities", "concession") and annex_open:
+    if advised in ("utilities", "concession", "defence") and annex_open:
         asked.append("social_services")
     return Imported(
         notice=notice,
         tender=tender,
-        questions={field: question(field) for field in asked},
+        questions={field: question(field, advised or CLASSICAL) for field in asked},
         guesses=guesses_from_cpv(codes),
         warnings=warnings,
         sources=sources,

@@ -210,13 +210,13 @@ def _light_regime(
     social services it is the rule unless the buyer decides otherwise (Aw 2.38 lid 2), for the other Annex XIV
     services the buyer chooses (Aw 2.38 lid 1), so the advice asks. Utilities (Aw 3.40-3.41): the utility may use it
     for Annex XVII services ("kan"), so the advice asks. Concessions (Aw 2a.29): Annex IV services above the
-    threshold are subject only to the articles it names; no choice. Defence: not read here, so unknown."""
+    threshold are subject only to the articles it names; no choice. Defence (ADV art. 2.29-2.30): for services of
+    Annex II of Directive 2009/81/EC the buyer may ("kan") use the procedure for Annex II services, under which only
+    paragraphs 2.3.3.1 and 2.3.8.9 apply, so the advice asks."""
     if tender.regime == "classical":
         inputs: tuple[str, ...] = ("nature", "cpv", "estimated_value_eur", "social_services_procedure")
     else:
         inputs = ("regime", "nature", "social_services", "estimated_value_eur", "social_services_procedure")
-    if tender.regime == "defence":
-        return DerivedFact(None, ("regime",))
     annex, above = facts["annex_xiv_service"].value, facts["above_eu_threshold"].value
     if annex is False or above is False:
         return DerivedFact(False, inputs)

@@ -88,7 +88,7 @@ CROSS_FIELD_SCHEMA: list[dict[str, Any]] = [
     {
         "if": {"required": ["social_services"], "not": {"properties": {"social_services": {"const": None}}}},
         "then": {
-            "properties": {"regime": {"enum": ["utilities", "concession"]}, "nature": {"const": "services"}},
+            "properties": {"regime": {"enum": ["utilities", "concession", "defence"]}, "nature": {"const": "services"}},
             "required": ["regime"],
         },
     },
@@ -178,7 +178,7 @@ class TenderProfile(BaseModel):
         Field(
             description=(
                 "For Annex XIV services above their threshold: the procedure for social and other specific services "
-                "is used (Aw 2.38)"
+                "is used (Aw 2.38); for defence, the procedure for Annex II services (ADV art. 2.29)"
             )
         ),
     ] = None
@@ -186,9 +186,10 @@ class TenderProfile(BaseModel):
         bool | None,
         Field(
             description=(
-                "Utilities or concession services only: they are social and other specific services (Annex XVII of "
-                "Directive 2014/25/EU, Aw 3.9a; Annex IV of Directive 2014/23/EU, Aw 2a.29). For the classical regime "
-                "the main CPV code decides (Annex XIV)"
+                "Utilities, concession or defence services only: they are social and other specific services (Annex "
+                "XVII of Directive 2014/25/EU, Aw 3.9a; Annex IV of Directive 2014/23/EU, Aw 2a.29), or for defence "
+                "services of Annex II of Directive 2009/81/EC (ADV art. 2.29). For the classical regime the main CPV "
+                "code decides (Annex XIV)"
             )
         ),
     ] = None
@@ -226,7 +227,7 @@ class TenderProfile(BaseModel):
         if self.regime == "concession" and self.nature == "supplies":
             raise ValueError(f"regime{FIELD_MARK}{say('concession_not_supplies')}")
         if self.social_services is not None:
-            if self.regime not in ("utilities", "concession"):
+            if self.regime not in ("utilities", "concession", "defence"):
                 raise ValueError(f"social_services{FIELD_MARK}{say('social_services_regime')}")
             if self.nature != "services":
                 raise ValueError(f"social_services{FIELD_MARK}{say('social_services_nature')}")
