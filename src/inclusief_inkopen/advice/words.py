@@ -228,12 +228,12 @@ def questions(
     items: Iterable[Undetermined], langs: Langs = LANGUAGES, profile: TenderProfile | None = None
 ) -> list[Question]:
     asked: dict[str, list[str]] = {}
-    regime = _regime_of(profile)
+    regime, social = _regime_of(profile)
     for u in items:
         for field_name in u.missing:
-            asked.setdefault(asked_field(field_name, *regime), []).append(u.id)
+            asked.setdefault(asked_field(field_name, regime, social), []).append(u.id)
     return [
-        _make(Question, field=f, text=_pick(question(f, regime[0]), langs), criteria=sorted(set(ids)))
+        _make(Question, field=f, text=_pick(question(f, regime), langs), criteria=sorted(set(ids)))
         for f, ids in sorted(asked.items())
     ]
 

@@ -144,9 +144,7 @@ def _row(path: Path | str, notice: Notice, on: dt.date | None) -> dict[str, str]
     notes = [comparison.note.get("en")] if comparison.note else []
     row["error"] = "; ".join(notes + imported.warnings)[:500]
     row["above_threshold"] = _yes_no(comparison.above_threshold)
-    if advised_as(comparison.regime) is None:  # a regime the advice does not cover: reported, not compared
-        return row | {"status": "not-assessed"}
-    if not comparison.assessed:
+    if not comparison.assessed:  # also a regime the advice does not cover: assess reports it, never compares it
         return row | {"status": "not-assessed"}
     gaps = comparison.gaps
     row["required_gaps"] = str(len(comparison.required_gaps))

@@ -37,7 +37,13 @@ from inclusief_inkopen.rules.conditions import (
     Truth,
     resolve_operand,
 )
-from inclusief_inkopen.tender.facts import REGIME_PARAMETERS, REQUIRED_PARAMETERS, DerivedFact, derive, parameters_for
+from inclusief_inkopen.tender.facts import (
+    REGIME_PARAMETERS,
+    REQUIRED_PARAMETERS,
+    DerivedFact,
+    derive,
+    regime_parameters,
+)
 from inclusief_inkopen.tender.profile import TenderProfile
 
 THEME_ORDER = {
@@ -294,7 +300,7 @@ def facts_of(
 ) -> tuple[dict[str, Any], dict[str, DerivedFact]]:
     """What rules read: the tender's own fields and the facts derived from them."""
     if profile.regime != "classical":
-        missing = [name for name in parameters_for(profile) if name not in values]
+        missing = [name for name in regime_parameters(profile.regime) if name not in values]
         if missing:
             _no_regime_threshold(profile, catalogue, missing, on)
     derived = derive(profile, values, catalogue.lists)

@@ -121,11 +121,6 @@ def regime_parameters(regime: str) -> list[str]:
     return sorted(set(REGIME_THRESHOLDS.get(regime, {}).values()))
 
 
-def parameters_for(tender: TenderProfile) -> list[str]:
-    """The threshold parameters of another regime that deciding this tender may read."""
-    return regime_parameters(tender.regime)
-
-
 DERIVED_SPECS: dict[str, FieldSpec] = {
     "eu_threshold_eur": FieldSpec("eu_threshold_eur", "number", (), True),
     "eu_threshold_kind": FieldSpec("eu_threshold_kind", "enum", typing.get_args(ThresholdKind), True),
