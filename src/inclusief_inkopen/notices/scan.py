@@ -449,7 +449,8 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             "procedures": "procedures",
             "from_cn": "geteld uit hun laatste aankondiging van een opdracht",
             "from_other": "zonder aankondiging van een opdracht in de scan, geteld uit hun laatste aankondiging",
-            "other_law": "onder een regime dat het advies niet dekt (EU-instellingen): niet vergeleken met het advies",
+            "other_law": "onder een regime dat het advies niet dekt (EU-instellingen, openbaar personenvervoer): niet "
+            "vergeleken met het advies",
             "skipped": "Overgeslagen bestanden",
             "skipped_intro": "Deze bestanden zijn geen aankondiging of archief en zijn niet gelezen.",
         },
@@ -474,7 +475,8 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             "procedures": "procedures",
             "from_cn": "counted from their latest contract notice",
             "from_other": "with no contract notice in the scan, counted from their latest notice",
-            "other_law": "under a regime the advice does not cover (EU institutions): not compared with the advice",
+            "other_law": "under a regime the advice does not cover (EU institutions, public passenger transport): not "
+            "compared with the advice",
             "skipped": "Skipped files",
             "skipped_intro": "These files are no notice or archive and were not read.",
         },
