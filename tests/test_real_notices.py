@@ -417,3 +417,52 @@ def test_a_currency_without_an_official_figure_for_the_date_is_named_and_not_con
     czk = to_tender(read_notice(_in_currency(tmp_path, "CZK", "30000000")), on=ON)
     assert "estimated_value_eur" not in czk.tender
     assert any("no official figure for CZK" in w for w in czk.warnings)
+
+
+# --- what a notice that is not assessed lacks (issue 24) ----------------------------------------------------------
+
+
+def test_every_notice_not_assessed_names_the_one_fact_it_lacks() -> None:
+    from inclusief_inkopen.notices.scan import MISSING
+
+    rows = [r for r in scan([SDK, DATA / "ocds"], on=ON) if r["status"] != "skipped"]
+    lacking = {Path(r["file"]).name: r["missing"] for r in rows if r["status"] == "not-assessed"}
+    assert lacking and set(lacking.values()) == set(MISSING)  # each fact is what some example lacks
+    assert lacking["X01_EEIG.xml"] == "purchase"  # a business registration describes no purchase
+    assert lacking["t01_PRT.xml"] == lacking["pin-only_fin-reg.xml"] == "regime"  # Regulation 1370/2007; EU bodies
+    assert lacking["INVALID_cn_24_empty.xml"] == lacking["can-modif_25.xml"] == "nature"
+    assert lacking["ocds-213czf-000-00001-02-tender.json"] == "estimated_value_eur"  # GBP: no official rate
+    assert all(r.get("missing", "") == "" for r in rows if r["status"] in ("ok", "gaps"))
+
+
+def test_a_notice_without_nature_or_without_value_and_legal_basis_says_which(tmp_path: Path) -> None:
+    nature = '<cbc:ProcurementTypeCode listName="contract-nature">services</cbc:ProcurementTypeCode>'
+    value = '<cbc:EstimatedOverallContractAmount currencyID="EUR">500000</cbc:EstimatedOverallContractAmount>'
+    basis = "<cbc:RegulatoryDomain>32014L0024</cbc:RegulatoryDomain>"  # BT-01
+    subtype = '<cbc:SubTypeCode listName="notice-subtype">16</cbc:SubTypeCode>'  # OPP-070
+    assert [OPEN.count(s) for s in (nature, value, basis, subtype)] == [2, 1, 1, 1]
+    (tmp_path / "no-nature.xml").write_text(OPEN.replace(nature, ""), "utf-8")
+    undeclared = OPEN.replace(value, "").replace(basis, "").replace(subtype, "")
+    (tmp_path / "no-value.xml").write_text(undeclared, "utf-8")
+    (tmp_path / "no-value-declared.xml").write_text(OPEN.replace(value, ""), "utf-8")
+    rows = {Path(r["file"]).name: r for r in scan([tmp_path], on=ON)}
+    assert (rows["no-nature.xml"]["status"], rows["no-nature.xml"]["missing"]) == ("not-assessed", "nature")
+    assert (rows["no-value.xml"]["status"], rows["no-value.xml"]["missing"]) == ("not-assessed", "estimated_value_eur")
+    # The same notice that declares Directive 2014/24/EU is judged above the threshold, as declared.
+    declared = rows["no-value-declared.xml"]
+    assert declared["status"] in ("ok", "gaps") and declared["above_threshold"] == "yes"
+    assert declared.get("missing", "") == ""
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_report_counts_what_the_notices_not_assessed_lack(tmp_path: Path, lang: str) -> None:
+    from inclusief_inkopen.notices.scan import MISSING, render_html
+
+    rows = list(scan([SDK, DATA / "ocds"], on=ON))
+    page = render_html(rows, indicators(rows), lang=lang)
+    unassessed = [r for r in rows if r["status"] == "not-assessed"]
+    heading = {"nl": "Niet beoordeeld, naar wat ontbreekt", "en": "Not assessed, by what is missing"}[lang]
+    assert f"<h2>{heading} ({len(unassessed)})</h2>" in page
+    for fact, label in MISSING.items():
+        count = sum(r.get("missing") == fact for r in unassessed)
+        assert f'<th scope="row">{label[lang]}</th><td>{count}</td>' in page

@@ -55,8 +55,33 @@ COLUMNS = [
     "recommended_gaps",
     "gaps",
     "status",
+    "missing",
     "error",
 ]
+
+# The one fact a notice that is not assessed lacks, as the ``missing`` column names it; the labels are the report's.
+MISSING = {
+    "purchase": {
+        "nl": "een aankoop: een registratie van een onderneming (X01/X02) beschrijft er geen",
+        "en": "a purchase: a business registration notice (X01/X02) describes none",
+    },
+    "regime": {
+        "nl": "een regime dat het advies dekt: de aankondiging valt onder een ander (EU-instellingen, openbaar "
+        "personenvervoer)",
+        "en": "a regime the advice covers: the notice falls under another (EU institutions, public passenger "
+        "transport)",
+    },
+    "nature": {
+        "nl": "de aard van de opdracht: werken, leveringen of diensten (BT-23)",
+        "en": "the nature of the contract: works, supplies or services (BT-23)",
+    },
+    "estimated_value_eur": {
+        "nl": "een geraamde waarde in euro (of in een munt met een officiële koers), of een rechtsgrond (BT-01) "
+        "die zegt aan welke kant van de drempel de aankondiging valt",
+        "en": "an estimated value in euro (or in a currency with an official rate), or a legal basis (BT-01) that "
+        "says which side of the threshold the notice is on",
+    },
+}
 
 
 def notice_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -145,7 +170,7 @@ def _row(path: Path | str, notice: Notice, on: dt.date | None) -> dict[str, str]
     row["error"] = "; ".join(notes + imported.warnings)[:500]
     row["above_threshold"] = _yes_no(comparison.above_threshold)
     if not comparison.assessed:  # also a regime the advice does not cover: assess reports it, never compares it
-        return row | {"status": "not-assessed"}
+        return row | {"status": "not-assessed", "missing": _missing(notice, imported.regime)}
     gaps = comparison.gaps
     row["required_gaps"] = str(len(comparison.required_gaps))
     row["recommended_gaps"] = str(len(gaps) - len(comparison.required_gaps))
@@ -159,7 +184,19 @@ def _row(path: Path | str, notice: Notice, on: dt.date | None) -> dict[str, str]
         row["status"] = "gaps" if comparison.required_gaps else "ok"
     else:  # no value: only what holds at any value, which is not enough for the shares above the threshold
         row["status"] = "gaps" if comparison.required_gaps else "not-assessed"
+        if row["status"] == "not-assessed":
+            row["missing"] = "estimated_value_eur"
     return row
+
+
+def _missing(notice: Notice, regime: str) -> str:
+    """The one fact a notice that assess could not judge lacks, first what no answer can mend: a registration
+    describes no purchase, another regime's law is not in the catalogue; then the nature, the one field assess needs."""
+    if notice.form_type == "bri":
+        return "purchase"
+    if advised_as(regime) is None:
+        return "regime"
+    return "nature"
 
 
 def _scan_batch(batch: list[Item], on: dt.date | None) -> list[list[dict[str, str]]]:
@@ -451,6 +488,11 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             "from_other": "zonder aankondiging van een opdracht in de scan, geteld uit hun laatste aankondiging",
             "other_law": "onder een regime dat het advies niet dekt (EU-instellingen, openbaar personenvervoer): niet "
             "vergeleken met het advies",
+            "unassessed": "Niet beoordeeld, naar wat ontbreekt",
+            "unassessed_intro": "Wat elke aankondiging mist om met het advies te worden vergeleken; de kolom missing "
+            "van notices.csv noemt het per aankondiging.",
+            "lacks": "wat ontbreekt",
+            "count": "aantal",
             "skipped": "Overgeslagen bestanden",
             "skipped_intro": "Deze bestanden zijn geen aankondiging of archief en zijn niet gelezen.",
         },
@@ -477,6 +519,11 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             "from_other": "with no contract notice in the scan, counted from their latest notice",
             "other_law": "under a regime the advice does not cover (EU institutions, public passenger transport): not "
             "compared with the advice",
+            "unassessed": "Not assessed, by what is missing",
+            "unassessed_intro": "What each notice lacks to be compared with the advice; the column missing of "
+            "notices.csv names it for each notice.",
+            "lacks": "what is missing",
+            "count": "count",
             "skipped": "Skipped files",
             "skipped_intro": "These files are no notice or archive and were not read.",
         },
@@ -536,6 +583,21 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
     else:
         body.append(f"<p>{t['none']}</p>")
     body.append("</section>")
+    unassessed = [r for r in rows if r.get("status") == "not-assessed"]
+    if unassessed:
+        lacking = {fact: [r for r in unassessed if r.get("missing") == fact] for fact in MISSING}
+        body.append(
+            f"<section><h2>{t['unassessed']} ({len(unassessed)})</h2><p>{t['unassessed_intro']}</p>"
+            f'<table><thead><tr><th scope="col">{t["lacks"]}</th><th scope="col">{t["count"]}</th>'
+            f'<th scope="col">{t["file"]}</th></tr></thead><tbody>'
+        )
+        body += [
+            f'<tr><th scope="row">{e(MISSING[fact][lang])}</th><td>{len(found)}</td>'
+            f"<td>{e(', '.join(Path(r['file']).name for r in found[:50]))}{' …' if len(found) > 50 else ''}</td></tr>"
+            for fact, found in lacking.items()
+            if found
+        ]
+        body.append("</tbody></table></section>")
     if errors:
         body.append(f"<section><h2>{t['unreadable']} ({len(errors)})</h2><ul>")
         body += [f"<li>{e(r['error'])}</li>" for r in errors[:500]]
