@@ -87,6 +87,7 @@ def suggestions(p: TenderProfile, lists: dict[str, frozenset[str]]) -> set[str]:
         "ND-03": above and not light,
         "ND-04": light,
         "ND-05": above and not light,
+        "ND-06": above and not light,
         "TOEG-FYS-01": bool(physical & BUILT) and persons,
         "TOEG-FYS-02": bool(physical & (BUILT | {"events"})) and residents,
         "TOEG-FYS-03": bool(physical & BUILT) and p.nature == "works",
