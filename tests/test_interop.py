@@ -408,7 +408,7 @@ def test_cli_scan_writes_csv_and_an_html_report(tmp_path: Path, capsys: pytest.C
     assert "9 notices from 10 files" in printed and "1 skipped" in printed  # the folder's README.md
     assert "2 procedures, 2 counted from their latest contract notice" in printed
     notices = (out / "notices.csv").read_text().splitlines()
-    assert notices[0].startswith("file,notice_id,procedure_id,issued,format") and len(notices) == 11
+    assert notices[0].startswith("file,notice_id,procedure_id,issued,judged_on,format") and len(notices) == 11
     assert (out / "indicators.csv").read_text().startswith("group,value,indicator,numerator,denominator,share")
     page = (out / "report.html").read_text()
     assert '<html lang="nl">' in page and '<svg role="img"' in page and "<caption" in page

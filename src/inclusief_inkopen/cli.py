@@ -40,6 +40,11 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+def _scan_date(text: str) -> dt.date | str:
+    """A date, or "issued": each notice on the date it was sent."""
+    return "issued" if text == "issued" else _date(text)
+
+
 def _catalogue(args: argparse.Namespace) -> Any:
     from inclusief_inkopen.rules.catalogues import load_catalogue
 
@@ -849,7 +854,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REPORT_DIR",
         help="folder for notices.csv, indicators.csv, report.html",
     )
-    p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="date the rules are taken on (default: today)")
+    p.add_argument(
+        "--on",
+        type=_scan_date,
+        metavar="YYYY-MM-DD|issued",
+        help="date the rules are taken on (default: today); 'issued': each notice on the date it was sent (BT-05)",
+    )
     p.add_argument("--workers", type=int, default=1, help="processes to use; 0 means all cores")
     p.add_argument("--lang", choices=["nl", "en"], default="nl")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

@@ -17,9 +17,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from inclusief_inkopen.base.errors import InclusiefInkopenError
+from inclusief_inkopen.base.errors import EvaluationError, InclusiefInkopenError
 from inclusief_inkopen.base.outputs import spreadsheet_cell
 from inclusief_inkopen.notices.compare import assess, expected_codes
 from inclusief_inkopen.notices.importing import read_notice_data, to_tender
@@ -33,6 +33,7 @@ COLUMNS = [
     "notice_id",
     "procedure_id",
     "issued",
+    "judged_on",
     "format",
     "form_type",
     "regime",
@@ -71,6 +72,14 @@ MISSING = {
         "en": "a regime the advice covers: the notice falls under another (EU institutions, public passenger "
         "transport)",
     },
+    "issued": {
+        "nl": "de datum van verzending (BT-05), om de aankondiging op die datum te beoordelen",
+        "en": "the date the notice was sent (BT-05), to judge it on that date",
+    },
+    "rules_in_force": {
+        "nl": "regels die gelden op de datum van verzending: de catalogus kent er voor die datum geen",
+        "en": "rules in force on the date the notice was sent: the catalogue holds none for that date",
+    },
     "nature": {
         "nl": "de aard van de opdracht: werken, leveringen of diensten (BT-23)",
         "en": "the nature of the contract: works, supplies or services (BT-23)",
@@ -84,6 +93,31 @@ MISSING = {
 }
 
 
+# The date a scan judges on: one for every notice (None is today), or each notice's own dispatch date ("issued"), as
+# the estimated value is fixed when the notice is sent (art. 2.15 lid 1 Aw) and the thresholds then in force apply
+# (art. 2.7 Aw).
+JudgedOn = dt.date | Literal["issued"] | None
+ISSUED = "issued"
+
+
+def judgement_date(notice: Notice, on: JudgedOn) -> dt.date | None:
+    """The date a notice is judged on; None when it is to be judged on its dispatch date and gives none that reads
+    as a date.
+
+    >>> from inclusief_inkopen.notices.notice import Notice
+    >>> judgement_date(Notice(file="n.xml", format="eforms", issued="2025-06-02+02:00"), "issued")
+    datetime.date(2025, 6, 2)
+    >>> judgement_date(Notice(file="n.xml", format="eforms", issued=None), "issued") is None
+    True
+    """
+    if on != ISSUED:
+        return on if isinstance(on, dt.date) else dt.date.today()
+    try:
+        return dt.date.fromisoformat((notice.issued or "")[:10])
+    except ValueError:
+        return None
+
+
 def notice_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The files to scan: those named, and every file in the folders named (what is no notice is reported as
     skipped), in a stable order."""
@@ -94,13 +128,13 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else "yes" if value else "no"
 
 
-def scan_file(path: Path, on: dt.date | None = None) -> list[dict[str, str]]:
+def scan_file(path: Path, on: JudgedOn = None) -> list[dict[str, str]]:
     """The rows for one file: one per contracting process (an OCDS package may hold several); an archive gives
     the rows of every notice in it."""
     return [row for item in items([path], frozenset([path])) for row in scan_item(item, on)]
 
 
-def scan_item(item: Item, on: dt.date | None = None) -> list[dict[str, str]]:
+def scan_item(item: Item, on: JudgedOn = None) -> list[dict[str, str]]:
     """The rows for one notice file or archive member."""
     if item.skipped is not None:
         return [{"file": item.name, "status": "skipped", "error": item.skipped}]
@@ -142,14 +176,18 @@ def _declared(notice: Notice, lots: list[Any], test: Callable[[Any], bool]) -> s
 NOT_IN_FORMAT = "n/a"
 
 
-def _row(path: Path | str, notice: Notice, on: dt.date | None) -> dict[str, str]:
-    imported = to_tender(notice, on)
+def _row(path: Path | str, notice: Notice, on: JudgedOn) -> dict[str, str]:
+    judged_on = judgement_date(notice, on)
+    if judged_on is None:
+        return _unjudged(path, notice, "issued", "the notice gives no date it was sent (BT-05) to judge it on")
+    imported = to_tender(notice, judged_on)
     lots = [lot for lot in notice.lots if lot.scheme == "Lot"]
     row = {
         "file": str(path),
         "notice_id": notice.id or "",
         "procedure_id": notice.procedure_id or "",
         "issued": notice.issued or "",
+        "judged_on": judged_on.isoformat(),
         "format": notice.format,
         "form_type": notice.form_type or "",
         "regime": imported.regime,
@@ -165,7 +203,14 @@ def _row(path: Path | str, notice: Notice, on: dt.date | None) -> dict[str, str]
         "names_social_objective": _declared(notice, lots, lambda lot: bool(lot.social_objectives)),
         "reserved": _declared(notice, notice.lots, lambda lot: any(c != "none" for c in lot.reserved_participation)),
     }
-    comparison, advice = assess(imported, default_catalogue(), on=on)
+    try:
+        comparison, advice = assess(imported, default_catalogue(), on=judged_on)
+    except EvaluationError as exc:
+        # A notice judged on its own date may predate the rules the catalogue holds; any other gap is an error.
+        if on != ISSUED or not all(p.location == "values" and "no value in force" in p.message for p in exc.problems):
+            raise
+        first = "; ".join(p.message for p in exc.problems[:1])
+        return row | {"status": "not-assessed", "missing": "rules_in_force", "error": f"judged on {judged_on}: {first}"}
     notes = [comparison.note.get("en")] if comparison.note else []
     row["error"] = "; ".join(notes + imported.warnings)[:500]
     row["above_threshold"] = _yes_no(comparison.above_threshold)
@@ -189,6 +234,20 @@ def _row(path: Path | str, notice: Notice, on: dt.date | None) -> dict[str, str]
     return row
 
 
+def _unjudged(path: Path | str, notice: Notice, missing: str, why: str) -> dict[str, str]:
+    return {
+        "file": str(path),
+        "notice_id": notice.id or "",
+        "procedure_id": notice.procedure_id or "",
+        "issued": notice.issued or "",
+        "format": notice.format,
+        "form_type": notice.form_type or "",
+        "status": "not-assessed",
+        "missing": missing,
+        "error": why,
+    }
+
+
 def _missing(notice: Notice, regime: str) -> str:
     """The one fact a notice that assess could not judge lacks, first what no answer can mend: a registration
     describes no purchase, another regime's law is not in the catalogue; then the nature, the one field assess needs."""
@@ -199,7 +258,7 @@ def _missing(notice: Notice, regime: str) -> str:
     return "nature"
 
 
-def _scan_batch(batch: list[Item], on: dt.date | None) -> list[list[dict[str, str]]]:
+def _scan_batch(batch: list[Item], on: JudgedOn) -> list[list[dict[str, str]]]:
     return [scan_item(item, on) for item in batch]
 
 
@@ -216,7 +275,7 @@ def _batches(found: Iterator[Item], size: int) -> Iterator[list[Item]]:
 
 def scan(
     paths: Iterable[str | os.PathLike[str]],
-    on: dt.date | None = None,
+    on: JudgedOn = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, str]]:
@@ -493,6 +552,8 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             "van notices.csv noemt het per aankondiging.",
             "lacks": "wat ontbreekt",
             "count": "aantal",
+            "judged_on": "beoordeeld op",
+            "judged_each": "elke aankondiging op de datum van verzending (kolom judged_on)",
             "skipped": "Overgeslagen bestanden",
             "skipped_intro": "Deze bestanden zijn geen aankondiging of archief en zijn niet gelezen.",
         },
@@ -524,6 +585,8 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             "notices.csv names it for each notice.",
             "lacks": "what is missing",
             "count": "count",
+            "judged_on": "judged on",
+            "judged_each": "each notice on the date it was sent (column judged_on)",
             "skipped": "Skipped files",
             "skipped_intro": "These files are no notice or archive and were not read.",
         },
@@ -541,8 +604,12 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
         f"<li>{len(rows) - len(skipped)} {t['notices']}</li><li>{len(assessed)} {t['assessed']}</li>",
         f"<li>{len(above)} {t['above']}</li><li>{len(errors)} {t['errors']}</li>",
         f"<li>{len(found)} {t['procedures']}: {from_cn} {t['from_cn']}, {len(found) - from_cn} {t['from_other']}</li>",
-        f"<li>{len(other_law)} {t['other_law']}</li></ul>",
+        f"<li>{len(other_law)} {t['other_law']}</li>",
     ]
+    dates = sorted({r["judged_on"] for r in rows if r.get("judged_on")})
+    if dates:
+        body.append(f"<li>{t['judged_on']}: {e(dates[0]) if len(dates) == 1 else t['judged_each']}</li>")
+    body.append("</ul>")
     headline = [i for i in items if i.group == "all"]
     if headline:
         body.append('<dl class="headline">')
