@@ -532,3 +532,17 @@ def test_a_value_in_zloty_sent_in_2025_is_converted_at_the_2024_2025_rate(tmp_pa
     path = _sent_on(_in_currency(tmp_path, "PLN", "4637100"), "2025-06-02")
     [row] = list(scan([path], on="issued"))
     assert row["estimated_value_eur"] == "1000000" and "at 4.6371 PLN per euro" in row["value_source"]
+
+
+def test_an_ocds_release_is_judged_on_its_release_date(tmp_path: Path) -> None:
+    package = json.loads((DATA / "ocds" / "ocds-213czf-000-00001-02-tender.json").read_text("utf-8"))
+    [release] = package["releases"]
+    [row] = list(scan([DATA / "ocds" / "ocds-213czf-000-00001-02-tender.json"], on="issued"))
+    assert (row["judged_on"], row["missing"]) == ("2010-03-15", "rules_in_force")  # the release's own date
+    # The same works tender released in 2025 in euro: judged on that day, above the 5,538,000 of 2024-2025.
+    release["date"] = "2025-06-02T09:30:00Z"
+    release["tender"]["value"] = {"amount": 6000000, "currency": "EUR"}
+    (tmp_path / "tender-2025.json").write_text(json.dumps(package), "utf-8")
+    [row] = list(scan([tmp_path / "tender-2025.json"], on="issued"))
+    assert (row["judged_on"], row["above_threshold"]) == ("2025-06-02", "yes")
+    assert row["status"] in ("ok", "gaps")
