@@ -177,19 +177,22 @@ NOT_IN_FORMAT = "n/a"
 
 
 def _row(path: Path | str, notice: Notice, on: JudgedOn) -> dict[str, str]:
-    judged_on = judgement_date(notice, on)
-    if judged_on is None:
-        return _unjudged(path, notice, "issued", "the notice gives no date it was sent (BT-05) to judge it on")
-    imported = to_tender(notice, judged_on)
-    lots = [lot for lot in notice.lots if lot.scheme == "Lot"]
-    row = {
+    named = {  # what names the notice, known before it is judged
         "file": str(path),
         "notice_id": notice.id or "",
         "procedure_id": notice.procedure_id or "",
         "issued": notice.issued or "",
-        "judged_on": judged_on.isoformat(),
         "format": notice.format,
         "form_type": notice.form_type or "",
+    }
+    judged_on = judgement_date(notice, on)
+    if judged_on is None:
+        why = "the notice gives no date it was sent (BT-05) to judge it on"
+        return named | {"status": "not-assessed", "missing": "issued", "error": why}
+    imported = to_tender(notice, judged_on)
+    lots = [lot for lot in notice.lots if lot.scheme == "Lot"]
+    row = named | {
+        "judged_on": judged_on.isoformat(),
         "regime": imported.regime,
         "title": (imported.tender.get("title") or "")[:200],
         "nature": imported.tender.get("nature", ""),
@@ -232,20 +235,6 @@ def _row(path: Path | str, notice: Notice, on: JudgedOn) -> dict[str, str]:
         if row["status"] == "not-assessed":
             row["missing"] = "estimated_value_eur"
     return row
-
-
-def _unjudged(path: Path | str, notice: Notice, missing: str, why: str) -> dict[str, str]:
-    return {
-        "file": str(path),
-        "notice_id": notice.id or "",
-        "procedure_id": notice.procedure_id or "",
-        "issued": notice.issued or "",
-        "format": notice.format,
-        "form_type": notice.form_type or "",
-        "status": "not-assessed",
-        "missing": missing,
-        "error": why,
-    }
 
 
 def _missing(notice: Notice, regime: str) -> str:
@@ -659,10 +648,10 @@ def render_html(rows: list[dict[str, str]], items: list[Indicator], lang: str = 
             f'<th scope="col">{t["file"]}</th></tr></thead><tbody>'
         )
         body += [
-            f'<tr><th scope="row">{e(MISSING[fact][lang])}</th><td>{len(found)}</td>'
-            f"<td>{e(', '.join(Path(r['file']).name for r in found[:50]))}{' …' if len(found) > 50 else ''}</td></tr>"
-            for fact, found in lacking.items()
-            if found
+            f'<tr><th scope="row">{e(MISSING[fact][lang])}</th><td>{len(lack)}</td>'
+            f"<td>{e(', '.join(Path(r['file']).name for r in lack[:50]))}{' …' if len(lack) > 50 else ''}</td></tr>"
+            for fact, lack in lacking.items()
+            if lack
         ]
         body.append("</tbody></table></section>")
     if errors:
