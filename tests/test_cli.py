@@ -146,6 +146,43 @@ def test_schema_help_lists_the_schema_names_it_accepts(capsys):
     assert all(name in out for name in SCHEMA_NAMES)
 
 
+def test_a_command_parsed_alone_reads_its_arguments_as_the_whole_parser_does(capsys):
+    """main builds only the parser of the command it is given; that must not change what the command reads."""
+    import argparse
+
+    from inclusief_inkopen.cli import COMMANDS, build_parser
+
+    whole = build_parser()
+    sub = next(a for a in whole._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == set(COMMANDS)
+    tender = str(EXAMPLES / "website-bewoners.yaml")
+    for argv in (
+        ["advies", tender, "--format", "json", "--lang", "en", "--on", "2026-03-01", "--layer", "a", "--layer", "b"],
+        ["advice", tender, "-v"],
+        ["criteria", "show", "TOEG-DIG-01", "--lang", "en"],
+        ["contract", "status", "c.yaml", "--within", "10", "--format", "json"],
+        ["scan", "a", "b", "-o", "out", "--on", "issued", "--workers", "0", "-q"],
+        ["checklist", "new", "t.yaml", "-o", "x.yaml"],
+        ["schema", "advice"],
+    ):
+        assert build_parser(argv[0]).parse_args(argv) == whole.parse_args(argv), argv
+    for argv in (["advies"], ["schema", "nothing"], ["scan", "a"]):  # the same errors too
+        with pytest.raises(SystemExit):
+            build_parser(argv[0]).parse_args(argv)
+        alone = capsys.readouterr().err
+        with pytest.raises(SystemExit):
+            whole.parse_args(argv)
+        assert capsys.readouterr().err == alone
+    # Help and an unknown command get the whole parser: every command is listed.
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in COMMANDS)
+    with pytest.raises(SystemExit):
+        main(["advise", tender])
+    assert "invalid choice: 'advise'" in capsys.readouterr().err
+
+
 def test_criteria_search_finds_words_in_either_language_and_filters_combine(capsys):
     code, dutch, _ = run(capsys, "criteria", "--search", "gebarentolk")
     code_en, english, _ = run(capsys, "criteria", "--search", "sign language")

@@ -349,6 +349,85 @@ def test_a_cache_entry_must_hold_the_files_its_key_names(catalogue_copy, tmp_pat
     assert {c.criterion.status for c in cached.criteria.values()} >= {"mandatory", "policy"}
 
 
+def test_a_remembered_hash_stands_only_for_files_that_have_not_changed_since(tmp_path, monkeypatch):
+    import os
+    import time
+
+    import inclusief_inkopen.rules.catalogues as catalogues
+
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
+    rule = tmp_path / "rule.yaml"
+    rule.write_text("status: mandatory\n")
+    computed = []
+
+    def digest():
+        computed.append(rule.read_text())
+        return f"{len(computed):064x}"
+
+    def remembered():
+        return catalogues._remembered_hash("test", catalogues._file_stamps([rule]), digest)
+
+    # Just written: not remembered, as the file could change again within the same tick of the clock.
+    remembered()
+    remembered()
+    assert len(computed) == 2
+    assert not (tmp_path / "cache" / "stamps").exists() or not any((tmp_path / "cache" / "stamps").iterdir())
+    monkeypatch.setattr(catalogues, "_SETTLED_S", 0.0)
+    first = remembered()
+    assert remembered() == first and len(computed) == 3  # remembered, not computed again
+    # The same size and modification time, other content: the change time moved, so the hash is computed again.
+    before = rule.stat()
+    time.sleep(0.05)  # past the tick of the clock the file was written in
+    rule.write_text("status: voluntary\n")  # the same size as the first text
+    os.utime(rule, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (rule.stat().st_size, rule.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert remembered() != first and computed[-1] == "status: voluntary\n"
+
+
+def test_a_remembered_hash_in_a_folder_others_may_write_is_never_read(tmp_path, monkeypatch):
+    import hashlib
+
+    import inclusief_inkopen.rules.catalogues as catalogues
+
+    monkeypatch.setattr(catalogues, "_SETTLED_S", 0.0)
+    shared = tmp_path / "shared-cache"
+    (shared / "stamps").mkdir(parents=True)
+    rule = tmp_path / "rule.yaml"
+    rule.write_text("status: mandatory\n")
+    stamps = catalogues._file_stamps([rule])
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(shared))
+    genuine = catalogues._remembered_hash("test", stamps, lambda: hashlib.sha256(rule.read_bytes()).hexdigest())
+    assert list((shared / "stamps").iterdir())  # remembered while the folder is ours
+    (entry,) = (shared / "stamps").iterdir()
+    entry.write_text("0" * 64)  # someone else's word for it
+    entry.chmod(0o600)
+    for folder in (shared, shared / "stamps"):
+        folder.chmod(0o777)
+    assert catalogues._remembered_hash("test", stamps, lambda: genuine) == genuine
+
+
+def test_a_catalogue_file_changed_keeping_its_size_and_time_is_read_again(catalogue_copy, tmp_path, monkeypatch):
+    import os
+    import time
+
+    import inclusief_inkopen.rules.catalogues as catalogues
+
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(catalogues, "_SETTLED_S", 0.0)
+    first = _fresh_load(catalogue_copy, trust_cache=True)
+    assert _fresh_load(catalogue_copy, trust_cache=True).sha256 == first.sha256  # the remembered hash
+    path = next(p for p in sorted(catalogue_copy.rglob("*.yaml")) if "status: mandatory" in p.read_text())
+    before = path.stat()
+    time.sleep(0.05)
+    path.write_text(path.read_text().replace("status: mandatory", "status: policy\u0020\u0020\u0020", 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    again = _fresh_load(catalogue_copy, trust_cache=True)
+    assert again.sha256 != first.sha256
+    statuses = lambda c: sorted(x.criterion.status for x in c.criteria.values())  # noqa: E731
+    assert statuses(again) != statuses(first)
+
+
 def test_a_cache_entry_naming_any_other_code_is_refused_without_importing_it(catalogue_copy, tmp_path):
     # Protocol 0: "c<module>\n<name>\n" names a global; the old unpickler imported the module to look at it.
     script = textwrap.dedent(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -31,6 +30,13 @@ def _out(text: str) -> None:
 
 def _err(text: str) -> None:
     sys.stderr.write(without_controls(text))
+
+
+def _json_text(data: Any) -> str:
+    """Data as indented JSON, non-ASCII characters as they are."""
+    import json  # here, not at the top: the commands most run never write JSON this way
+
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _date(text: str) -> dt.date:
@@ -180,7 +186,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.name not in all_schemas:
         _err(f"error: unknown schema {args.name!r}; choose from {', '.join(all_schemas)}\n")
         return EXIT_USAGE
-    _out(json.dumps(all_schemas[args.name], indent=2, ensure_ascii=False) + "\n")
+    _out(_json_text(all_schemas[args.name]))
     return 0
 
 
@@ -394,7 +400,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = eforms.lots_xml(eforms.export_values(advice, lots)).decode("utf-8")
     else:
         values = eforms.export_values(advice, lots)
-        text = json.dumps([v.model_dump() for v in values], ensure_ascii=False, indent=2) + "\n"
+        text = _json_text([v.model_dump() for v in values])
     _write_or_print(text, args.output, "eForms values", (args.tender, args.answers))
     return 0
 
@@ -605,7 +611,7 @@ def cmd_contract(args: argparse.Namespace) -> int:
         data = view.to_data(args.lang)
         if args.action == "due":
             data = {k: data[k] for k in ("format", "contract", "on", "due")}
-        _out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        _out(_json_text(data))
         return 0
     lang = args.lang or "nl"
     if args.action == "status":
@@ -664,7 +670,29 @@ SCHEMA_NAMES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Every command by the names it is called by (tests hold this to the parser's).
+COMMANDS = (
+    "advies",
+    "advice",
+    "criteria",
+    "serve",
+    "contract",
+    "store",
+    "validate",
+    "test-rules",
+    "diff",
+    "checklist",
+    "import",
+    "export",
+    "compare",
+    "scan",
+    "schema",
+)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line's parser; with ``command`` (one of ``COMMANDS``) only that command's, which parses
+    that command's arguments the same way. Building every command's took a tenth of the start of ``advies``."""
     from typing import get_args
 
     from inclusief_inkopen.rules.catalogue import Kind, Phase, Status, Theme
@@ -678,196 +706,227 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
+    def wanted(*names: str) -> bool:
+        return command is None or command in names
+
     def catalogue_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--catalogue", metavar="DIR", help="catalogue folder (default: the built-in one)")
         p.add_argument("--layer", metavar="DIR", action="append", help="organisation layer over the catalogue")
 
-    p = sub.add_parser("advies", aliases=["advice"], help="advice for one tender (the main job)")
-    p.add_argument("tender", metavar="TENDER_FILE", help="tender profile, YAML or JSON")
-    p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-    p.add_argument(
-        "--lang", choices=["nl", "en"], help="language of the advice (default nl; JSON: both unless one is given)"
-    )
-    p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="date the rules are taken on")
-    p.add_argument("-v", "--verbose", action="store_true", help="show wording, verification and notes")
-    catalogue_options(p)
-    p.set_defaults(func=cmd_advies)
+    if wanted("advies", "advice"):
+        p = sub.add_parser("advies", aliases=["advice"], help="advice for one tender (the main job)")
+        p.add_argument("tender", metavar="TENDER_FILE", help="tender profile, YAML or JSON")
+        p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+        p.add_argument(
+            "--lang", choices=["nl", "en"], help="language of the advice (default nl; JSON: both unless one is given)"
+        )
+        p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="date the rules are taken on")
+        p.add_argument("-v", "--verbose", action="store_true", help="show wording, verification and notes")
+        catalogue_options(p)
+        p.set_defaults(func=cmd_advies)
 
-    p = sub.add_parser("criteria", help="list the catalogue, or 'criteria show ID'")
-    p.add_argument("action", nargs="?", choices=["list", "show"], default="list")
-    p.add_argument("id", nargs="?")
-    p.add_argument("--search", metavar="WORDS", help="words in the title or wording, Dutch or English (all must occur)")
-    p.add_argument("--theme", choices=get_args(Theme))
-    p.add_argument("--kind", choices=get_args(Kind))
-    p.add_argument("--status", choices=get_args(Status))
-    p.add_argument("--phase", choices=get_args(Phase))
-    p.add_argument("--ambition", type=int, choices=[1, 2, 3])
-    p.add_argument(
-        "--product-group",
-        metavar="GROUP",
-        help="only the criteria written for this product group (e.g. pupil-transport)",
-    )
-    p.add_argument("--lang", choices=["nl", "en"], default="nl")
-    catalogue_options(p)
-    p.set_defaults(func=cmd_criteria)
+    if wanted("criteria"):
+        p = sub.add_parser("criteria", help="list the catalogue, or 'criteria show ID'")
+        p.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+        p.add_argument("id", nargs="?")
+        p.add_argument(
+            "--search", metavar="WORDS", help="words in the title or wording, Dutch or English (all must occur)"
+        )
+        p.add_argument("--theme", choices=get_args(Theme))
+        p.add_argument("--kind", choices=get_args(Kind))
+        p.add_argument("--status", choices=get_args(Status))
+        p.add_argument("--phase", choices=get_args(Phase))
+        p.add_argument("--ambition", type=int, choices=[1, 2, 3])
+        p.add_argument(
+            "--product-group",
+            metavar="GROUP",
+            help="only the criteria written for this product group (e.g. pupil-transport)",
+        )
+        p.add_argument("--lang", choices=["nl", "en"], default="nl")
+        catalogue_options(p)
+        p.set_defaults(func=cmd_criteria)
 
-    p = sub.add_parser("serve", help="the web app and HTTP API (needs the web extra)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--data-dir", metavar="DIR", help="folder for the SQLite database (or INCLUSIEF_INKOPEN_DATA)")
-    p.add_argument(
-        "--database-url", metavar="URL", help="e.g. postgresql+psycopg://… (or INCLUSIEF_INKOPEN_DATABASE_URL)"
-    )
-    p.add_argument(
-        "--user-header",
-        metavar="NAME",
-        help="header a trusted reverse proxy sets to the signed-in user (or INCLUSIEF_INKOPEN_USER_HEADER); "
-        "OpenID Connect instead: INCLUSIEF_INKOPEN_OIDC_ISSUER, _OIDC_CLIENT_ID, _OIDC_CLIENT_SECRET",
-    )
-    p.add_argument(
-        "--groups-header", metavar="NAME", help="header with the user's groups, comma-separated (with --user-header)"
-    )
-    p.add_argument("--name-header", metavar="NAME", help="header with the user's full name (with --user-header)")
-    p.add_argument(
-        "--roles",
-        metavar="FILE",
-        help="YAML file mapping the identity provider's groups to roles and departments "
-        "(or INCLUSIEF_INKOPEN_ROLES_FILE)",
-    )
-    p.add_argument(
-        "--trusted-proxy",
-        metavar="ADDRESS",
-        action="append",
-        help="address of the proxy allowed to send those headers (repeatable; default 127.0.0.1 and ::1)",
-    )
-    p.add_argument("--workers", type=int, default=1, help="worker processes (one per core serves most requests)")
-    p.set_defaults(func=cmd_serve)
+    if wanted("serve"):
+        p = sub.add_parser("serve", help="the web app and HTTP API (needs the web extra)")
+        p.add_argument(
+            "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+        )
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--data-dir", metavar="DIR", help="folder for the SQLite database (or INCLUSIEF_INKOPEN_DATA)")
+        p.add_argument(
+            "--database-url", metavar="URL", help="e.g. postgresql+psycopg://… (or INCLUSIEF_INKOPEN_DATABASE_URL)"
+        )
+        p.add_argument(
+            "--user-header",
+            metavar="NAME",
+            help="header a trusted reverse proxy sets to the signed-in user (or INCLUSIEF_INKOPEN_USER_HEADER); "
+            "OpenID Connect instead: INCLUSIEF_INKOPEN_OIDC_ISSUER, _OIDC_CLIENT_ID, _OIDC_CLIENT_SECRET",
+        )
+        p.add_argument(
+            "--groups-header",
+            metavar="NAME",
+            help="header with the user's groups, comma-separated (with --user-header)",
+        )
+        p.add_argument("--name-header", metavar="NAME", help="header with the user's full name (with --user-header)")
+        p.add_argument(
+            "--roles",
+            metavar="FILE",
+            help="YAML file mapping the identity provider's groups to roles and departments "
+            "(or INCLUSIEF_INKOPEN_ROLES_FILE)",
+        )
+        p.add_argument(
+            "--trusted-proxy",
+            metavar="ADDRESS",
+            action="append",
+            help="address of the proxy allowed to send those headers (repeatable; default 127.0.0.1 and ::1)",
+        )
+        p.add_argument("--workers", type=int, default=1, help="worker processes (one per core serves most requests)")
+        p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("contract", help="after the award: contract new|report|status|due")
-    contract_sub = p.add_subparsers(dest="action", required=True)
-    c = contract_sub.add_parser("new", help="a contract from a complete checklist: its commitments with their KPIs")
-    c.add_argument("checklist", metavar="CHECKLIST.yaml")
-    c.add_argument("--supplier", required=True, help="the organisation awarded the contract")
-    c.add_argument("--start", type=_date, required=True, metavar="YYYY-MM-DD")
-    c.add_argument("--end", type=_date, required=True, metavar="YYYY-MM-DD")
-    c.add_argument("--value", type=float, required=True, metavar="EUR", help="the awarded value in euro")
-    c.add_argument("--awarded", type=_date, metavar="YYYY-MM-DD", help="the award date (default: the start)")
-    c.add_argument("--delivery", type=_date, metavar="YYYY-MM-DD", help="the delivery date (default: the end)")
-    c.add_argument("--offer", action="append", metavar="ID=7%", help="what the supplier offered on an award criterion")
-    c.add_argument("--department", help="the department the contract belongs to")
-    c.add_argument("-o", "--output", required=True, metavar="CONTRACT.yaml")
-    catalogue_options(c)
-    c.set_defaults(func=cmd_contract)
-    c = contract_sub.add_parser("report", help="a report on one commitment: value, evidence, note")
-    c.add_argument("contract", metavar="CONTRACT.yaml")
-    c.add_argument("--commitment", required=True, metavar="ID")
-    c.add_argument("--value", help="an amount in euro, a count, a status A-E, or yes/no")
-    c.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="the report's date (default today)")
-    c.add_argument("--evidence", action="append", metavar="KIND[=FILE]", help="evidence kind, with the file to hash")
-    c.add_argument("--note", help="a note (never personal data)")
-    c.add_argument("--waive", metavar="REASON", help="set the commitment aside, with the reason")
-    c.add_argument("--by", help="who enters it (default: this computer's user)")
-    c.set_defaults(func=cmd_contract)
-    for action, what in (("status", "each commitment's rating and why"), ("due", "what is due and overdue")):
-        c = contract_sub.add_parser(action, help=what)
-        c.add_argument("contract", metavar="CONTRACT.yaml")
-        c.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="the date (default today)")
-        c.add_argument("--format", choices=["text", "json"], default="text")
-        c.add_argument("--lang", choices=["nl", "en"])
-        c.add_argument("--within", type=int, default=31, metavar="DAYS", help="due: also what falls due within")
+    if wanted("contract"):
+        p = sub.add_parser("contract", help="after the award: contract new|report|status|due")
+        contract_sub = p.add_subparsers(dest="action", required=True)
+        c = contract_sub.add_parser("new", help="a contract from a complete checklist: its commitments with their KPIs")
+        c.add_argument("checklist", metavar="CHECKLIST.yaml")
+        c.add_argument("--supplier", required=True, help="the organisation awarded the contract")
+        c.add_argument("--start", type=_date, required=True, metavar="YYYY-MM-DD")
+        c.add_argument("--end", type=_date, required=True, metavar="YYYY-MM-DD")
+        c.add_argument("--value", type=float, required=True, metavar="EUR", help="the awarded value in euro")
+        c.add_argument("--awarded", type=_date, metavar="YYYY-MM-DD", help="the award date (default: the start)")
+        c.add_argument("--delivery", type=_date, metavar="YYYY-MM-DD", help="the delivery date (default: the end)")
+        c.add_argument(
+            "--offer", action="append", metavar="ID=7%", help="what the supplier offered on an award criterion"
+        )
+        c.add_argument("--department", help="the department the contract belongs to")
+        c.add_argument("-o", "--output", required=True, metavar="CONTRACT.yaml")
+        catalogue_options(c)
         c.set_defaults(func=cmd_contract)
+        c = contract_sub.add_parser("report", help="a report on one commitment: value, evidence, note")
+        c.add_argument("contract", metavar="CONTRACT.yaml")
+        c.add_argument("--commitment", required=True, metavar="ID")
+        c.add_argument("--value", help="an amount in euro, a count, a status A-E, or yes/no")
+        c.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="the report's date (default today)")
+        c.add_argument(
+            "--evidence", action="append", metavar="KIND[=FILE]", help="evidence kind, with the file to hash"
+        )
+        c.add_argument("--note", help="a note (never personal data)")
+        c.add_argument("--waive", metavar="REASON", help="set the commitment aside, with the reason")
+        c.add_argument("--by", help="who enters it (default: this computer's user)")
+        c.set_defaults(func=cmd_contract)
+        for action, what in (("status", "each commitment's rating and why"), ("due", "what is due and overdue")):
+            c = contract_sub.add_parser(action, help=what)
+            c.add_argument("contract", metavar="CONTRACT.yaml")
+            c.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="the date (default today)")
+            c.add_argument("--format", choices=["text", "json"], default="text")
+            c.add_argument("--lang", choices=["nl", "en"])
+            c.add_argument("--within", type=int, default=31, metavar="DAYS", help="due: also what falls due within")
+            c.set_defaults(func=cmd_contract)
 
-    p = sub.add_parser("store", help="back up the web app's store as one archive, or restore it (needs the web extra)")
-    p.add_argument(
-        "action", choices=["export", "import"], help="export: write the archive; import: into an empty store"
-    )
-    p.add_argument("archive", metavar="FILE", help="the archive (.zip)")
-    p.add_argument("--data-dir", metavar="DIR", help="folder of the SQLite database (or INCLUSIEF_INKOPEN_DATA)")
-    p.add_argument(
-        "--database-url", metavar="URL", help="e.g. postgresql+psycopg://… (or INCLUSIEF_INKOPEN_DATABASE_URL)"
-    )
-    p.set_defaults(func=cmd_store)
+    if wanted("store"):
+        p = sub.add_parser(
+            "store", help="back up the web app's store as one archive, or restore it (needs the web extra)"
+        )
+        p.add_argument(
+            "action", choices=["export", "import"], help="export: write the archive; import: into an empty store"
+        )
+        p.add_argument("archive", metavar="FILE", help="the archive (.zip)")
+        p.add_argument("--data-dir", metavar="DIR", help="folder of the SQLite database (or INCLUSIEF_INKOPEN_DATA)")
+        p.add_argument(
+            "--database-url", metavar="URL", help="e.g. postgresql+psycopg://… (or INCLUSIEF_INKOPEN_DATABASE_URL)"
+        )
+        p.set_defaults(func=cmd_store)
 
-    p = sub.add_parser("validate", help="validate a catalogue folder, with freshness checks")
-    p.add_argument("dir", nargs="?", help="catalogue folder (default: the built-in one)")
-    p.add_argument("--layer", metavar="DIR", action="append")
-    p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="report what changes within 30 days of this date")
-    p.set_defaults(func=cmd_validate)
+    if wanted("validate"):
+        p = sub.add_parser("validate", help="validate a catalogue folder, with freshness checks")
+        p.add_argument("dir", nargs="?", help="catalogue folder (default: the built-in one)")
+        p.add_argument("--layer", metavar="DIR", action="append")
+        p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="report what changes within 30 days of this date")
+        p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("test-rules", help="run the test cases kept beside the rules")
-    p.add_argument("dir", nargs="?", help="catalogue folder (default: the built-in one)")
-    p.add_argument("--layer", metavar="DIR", action="append")
-    p.add_argument("-v", "--verbose", action="store_true")
-    p.add_argument("--coverage", action="store_true", help="report per criterion and branch what the tests exercise")
-    p.set_defaults(func=cmd_test_rules)
+    if wanted("test-rules"):
+        p = sub.add_parser("test-rules", help="run the test cases kept beside the rules")
+        p.add_argument("dir", nargs="?", help="catalogue folder (default: the built-in one)")
+        p.add_argument("--layer", metavar="DIR", action="append")
+        p.add_argument("-v", "--verbose", action="store_true")
+        p.add_argument(
+            "--coverage", action="store_true", help="report per criterion and branch what the tests exercise"
+        )
+        p.set_defaults(func=cmd_test_rules)
 
-    p = sub.add_parser("diff", help="what changed between two catalogue folders, and in the advice")
-    p.add_argument("old", metavar="OLD_DIR")
-    p.add_argument("new", metavar="NEW_DIR")
-    p.add_argument("--tenders", metavar="DIR", help="tenders to compare the advice on (default: examples/)")
-    p.set_defaults(func=cmd_diff)
+    if wanted("diff"):
+        p = sub.add_parser("diff", help="what changed between two catalogue folders, and in the advice")
+        p.add_argument("old", metavar="OLD_DIR")
+        p.add_argument("new", metavar="NEW_DIR")
+        p.add_argument("--tenders", metavar="DIR", help="tenders to compare the advice on (default: examples/)")
+        p.set_defaults(func=cmd_diff)
 
-    p = sub.add_parser(
-        "checklist",
-        help="checklist per tender: make, check, update, render (html, markdown, xlsx), import-xlsx",
-        description=CHECKLIST_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        add_help=False,
-    )
-    p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(func=cmd_checklist)
+    if wanted("checklist"):
+        p = sub.add_parser(
+            "checklist",
+            help="checklist per tender: make, check, update, render (html, markdown, xlsx), import-xlsx",
+            description=CHECKLIST_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            add_help=False,
+        )
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p.set_defaults(func=cmd_checklist)
 
-    p = sub.add_parser("import", help="draft tender profile from an eForms notice (XML) or OCDS release (JSON)")
-    p.add_argument("notice", metavar="NOTICE", help="eForms XML, or OCDS release, record or package JSON")
-    p.add_argument("-o", "--output", metavar="TENDER.yaml", help="write here (atomically) instead of printing")
-    p.add_argument("--format", choices=["yaml", "json"], default="yaml")
-    p.add_argument("--lang", choices=["nl", "en"], default="nl")
-    p.set_defaults(func=cmd_import)
+    if wanted("import"):
+        p = sub.add_parser("import", help="draft tender profile from an eForms notice (XML) or OCDS release (JSON)")
+        p.add_argument("notice", metavar="NOTICE", help="eForms XML, or OCDS release, record or package JSON")
+        p.add_argument("-o", "--output", metavar="TENDER.yaml", help="write here (atomically) instead of printing")
+        p.add_argument("--format", choices=["yaml", "json"], default="yaml")
+        p.add_argument("--lang", choices=["nl", "en"], default="nl")
+        p.set_defaults(func=cmd_import)
 
     def notice_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--answers", metavar="FILE", help="tender fields the notice cannot tell (YAML or JSON)")
         p.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="date the rules are taken on")
         catalogue_options(p)
 
-    p = sub.add_parser("export", help="the advice's eForms values per lot (BT ids, codes), or as OCDS or XML")
-    p.add_argument("tender", metavar="TENDER_OR_NOTICE")
-    p.add_argument("--lots", nargs="+", metavar="LOT_ID", help="lot ids (default: from the notice, or LOT-0001 …)")
-    p.add_argument("--format", choices=["json", "ocds", "xml"], default="json")
-    p.add_argument("-o", "--output", metavar="FILE")
-    notice_options(p)
-    p.set_defaults(func=cmd_export)
+    if wanted("export"):
+        p = sub.add_parser("export", help="the advice's eForms values per lot (BT ids, codes), or as OCDS or XML")
+        p.add_argument("tender", metavar="TENDER_OR_NOTICE")
+        p.add_argument("--lots", nargs="+", metavar="LOT_ID", help="lot ids (default: from the notice, or LOT-0001 …)")
+        p.add_argument("--format", choices=["json", "ocds", "xml"], default="json")
+        p.add_argument("-o", "--output", metavar="FILE")
+        notice_options(p)
+        p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("compare", help="what a notice declares beside what the advice says it should declare")
-    p.add_argument("notice", metavar="NOTICE")
-    p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--lang", choices=["nl", "en"], default="nl")
-    p.add_argument("--strict", action="store_true", help="exit 1 when a required value is missing")
-    notice_options(p)
-    p.set_defaults(func=cmd_compare)
+    if wanted("compare"):
+        p = sub.add_parser("compare", help="what a notice declares beside what the advice says it should declare")
+        p.add_argument("notice", metavar="NOTICE")
+        p.add_argument("--format", choices=["text", "json"], default="text")
+        p.add_argument("--lang", choices=["nl", "en"], default="nl")
+        p.add_argument("--strict", action="store_true", help="exit 1 when a required value is missing")
+        notice_options(p)
+        p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("scan", help="compare many notices and report indicators (CSV and HTML)")
-    p.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
-    p.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        metavar="REPORT_DIR",
-        help="folder for notices.csv, indicators.csv, report.html",
-    )
-    p.add_argument(
-        "--on",
-        type=_scan_date,
-        metavar="YYYY-MM-DD|issued",
-        help="date the rules are taken on (default: today); 'issued': each notice on the date it was sent (BT-05)",
-    )
-    p.add_argument("--workers", type=int, default=1, help="processes to use; 0 means all cores")
-    p.add_argument("--lang", choices=["nl", "en"], default="nl")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_scan)
+    if wanted("scan"):
+        p = sub.add_parser("scan", help="compare many notices and report indicators (CSV and HTML)")
+        p.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
+        p.add_argument(
+            "-o",
+            "--output",
+            required=True,
+            metavar="REPORT_DIR",
+            help="folder for notices.csv, indicators.csv, report.html",
+        )
+        p.add_argument(
+            "--on",
+            type=_scan_date,
+            metavar="YYYY-MM-DD|issued",
+            help="date the rules are taken on (default: today); 'issued': each notice on the date it was sent (BT-05)",
+        )
+        p.add_argument("--workers", type=int, default=1, help="processes to use; 0 means all cores")
+        p.add_argument("--lang", choices=["nl", "en"], default="nl")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+        p.set_defaults(func=cmd_scan)
 
-    p = sub.add_parser("schema", help="print a published JSON Schema (tender, criterion, advice …)")
-    p.add_argument("name", choices=SCHEMA_NAMES, metavar="NAME", help=f"one of: {', '.join(SCHEMA_NAMES)}")
-    p.set_defaults(func=cmd_schema)
+    if wanted("schema"):
+        p = sub.add_parser("schema", help="print a published JSON Schema (tender, criterion, advice …)")
+        p.add_argument("name", choices=SCHEMA_NAMES, metavar="NAME", help=f"one of: {', '.join(SCHEMA_NAMES)}")
+        p.set_defaults(func=cmd_schema)
     return parser
 
 
@@ -876,7 +935,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["checklist"] and argv[1:2] in (["-h"], ["--help"]):  # argparse keeps these from the sub-actions
         _out(CHECKLIST_HELP + "\n")
         return 0
-    parser = build_parser()
+    # A known command first: only its parser is built. Anything else (help, a typo, no command) gets the whole
+    # parser, whose help and errors list every command.
+    parser = build_parser(argv[0] if argv[:1] and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     # --lang given on the command line is the language of the messages too (base.messages); else the locale's.
     asked = getattr(args, "lang", None) if any(a == "--lang" or a.startswith("--lang=") for a in argv) else None

@@ -3,8 +3,6 @@
 Field names and codes here are the public contract; change them only with a new ``format`` version.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, Literal
 

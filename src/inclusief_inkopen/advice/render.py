@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -179,6 +178,8 @@ def render_text(
                     "en": "Suggested by the CPV codes (check them):",
                 }[lang],
             ]
+            import json  # only a tender with guesses to show pays for it
+
             lines += [f"  ~ {g.field}: {json.dumps(g.value)}  ({g.because.get(lang)})" for g in guesses]
     if advice.undetermined:
         lines += ["", f"{_l('undetermined', lang)}:"]

@@ -11,11 +11,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import json
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +140,8 @@ def _json_depth_ok(text: str) -> bool:
 
 
 def parse_json(text: str, name: str = "<input>") -> Any:
+    import json  # here, not at the top: the command line's start does not pay for it when no JSON is read
+
     if not _json_depth_ok(text):
         raise InputError.single(name, "", f"nested more than {MAX_DEPTH} levels deep")
     try:
@@ -287,6 +287,8 @@ def _umask() -> int:
 
 def _write_new(directory: Path, name: str, data: bytes) -> str:
     """A new temporary file in ``directory`` holding ``data``, flushed to disk; its path."""
+    import tempfile  # only a command that writes pays for it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -18,7 +18,6 @@ the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) is English; Dutch otherwise.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -72,6 +71,8 @@ def did_you_mean(given: Any, choices: Iterable[str], lang: Lang) -> str:
     if given.casefold() in by_label:
         found = by_label[given.casefold()]
     else:
+        import difflib  # only a message with a typo in it pays for it
+
         close = difflib.get_close_matches(given, list(choices), n=1, cutoff=0.6) or difflib.get_close_matches(
             given.casefold(), list(by_label), n=1, cutoff=0.6
         )

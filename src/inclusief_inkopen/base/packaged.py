@@ -7,7 +7,7 @@ They ship with the code, so the safe loader is enough here; a test reads each of
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -15,7 +15,7 @@ import yaml
 
 @cache
 def packaged_data(name: str) -> dict[str, Any]:
-    text = resources.files("inclusief_inkopen").joinpath(f"data/{name}.yaml").read_text("utf-8")
+    text = (Path(__file__).parent.parent / "data" / f"{name}.yaml").read_text("utf-8")
     # libyaml's safe loader where PyYAML has it: this is read at every start of the command line.
     data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data

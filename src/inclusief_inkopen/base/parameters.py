@@ -15,8 +15,6 @@ ParameterValue(value=216000, valid_from=datetime.date(2026, 1, 1), source='b')
 True
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass

@@ -1,7 +1,5 @@
 """Texts people read, in Dutch first and English too."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field

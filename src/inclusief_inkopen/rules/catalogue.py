@@ -10,8 +10,6 @@ The built-in catalogue lives in the repository's ``criteria/`` folder and ships 
       themes/<theme>.yaml         the criteria of one theme, with their test cases
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import hashlib
 import re

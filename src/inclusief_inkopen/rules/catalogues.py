@@ -9,17 +9,26 @@ other. A catalogue that passed its tests is kept twice:
   costs nothing measurable, and a changed file is read, hashed and tested again;
 - on disk (``~/.cache/inclusief-inkopen/catalogues/``), keyed by the content hash of its files, its layers and
   the engine's own code, so the next process skips the rule tests.
+
+Those content hashes are remembered too (``stamps/``), by what the files look like from outside: name, size,
+modification and change time, inode. Reading and hashing every catalogue file and the engine's code was a
+tenth of the start of a command. A remembered hash is used only for files that had not changed for
+``_SETTLED_S`` when it was written, as git does with its index: a file written again in the same tick as the
+hash could keep its size and times, but not once that tick is long past, as a change always moves the change
+time (``ctime``), which no one can set back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,14 +51,13 @@ def test_catalogue(catalogue: Catalogue) -> None:
         raise CatalogueError(problems)
 
 
-def _stamp(folders: Iterable[Path]) -> tuple[Any, ...]:
-    """What the files look like from outside: their names, sizes and modification times."""
-    stamp: list[Any] = []
-    for folder in folders:
-        for path in yaml_files(folder):
-            info = path.stat()
-            stamp.append((str(path), info.st_size, info.st_mtime_ns, info.st_ino))
-    return tuple(stamp)
+def _file_stamps(paths: Iterable[Path]) -> tuple[tuple[Any, ...], ...]:
+    """What the files look like from outside: their names, sizes, modification and change times, inodes."""
+    stamps = []
+    for path in paths:
+        info = path.stat()
+        stamps.append((str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev))
+    return tuple(stamps)
 
 
 @dataclasses.dataclass
@@ -82,11 +90,15 @@ def load_catalogue(
     layer_roots = [Path(p) for p in layers]
     folders = [root, *layer_roots]
     key = (str(root.resolve()), tuple(str(p.resolve()) for p in layer_roots), run_tests)
-    stamp = _stamp(f for f in folders if f.is_dir())
+    stamps = [_file_stamps(yaml_files(f)) if f.is_dir() else None for f in folders]
+    stamp = tuple(stamps)
     kept = _KEPT.get(key)
     if kept is not None and kept.stamp == stamp:
         return kept.catalogue
-    hashes = tuple(content_hash(f) if f.is_dir() else "" for f in folders)
+    hashes = tuple(
+        "" if files is None else _remembered_hash("catalogue", files, functools.partial(content_hash, f))
+        for f, files in zip(folders, stamps, strict=True)
+    )
     if kept is not None and kept.hashes == hashes:  # touched, not changed
         kept.stamp = stamp
         return kept.catalogue
@@ -145,11 +157,46 @@ def forget() -> None:
 @cache
 def _engine_hash() -> str:
     """The engine's own code and data: a rule test that passed with other code proves nothing for this one."""
-    digest = hashlib.sha256()
     package = Path(__file__).parent.parent
-    for path in sorted([*package.rglob("*.py"), *package.glob("data/*")]):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    paths = sorted([*package.rglob("*.py"), *package.glob("data/*")])
+
+    def digest() -> str:
+        hashed = hashlib.sha256()
+        for path in paths:
+            hashed.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+        return hashed.hexdigest()
+
+    return _remembered_hash("engine", _file_stamps(paths), digest)
+
+
+# How long files must have stood unchanged before a hash of them is remembered (see the module's docstring).
+_SETTLED_S = 2.0
+
+
+def _remembered_hash(kind: str, stamps: tuple[tuple[Any, ...], ...], digest: Callable[[], str]) -> str:
+    """``digest()``, remembered on disk for files that look exactly like ``stamps``.
+
+    The entry is read only from a folder and file that this user alone can write (as the catalogue cache), and
+    only if it was written ``_SETTLED_S`` after the last change of any of the files; else it is computed again
+    and, once the files have settled, remembered."""
+    folder = cache_dir() / "stamps"
+    entry = folder / hashlib.sha256(repr((_CACHE_FORMAT, kind, stamps)).encode()).hexdigest()
+    changed = max((s[3] for s in stamps), default=0)
+    settled = int(_SETTLED_S * 1e9)
+    if _private_folder(folder.parent) and _private_folder(folder) and _private_file(entry):
+        try:
+            written = entry.stat().st_mtime_ns
+            text = entry.read_text("ascii") if written - changed >= settled else ""
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+            return text
+    found = digest()
+    if time.time_ns() - changed >= settled:
+        with contextlib.suppress(OSError):
+            if _private_folders(folder):
+                atomic_write(entry, found.encode("ascii"), mode=0o600)
+    return found
 
 
 def cache_dir() -> Path:
@@ -262,14 +309,21 @@ def _read_cache_entry(entry: Path) -> Parts | None:
     return parts if isinstance(parts, Parts) else None
 
 
+def _private_folders(folder: Path) -> bool:
+    """Make the cache's folder and its own folder where they are missing (``0700``, whatever the umask); whether
+    both are private. A shared or foreign folder is never filled: others could have filled it too."""
+    for each in (folder.parent, folder):
+        if not each.exists():
+            each.mkdir(mode=0o700, parents=True)
+            each.chmod(0o700)
+        if not _private_folder(each):
+            return False
+    return True
+
+
 def _write_cache_entry(entry: Path, parts: Parts) -> None:
     try:  # a cache that cannot be written only costs time
-        for folder in (entry.parent.parent, entry.parent):
-            if not folder.exists():
-                folder.mkdir(mode=0o700, parents=True)
-                folder.chmod(0o700)  # whatever the umask
-        if not (_private_folder(entry.parent.parent) and _private_folder(entry.parent)):
-            return  # a shared or foreign folder: never fill a cache that others could have filled too
-        atomic_write(entry, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
+        if _private_folders(entry.parent):
+            atomic_write(entry, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
     except (OSError, pickle.PicklingError):
         pass

@@ -24,7 +24,6 @@ speed, is held to give exactly its verdicts and reasons.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeAlias
@@ -62,6 +61,13 @@ FIELD_UNITS: dict[str, str] = {
     "labour_share": "ratio",
     "duration_months": "months",
 }
+
+
+def _close_matches(word: str, choices: list[str], n: int = 1) -> list[str]:
+    """The names nearest a misspelt one, for a hint in the message."""
+    import difflib  # only a catalogue with a typo in it pays for it
+
+    return difflib.get_close_matches(word, choices, n=n)
 
 
 class ConditionError(ValueError):
@@ -154,7 +160,7 @@ def parse_condition(raw: Any, path: str = "applies_when") -> Node:
         return Not(path, parse_condition(raw["not"], f"{path}/not"))
     if "field" not in keys:
         unknown = sorted(keys)
-        hint = difflib.get_close_matches(unknown[0], [*OPERATORS, "all", "any", "not", "field"], n=1) if unknown else []
+        hint = _close_matches(unknown[0], [*OPERATORS, "all", "any", "not", "field"], n=1) if unknown else []
         raise ConditionError(
             path,
             f"unknown condition {unknown}; expected all, any, not, or field with one operator"
@@ -166,7 +172,7 @@ def parse_condition(raw: Any, path: str = "applies_when") -> Node:
     ops = keys - {"field"}
     unknown_ops = sorted(ops - set(OPERATORS))
     if unknown_ops:
-        hint = difflib.get_close_matches(unknown_ops[0], list(OPERATORS), n=1)
+        hint = _close_matches(unknown_ops[0], list(OPERATORS), n=1)
         raise ConditionError(
             path,
             f"unknown operator {unknown_ops[0]!r}; known operators: {', '.join(OPERATORS)}"
@@ -246,7 +252,7 @@ def _check_predicate(
         if isinstance(operand, ParamRef):
             param = parameters.get(operand.name)
             if param is None:
-                hint = difflib.get_close_matches(operand.name, list(parameters), n=1)
+                hint = _close_matches(operand.name, list(parameters), n=1)
                 return [
                     ConditionError(
                         where,
@@ -308,7 +314,7 @@ def check_condition(
             continue
         spec = fields.get(n.field)
         if spec is None:
-            hint = difflib.get_close_matches(n.field, list(fields), n=1)
+            hint = _close_matches(n.field, list(fields), n=1)
             errors.append(
                 ConditionError(
                     f"{n.path}/field",

@@ -11,7 +11,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,7 @@ SINGLE_VALUED = ("accessibility", "reserved_participation")
 
 def builtin_catalogue_dir() -> Path:
     # Resolved, so that in a source checkout messages point at criteria/ rather than the link to it.
-    return Path(str(resources.files("inclusief_inkopen").joinpath("catalogue"))).resolve()
+    return (Path(__file__).parent.parent / "catalogue").resolve()
 
 
 class _Collector:

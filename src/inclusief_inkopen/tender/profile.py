@@ -4,13 +4,11 @@ Field names are the public contract. A field left out is *unknown*, not "no": ru
 ``undetermined`` with a question for the buyer. Say "none" with an empty list (``digital: []``) or ``false``.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -221,7 +219,7 @@ class TenderProfile(BaseModel):
         return codes
 
     @model_validator(mode="after")
-    def _regime_fits(self) -> TenderProfile:
+    def _regime_fits(self) -> Self:
         # The same rules as CROSS_FIELD_SCHEMA. A model-level error has no location of its own, so the message starts
         # with the field it is about ("regime: …"), and problems_from_validation puts that field in the location.
         if self.regime == "concession" and self.nature == "supplies":
