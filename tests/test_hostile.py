@@ -428,6 +428,43 @@ def test_a_catalogue_file_changed_keeping_its_size_and_time_is_read_again(catalo
     assert statuses(again) != statuses(first)
 
 
+@pytest.mark.parametrize("folder_mode", [0o700, 0o777])
+def test_the_package_data_remembered_in_the_cache_is_plain_data_from_our_own_folder(tmp_path, monkeypatch, folder_mode):
+    import pickle
+    from pathlib import Path
+
+    import yaml
+
+    from inclusief_inkopen.base import packaged
+
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
+    source = Path(packaged.__file__).parent.parent / "data" / "vocabulary.yaml"
+    raw = source.read_bytes()
+    expected = yaml.safe_load(raw)
+    packaged.packaged_data.cache_clear()
+    assert packaged.packaged_data("vocabulary") == expected
+    entry = packaged._entry("vocabulary", raw)
+    assert entry.exists() and oct(entry.stat().st_mode & 0o777) == "0o600"
+    try:
+        # Remembered: a fresh process reads the entry, not the file (a planted word shows which one was read).
+        planted = {**expected, "planted": True}
+        entry.write_bytes(pickle.dumps(planted))
+        packaged.packaged_data.cache_clear()
+        assert packaged.packaged_data("vocabulary") == planted
+        # An entry that names anything but a date is refused, and the file read again; so is one in a shared folder.
+        entry.write_bytes(pickle.dumps({"values": {}, "run": os.system}))
+        packaged.packaged_data.cache_clear()
+        assert packaged.packaged_data("vocabulary") == expected
+        entry.write_bytes(pickle.dumps(planted))
+        entry.chmod(0o600)
+        for folder in (entry.parent.parent, entry.parent):
+            folder.chmod(folder_mode)
+        packaged.packaged_data.cache_clear()
+        assert packaged.packaged_data("vocabulary") == (planted if folder_mode == 0o700 else expected)
+    finally:
+        packaged.packaged_data.cache_clear()
+
+
 def test_a_cache_entry_naming_any_other_code_is_refused_without_importing_it(catalogue_copy, tmp_path):
     # Protocol 0: "c<module>\n<name>\n" names a global; the old unpickler imported the module to look at it.
     script = textwrap.dedent(

@@ -190,11 +190,13 @@ def render_text(
     lines += ["", f"{_l('not_applicable', lang)}:"]
     replaced = {"nl": "vervangen door", "en": "replaced by"}[lang]
     other_groups = [n for n in advice.not_applicable if _only_other_group(n)]
+    # By identity: comparing the items as models compares every field of each, for each item listed.
+    said_together = {id(n) for n in other_groups}
     lines += [
         f"  - [{n.id}] {n.title.get(lang)}: "
         + (f"{replaced} {n.overridden_by}" if n.overridden_by else _why(n.reasons, lang))
         for n in advice.not_applicable
-        if verbose or n not in other_groups
+        if verbose or id(n) not in said_together
     ]
     if other_groups and not verbose:
         ids = ", ".join(n.id for n in other_groups)

@@ -2,20 +2,67 @@
 
 They ship with the code, so the safe loader is enough here; a test reads each of them with the strict loader of
 ``base.files`` (no duplicate keys, no aliases), which users' files go through.
+
+Building the data from YAML is slow (PyYAML makes every value in Python: the 17 kB of ``vocabulary.yaml`` took
+8 ms, at every start of the command line), so what a file gives is remembered in the user's cache folder, under
+the hash of the file's bytes: another file, or another version of it, is another entry. An entry holds plain data
+only (dicts, lists, text, numbers, dates); it is read only from a folder of this user's, with an unpickler that
+builds nothing else, and anything wrong with it means the file is read again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import pickle
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from inclusief_inkopen.base.cache import cache_dir, private_file, private_folder, private_folders
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Plain data needs no class but the date; any other a file names is refused, its module never imported."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("datetime", "date"):
+            return dt.date
+        raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
+
+
+def _entry(name: str, raw: bytes) -> Path:
+    return cache_dir() / "data" / f"{name}-{hashlib.sha256(raw).hexdigest()}.pickle"
+
+
+def _remembered(entry: Path) -> dict[str, Any] | None:
+    if not (private_folder(entry.parent.parent) and private_folder(entry.parent) and private_file(entry)):
+        return None
+    try:
+        with entry.open("rb") as handle:
+            data = _PlainUnpickler(handle).load()
+    except Exception:  # missing or damaged: the file is read instead
+        return None
+    return data if isinstance(data, dict) else None
+
 
 @cache
 def packaged_data(name: str) -> dict[str, Any]:
-    text = (Path(__file__).parent.parent / "data" / f"{name}.yaml").read_text("utf-8")
-    # libyaml's safe loader where PyYAML has it: this is read at every start of the command line.
-    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = (Path(__file__).parent.parent / "data" / f"{name}.yaml").read_bytes()
+    entry = _entry(name, raw)
+    found = _remembered(entry)
+    if found is not None:
+        return found
+    # libyaml's safe loader where PyYAML has it.
+    data: dict[str, Any] = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    # Here, not at the top: base.files says its messages with the vocabulary read here.
+    from inclusief_inkopen.base.files import atomic_write
+
+    try:  # a cache that cannot be written only costs time
+        if private_folders(entry.parent):
+            atomic_write(entry, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
+    except (OSError, pickle.PicklingError):
+        pass
     return data

@@ -26,22 +26,24 @@ import functools
 import hashlib
 import os
 import pickle
-import stat
 import time
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from inclusief_inkopen.base.cache import cache_dir, private_file, private_folder, private_folders
 from inclusief_inkopen.base.errors import CatalogueError, Problem
 from inclusief_inkopen.base.files import atomic_write
 from inclusief_inkopen.rules.catalogue import Catalogue
 from inclusief_inkopen.rules.loader import Parts, assemble, builtin_catalogue_dir, content_hash, read_parts, yaml_files
-from inclusief_inkopen.rules.ruletests import run_rule_tests
 
 
 def test_catalogue(catalogue: Catalogue) -> None:
     """Run every rule test of the catalogue; raise ``CatalogueError`` naming each one that fails."""
+    # Imported here: a catalogue from the cache, as most commands get it, needs no test runner.
+    from inclusief_inkopen.rules.ruletests import run_rule_tests
+
     problems = [
         Problem(r.file, f"{r.criterion}.tests[{r.index}]", f"test {r.name!r} fails: {r.message}")
         for r in run_rule_tests(catalogue)
@@ -183,7 +185,7 @@ def _remembered_hash(kind: str, stamps: tuple[tuple[Any, ...], ...], digest: Cal
     entry = folder / hashlib.sha256(repr((_CACHE_FORMAT, kind, stamps)).encode()).hexdigest()
     changed = max((s[3] for s in stamps), default=0)
     settled = int(_SETTLED_S * 1e9)
-    if _private_folder(folder.parent) and _private_folder(folder) and _private_file(entry):
+    if private_folder(folder.parent) and private_folder(folder) and private_file(entry):
         try:
             written = entry.stat().st_mtime_ns
             text = entry.read_text("ascii") if written - changed >= settled else ""
@@ -194,17 +196,9 @@ def _remembered_hash(kind: str, stamps: tuple[tuple[Any, ...], ...], digest: Cal
     found = digest()
     if time.time_ns() - changed >= settled:
         with contextlib.suppress(OSError):
-            if _private_folders(folder):
+            if private_folders(folder):
                 atomic_write(entry, found.encode("ascii"), mode=0o600)
     return found
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get("INCLUSIEF_INKOPEN_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "inclusief-inkopen"
 
 
 # Bump when the shape of what is remembered changes; old entries are then simply not found.
@@ -275,31 +269,8 @@ class _CatalogueUnpickler(pickle.Unpickler):
         return found
 
 
-def _private_folder(folder: Path) -> bool:
-    """Whether only this user can have put files in ``folder``: a real folder (not a link) that this user owns and
-    nobody else may write to. A cache anywhere else is not read, whatever it holds."""
-    getuid = getattr(os, "getuid", None)
-    if getuid is None:  # no owners to check (Windows): only the folder we made ourselves, in the user's profile
-        return folder.is_dir() and not folder.is_symlink()
-    try:
-        info = folder.lstat()
-    except OSError:
-        return False
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == getuid() and not info.st_mode & 0o022
-
-
-def _private_file(path: Path) -> bool:
-    getuid = getattr(os, "getuid", None)
-    try:
-        info = path.lstat()
-    except OSError:
-        return False
-    owned = getuid is None or info.st_uid == getuid()
-    return stat.S_ISREG(info.st_mode) and owned and not info.st_mode & 0o022
-
-
 def _read_cache_entry(entry: Path) -> Parts | None:
-    if not (_private_folder(entry.parent) and _private_folder(entry.parent.parent) and _private_file(entry)):
+    if not (private_folder(entry.parent) and private_folder(entry.parent.parent) and private_file(entry)):
         return None
     try:
         with entry.open("rb") as handle:
@@ -309,21 +280,9 @@ def _read_cache_entry(entry: Path) -> Parts | None:
     return parts if isinstance(parts, Parts) else None
 
 
-def _private_folders(folder: Path) -> bool:
-    """Make the cache's folder and its own folder where they are missing (``0700``, whatever the umask); whether
-    both are private. A shared or foreign folder is never filled: others could have filled it too."""
-    for each in (folder.parent, folder):
-        if not each.exists():
-            each.mkdir(mode=0o700, parents=True)
-            each.chmod(0o700)
-        if not _private_folder(each):
-            return False
-    return True
-
-
 def _write_cache_entry(entry: Path, parts: Parts) -> None:
     try:  # a cache that cannot be written only costs time
-        if _private_folders(entry.parent):
+        if private_folders(entry.parent):
             atomic_write(entry, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
     except (OSError, pickle.PicklingError):
         pass
