@@ -510,6 +510,7 @@ class _Writer:
         with_eforms: list[int] = []
         pending = False
         facts = d.facts
+        said = self.said_out
         keys = self.keys
         kind = bytes if self.binary else str
         key_of = self.fact_keys.get
@@ -532,8 +533,9 @@ class _Writer:
                         key = -1
                     keys[slot[1]] = key
                 text = slot[2].get(key)
-            if text.__class__ is not kind:  # not kept whole for these facts (or kept as a template)
-                text = item(index, truth, mask, by)  # may start a new table; this loop finishes on the one it read
+            if text.__class__ is not kind:  # not kept whole for these facts: a template, or not kept yet
+                # item() may start a new table; this loop finishes on the one it read.
+                text = text.fill(facts, said) if text.__class__ is _Template else item(index, truth, mask, by)  # type: ignore[union-attr]
             if truth is False:
                 section = not_applying
             else:

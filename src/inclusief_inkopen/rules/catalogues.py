@@ -181,6 +181,8 @@ def _remembered_hash(kind: str, stamps: tuple[tuple[Any, ...], ...], digest: Cal
     The entry is read only from a folder and file that this user alone can write (as the catalogue cache), and
     only if it was written ``_SETTLED_S`` after the last change of any of the files; else it is computed again
     and, once the files have settled, remembered."""
+    if os.name == "nt":  # Windows' st_ctime is the creation time, which a write does not move: always hash
+        return digest()
     folder = cache_dir() / "stamps"
     entry = folder / hashlib.sha256(repr((_CACHE_FORMAT, kind, stamps)).encode()).hexdigest()
     changed = max((s[3] for s in stamps), default=0)
