@@ -113,6 +113,39 @@ def test_compiled_decisions_and_reasons_are_the_reference_interpreters(catalogue
         assert decision.reasons == reasons, decision.id
 
 
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profiles, st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
+def test_the_first_calls_walk_the_program_to_the_very_outcome_the_compiled_source_gives(catalogue, data, on):
+    """A command deciding one tender walks the program's steps instead of compiling them (``_interpret``): every
+    condition's truth, every predicate's and every reason record must be what the compiled function returns."""
+    from inclusief_inkopen.rules.decide import _interpret, facts_of, plan
+
+    profile = parse_tender(data)
+    p = plan(catalogue, on)
+    facts, _ = facts_of(profile, catalogue, p.parameters, p.on)
+    walked = _interpret(p.program, facts, p.arguments)
+    compiled = p.program.run(facts, p.arguments)
+    assert walked == compiled
+
+    def classes(parts):  # True == 1 in Python: the kinds must be the same too
+        return [tuple(x.__class__ for x in part) for part in parts]
+
+    assert classes(walked) == classes(compiled)
+
+
+def test_a_program_is_walked_for_its_first_calls_and_compiled_after_them(catalogue):
+    from inclusief_inkopen.rules.decide import _WALKED_CALLS
+
+    node = parse_condition({"any": [{"field": "digital", "contains_any": ["website"]}, {"field": "lots", "gte": 2}]})
+    program = compile_program([node], catalogue.lists)
+    facts = {"digital": ["website"], "lots": None}
+    for _ in range(_WALKED_CALLS):
+        assert program(facts, ()) == ((True,), (True, None), (1,))
+        assert "run" not in program.__dict__  # not compiled yet
+    assert program(facts, ()) == ((True,), (True, None), (1,))
+    assert "run" in program.__dict__
+
+
 def test_a_condition_round_trips_through_the_compiler_for_every_operator(catalogue):
     raw = {
         "any": [

@@ -13,13 +13,21 @@ handed to the function as a constant in its namespace, and the source holds noth
 operators and the indexes of those constants. Reason records are built from the computed predicate truths when
 someone asks for them, by the same rules as the reference interpreter (``conditions.compile_condition``), which
 the tests hold the compiled function to.
+
+Compiling the function (some 250 lines for the built-in catalogue) takes longer than deciding a few tenders, and a
+command that decides one tender would pay it at every start; so the first few calls on a program go through a
+walk over the same steps the source is written from (``_Program.ops``), and only after those is the source
+compiled. The tests hold the two to the same outcome, bit for bit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import itertools
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from inclusief_inkopen.base.errors import EvaluationError, Problem
@@ -103,6 +111,8 @@ class _Compiler:
         self.node_index: dict[int, int] = {}
         self.prefixes: dict[int, tuple[str, ...]] = {}
         self.nodes = 0
+        # The same steps as the lines, as data for ``_interpret``: each names the local it sets.
+        self.ops: list[tuple[Any, ...]] = []
 
     def constant(self, value: Any) -> str:
         name = f"k{len(self.namespace)}"
@@ -114,6 +124,7 @@ class _Compiler:
         if local is None:
             local = self.fields[field] = f"v{len(self.fields)}"
             self.lines.append(f"    {local} = f[{self.constant(field)}]")
+            self.ops.append(("fact", local, field))
         return local
 
     def operand(self, node: Predicate, lists: Mapping[str, frozenset[str]]) -> str:
@@ -158,6 +169,12 @@ class _Compiler:
         }[node.op]
         index = self.predicates[key] = self.node_index[id(node)] = len(self.predicates)
         self.lines.append(f"    t{index} = None if {v} is None else {test}")
+        operand = node.operand
+        if isinstance(operand, ParamRef):
+            given: tuple[str, Any] = ("param", self.params.index(operand.name))
+        else:
+            given = ("constant", self.namespace[k])
+        self.ops.append(("predicate", f"t{index}", v, _TESTS[node.op], given))
         return index
 
     def node(self, node: Node, lists: Mapping[str, frozenset[str]], leaves: list[Predicate]) -> tuple[str, str]:
@@ -172,6 +189,7 @@ class _Compiler:
         if isinstance(node, Not):
             inner, reasons = self.node(node.child, lists, leaves)
             local = self.local(f"None if {inner} is None else not {inner}")
+            self.ops.append(("not", local, inner))
             return local, reasons
         children = [self.node(child, lists, leaves) for child in node.children]
         decisive, other = ("True", "False") if isinstance(node, AnyOf) else ("False", "True")
@@ -185,6 +203,7 @@ class _Compiler:
         chosen = " | ".join(f"({m} if {t} is {local} else 0)" for t, m in children)
         reasons = f"r{local[1:]}"
         self.lines.append(f"    {reasons} = {every} if {local} is {other} else {chosen}")
+        self.ops.append(("combine", local, reasons, isinstance(node, AnyOf), tuple(children), every))
         return local, reasons
 
     def local(self, expression: str) -> str:
@@ -194,9 +213,27 @@ class _Compiler:
         return local
 
 
+# The predicate tests, as the compiled source writes them (``_Compiler.predicate``): value first, operand second.
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "in": lambda v, k: v in k,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "contains_any": lambda v, k: not k.isdisjoint(v),
+    "contains_all": lambda v, k: k.issubset(v),
+    "not_empty": lambda v, k: bool(v) is k,
+    "is_true": lambda v, k: v is k,
+    "prefix": lambda v, k: any(c.startswith(k) for c in v),
+}
+
+# How many calls on a program are walked (``_interpret``) before its source is compiled.
+_WALKED_CALLS = 4
+
+
 @dataclass(frozen=True)
 class _Program:
-    run: Program
     parameters: tuple[str, ...]
     # Where each predicate node's truth is in what ``run`` returns, and the prefixes a ``prefix`` node tests; by
     # the node's identity (the nodes are the catalogue's own, which holds the program).
@@ -205,6 +242,77 @@ class _Program:
     # Per condition, its predicate nodes in the order of the bits of its reason records.
     leaves: tuple[tuple[Predicate, ...], ...]
     source: str
+    namespace: dict[str, Any]
+    ops: tuple[tuple[Any, ...], ...]
+    # The locals that hold each condition's truth and reason records, and the number of predicates.
+    results: tuple[tuple[str, str], ...]
+    predicate_count: int
+    calls: Iterator[int] = field(default_factory=itertools.count, compare=False, repr=False)
+
+    @cached_property
+    def run(self) -> Program:
+        """The compiled function."""
+        namespace = dict(self.namespace)
+        # The source holds only names this compiler made up; builtins are limited to the two the tests use.
+        namespace["__builtins__"] = {"any": any, "bool": bool}
+        exec(compile(self.source, "<inclusief-inkopen conditions>", "exec"), namespace)
+        return namespace["run"]  # type: ignore[no-any-return]
+
+    def __call__(
+        self, f: Mapping[str, Any], p: Sequence[Any]
+    ) -> tuple[tuple[Truth, ...], tuple[Truth, ...], tuple[int, ...]]:
+        """What ``run`` returns: walked for the first calls, compiled after them."""
+        if "run" in self.__dict__ or next(self.calls) >= _WALKED_CALLS:
+            return self.run(f, p)
+        return _interpret(self, f, p)
+
+
+def _mask(token: str, env: Mapping[str, Any]) -> int:
+    return int(token) if token.isdigit() else env[token]  # type: ignore[no-any-return]
+
+
+def _interpret(
+    program: _Program, f: Mapping[str, Any], p: Sequence[Any]
+) -> tuple[tuple[Truth, ...], tuple[Truth, ...], tuple[int, ...]]:
+    """The program's steps taken one by one, as the compiled source takes them (``_Compiler``)."""
+    env: dict[str, Any] = {}
+    for op in program.ops:
+        kind, local = op[0], op[1]
+        if kind == "fact":
+            env[local] = f[op[2]]
+        elif kind == "predicate":
+            _, _, value, test, (source, operand) = op
+            actual = env[value]
+            env[local] = None if actual is None else test(actual, p[operand] if source == "param" else operand)
+        elif kind == "not":
+            inner = env[op[2]]
+            env[local] = None if inner is None else not inner
+        else:
+            _, _, reasons, any_of, children, every = op
+            decisive, other = (True, False) if any_of else (False, True)
+            truths = [env[t] for t, _ in children]
+            if any(t is decisive for t in truths):
+                outcome: Truth = decisive
+            else:
+                outcome = None if any(t is None for t in truths) else other
+            env[local] = outcome
+            if outcome is other:
+                tokens = every.split(" | ")
+                env[reasons] = sum(int(t) for t in tokens) if every.isdigit() else _or(tokens, env)
+            else:
+                env[reasons] = _or([m for (t, m), truth in zip(children, truths, strict=True) if truth is outcome], env)
+    return (
+        tuple(env[t] for t, _ in program.results),
+        tuple(env[f"t{i}"] for i in range(program.predicate_count)),
+        tuple(_mask(r, env) for _, r in program.results),
+    )
+
+
+def _or(tokens: Iterable[str], env: Mapping[str, Any]) -> int:
+    found = 0
+    for token in tokens:
+        found |= _mask(token, env)
+    return found
 
 
 def compile_program(conditions: Sequence[Node], lists: Mapping[str, frozenset[str]]) -> _Program:
@@ -226,12 +334,16 @@ def compile_program(conditions: Sequence[Node], lists: Mapping[str, frozenset[st
             f"    return ({truths}), ({''.join(t + ', ' for t in predicates)}), ({reasons})",
         ]
     )
-    namespace = dict(c.namespace)
-    # The source holds only names this compiler made up; builtins are limited to the two the tests use.
-    namespace["__builtins__"] = {"any": any, "bool": bool}
-    exec(compile(source, "<inclusief-inkopen conditions>", "exec"), namespace)
     return _Program(
-        namespace["run"], tuple(c.params), c.node_index, c.prefixes, tuple(tuple(x) for x in leaves), source
+        tuple(c.params),
+        c.node_index,
+        c.prefixes,
+        tuple(tuple(x) for x in leaves),
+        source,
+        dict(c.namespace),
+        tuple(c.ops),
+        tuple(results),
+        len(c.predicates),
     )
 
 
@@ -487,7 +599,7 @@ def decide(profile: TenderProfile, catalogue: Catalogue, on: dt.date) -> Decisio
     """Decide every criterion in force on ``on`` for the tender."""
     p = plan(catalogue, on)
     facts, derived = facts_of(profile, catalogue, p.parameters, p.on)
-    truths, predicates, records = p.program.run(facts, p.arguments)
+    truths, predicates, records = p.program(facts, p.arguments)
     overridden: dict[str, str] = {}
     for i, criterion in p.overriders:  # later criteria win, as in advice order
         if truths[i] is True:
