@@ -195,11 +195,8 @@ def bench_cli(runs: int = 15) -> dict[str, float]:
         return {name: statistics.median(values) for name, values in times.items()}
 
 
-def _instructions(args: list[str], env: dict[str, str]) -> int | None:
-    """Instructions one run executes, counted by valgrind's callgrind; None without valgrind."""
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        return None
+def _instructions(valgrind: str, args: list[str], env: dict[str, str]) -> int | None:
+    """Instructions one run executes, counted by valgrind's callgrind."""
     done = subprocess.run(
         [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *args],
         env={**env, "PYTHONHASHSEED": "0"},
@@ -216,7 +213,8 @@ def bench_cli_instructions() -> dict[str, int] | None:
     seed fixed). Wall times on a shared machine move by a quarter from one minute to the next; these counts move
     by well under one per cent, so they tell a change of a few per cent in the start from the machine's mood.
     The same commands and cache as ``bench_cli``; None where valgrind is not installed."""
-    if shutil.which("valgrind") is None:
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
         return None
     example = _compiled_example()
     with tempfile.TemporaryDirectory() as cache:
@@ -228,8 +226,8 @@ def bench_cli_instructions() -> dict[str, int] | None:
             subprocess.run(cli, check=True, env=env, capture_output=True)
             time.sleep(2.1)
         counts = {
-            "floor": _instructions([sys.executable, "-c", SMALLEST_PYDANTIC_PROGRAM], env),
-            "cli": _instructions(cli, env),
+            "floor": _instructions(valgrind, [sys.executable, "-c", SMALLEST_PYDANTIC_PROGRAM], env),
+            "cli": _instructions(valgrind, cli, env),
         }
     return None if None in counts.values() else counts  # type: ignore[return-value]
 

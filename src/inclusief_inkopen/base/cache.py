@@ -50,3 +50,22 @@ def private_folders(folder: Path) -> bool:
         if not private_folder(each):
             return False
     return True
+
+
+def readable(entry: Path) -> bool:
+    """Whether a cache entry may be read: a file of this user's alone, in a folder of the cache and in the cache
+    folder itself that are this user's alone."""
+    return private_folder(entry.parent.parent) and private_folder(entry.parent) and private_file(entry)
+
+
+def remember(entry: Path, data: bytes) -> None:
+    """Write a cache entry (``0600``, atomically), making its folders where they are missing; not in a folder
+    others may write to. A cache that cannot be written only costs time: nothing is raised."""
+    # Here, not at the top: base.files says its messages with the vocabulary that base.packaged keeps here.
+    from inclusief_inkopen.base.files import atomic_write
+
+    try:
+        if private_folders(entry.parent):
+            atomic_write(entry, data, mode=0o600)
+    except OSError:
+        pass

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from inclusief_inkopen.base.cache import cache_dir, private_file, private_folder, private_folders
+from inclusief_inkopen.base.cache import cache_dir, readable, remember
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -38,7 +38,7 @@ def _entry(name: str, raw: bytes) -> Path:
 
 
 def _remembered(entry: Path) -> dict[str, Any] | None:
-    if not (private_folder(entry.parent.parent) and private_folder(entry.parent) and private_file(entry)):
+    if not readable(entry):
         return None
     try:
         with entry.open("rb") as handle:
@@ -57,12 +57,5 @@ def packaged_data(name: str) -> dict[str, Any]:
         return found
     # libyaml's safe loader where PyYAML has it.
     data: dict[str, Any] = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    # Here, not at the top: base.files says its messages with the vocabulary read here.
-    from inclusief_inkopen.base.files import atomic_write
-
-    try:  # a cache that cannot be written only costs time
-        if private_folders(entry.parent):
-            atomic_write(entry, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
-    except (OSError, pickle.PicklingError):
-        pass
+    remember(entry, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))  # plain data: always picklable
     return data

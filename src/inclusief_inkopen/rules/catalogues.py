@@ -20,7 +20,6 @@ time (``ctime``), which no one can set back.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -32,9 +31,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from inclusief_inkopen.base.cache import cache_dir, private_file, private_folder, private_folders
+from inclusief_inkopen.base.cache import cache_dir, readable, remember
 from inclusief_inkopen.base.errors import CatalogueError, Problem
-from inclusief_inkopen.base.files import atomic_write
 from inclusief_inkopen.rules.catalogue import Catalogue
 from inclusief_inkopen.rules.loader import Parts, assemble, builtin_catalogue_dir, content_hash, read_parts, yaml_files
 
@@ -187,7 +185,7 @@ def _remembered_hash(kind: str, stamps: tuple[tuple[Any, ...], ...], digest: Cal
     entry = folder / hashlib.sha256(repr((_CACHE_FORMAT, kind, stamps)).encode()).hexdigest()
     changed = max((s[3] for s in stamps), default=0)
     settled = int(_SETTLED_S * 1e9)
-    if private_folder(folder.parent) and private_folder(folder) and private_file(entry):
+    if readable(entry):
         try:
             written = entry.stat().st_mtime_ns
             text = entry.read_text("ascii") if written - changed >= settled else ""
@@ -197,9 +195,7 @@ def _remembered_hash(kind: str, stamps: tuple[tuple[Any, ...], ...], digest: Cal
             return text
     found = digest()
     if time.time_ns() - changed >= settled:
-        with contextlib.suppress(OSError):
-            if private_folders(folder):
-                atomic_write(entry, found.encode("ascii"), mode=0o600)
+        remember(entry, found.encode("ascii"))
     return found
 
 
@@ -272,7 +268,7 @@ class _CatalogueUnpickler(pickle.Unpickler):
 
 
 def _read_cache_entry(entry: Path) -> Parts | None:
-    if not (private_folder(entry.parent) and private_folder(entry.parent.parent) and private_file(entry)):
+    if not readable(entry):
         return None
     try:
         with entry.open("rb") as handle:
@@ -283,8 +279,8 @@ def _read_cache_entry(entry: Path) -> Parts | None:
 
 
 def _write_cache_entry(entry: Path, parts: Parts) -> None:
-    try:  # a cache that cannot be written only costs time
-        if private_folders(entry.parent):
-            atomic_write(entry, pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
-    except (OSError, pickle.PicklingError):
-        pass
+    try:
+        data = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+    except pickle.PicklingError:  # a cache that cannot be written only costs time
+        return
+    remember(entry, data)
