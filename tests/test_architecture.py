@@ -169,3 +169,30 @@ def test_a_condition_round_trips_through_the_compiler_for_every_operator(catalog
     expected, _ = compile_condition(node)(Context(facts, ctx.params, ctx.lists))
     truths, _, _ = program.run(ctx.facts, (ctx.params["eu-threshold/works"].value,))
     assert truths == (expected,) and expected is True
+
+
+def test_importing_the_package_or_one_module_of_it_does_not_import_the_engine():
+    # The public names are imported when first asked for: a look-up of a CPV code needs no models of the advice.
+    script = (
+        "import sys, inclusief_inkopen.base.cpv as cpv\n"
+        "assert cpv.exists('72413000')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('inclusief_inkopen.')"
+        " and m.split('.')[1] in ('advice', 'rules', 'tender')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_every_public_name_of_the_package_is_found_where_it_lives():
+    import importlib
+
+    import inclusief_inkopen
+
+    for name in inclusief_inkopen.__all__:
+        value = getattr(inclusief_inkopen, name)
+        home = importlib.import_module(inclusief_inkopen._NAMES[name])
+        assert value is getattr(home, name), name
+    assert set(inclusief_inkopen.__all__) <= set(dir(inclusief_inkopen))
+    with pytest.raises(AttributeError, match="no attribute 'evaluat'"):
+        inclusief_inkopen.evaluat  # noqa: B018

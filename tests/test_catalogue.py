@@ -414,3 +414,17 @@ def test_a_regime_threshold_that_has_no_value_on_the_date_says_what_it_holds(cat
     assert evaluate(tender(regime="defence", nature="works"), own, on=ON).derived["above_eu_threshold"].value is False
     with pytest.raises(EvaluationError, match=r"defence-works\.yaml: values: no value in force on 2025-06-01"):
         evaluate(tender(regime="defence", nature="works"), own, on=dt.date(2025, 6, 1))
+
+
+def test_parts_that_passed_the_checks_compile_to_the_same_catalogue_without_them():
+    # What a catalogue from the cache is assembled with: its checks are skipped, never its compiling.
+    from inclusief_inkopen.rules.loader import assemble, builtin_catalogue_dir, read_parts
+
+    root = builtin_catalogue_dir()
+    parts = read_parts(root, [])
+    checked = assemble(parts, root)
+    again = assemble(parts, root, checked=True)
+    assert list(again.criteria) == list(checked.criteria)
+    assert again == checked
+    pairs = zip(again.criteria.values(), checked.criteria.values(), strict=True)
+    assert all((a.reads, a.parameters, a.file) == (b.reads, b.parameters, b.file) for a, b in pairs)

@@ -294,3 +294,45 @@ def test_an_article_reference_in_english():
     assert LegalRef(source="x", article="4.21 tot en met 4.28").article_in("en") == "4.21 to 4.28"
     both = LegalRef(source="aw2012", article=Text(nl="2.76 (of gelijkwaardig)", en="2.76 (or equivalent)"))
     assert (both.article_in("nl"), both.article_in("en")) == ("2.76 (of gelijkwaardig)", "2.76 (or equivalent)")
+
+
+def test_the_entry_point_exits_with_the_commands_code_and_leaves_the_collector_on_for_the_command(monkeypatch):
+    import gc
+
+    import inclusief_inkopen.__main__ as entry
+    import inclusief_inkopen.cli as cli
+
+    seen = {}
+
+    def command() -> int:
+        # What the command's own objects meet: a collector that runs, and the import's objects frozen out of it.
+        seen["collecting"], seen["frozen"] = gc.isenabled(), gc.get_freeze_count()
+        return 3
+
+    monkeypatch.setattr(cli, "main", command)
+    try:
+        with pytest.raises(SystemExit) as ended:
+            entry.run()
+    finally:
+        gc.unfreeze()  # this test process goes on: its objects must stay collectable
+    assert ended.value.code == 3
+    assert seen["collecting"] is True and seen["frozen"] > 0
+    assert gc.isenabled()
+
+
+def test_a_command_in_a_fresh_process_says_the_same_through_the_script_as_through_main(capsys):
+    code, out, _ = run(capsys, "advies", str(EXAMPLES / "website-bewoners.yaml"))
+    result = subprocess.run(
+        [sys.executable, "-m", "inclusief_inkopen", "advies", str(EXAMPLES / "website-bewoners.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (code, out) == (0, out)
+    missing = subprocess.run(
+        [sys.executable, "-m", "inclusief_inkopen", "advies", "no-such-tender.yaml"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2 and "no-such-tender.yaml" in missing.stderr

@@ -302,13 +302,12 @@ def _fresh_load(path, **options):
 
 def _tampered_parts(catalogue_copy):
     """A well-formed cache entry of our own classes, saying every criterion is merely recommended."""
-    import dataclasses
 
     from inclusief_inkopen.rules.loader import read_parts
 
     parts = read_parts(catalogue_copy, [])
     criteria = [(c.model_copy(update={"status": "recommended"}), p) for c, p in parts.criteria]
-    return dataclasses.replace(parts, criteria=criteria)
+    return parts._replace(criteria=criteria)
 
 
 def test_a_cache_entry_in_a_folder_others_may_write_is_never_read(catalogue_copy, tmp_path, monkeypatch):
@@ -342,9 +341,8 @@ def test_a_cache_entry_must_hold_the_files_its_key_names(catalogue_copy, tmp_pat
     assert oct((tmp_path / "cache" / "catalogues").stat().st_mode & 0o777) == "0o700"
     entry = catalogues._cache_entry(genuine.sha256, ())
     tampered = _tampered_parts(catalogue_copy)
-    import dataclasses
 
-    entry.write_bytes(pickle.dumps(dataclasses.replace(tampered, sha256="0" * 64)))  # another catalogue's entry
+    entry.write_bytes(pickle.dumps(tampered._replace(sha256="0" * 64)))  # another catalogue's entry
     cached = _fresh_load(catalogue_copy, trust_cache=True)
     assert {c.criterion.status for c in cached.criteria.values()} >= {"mandatory", "policy"}
 
@@ -481,7 +479,7 @@ def test_a_cache_entry_naming_any_other_code_is_refused_without_importing_it(cat
         from inclusief_inkopen import load_catalogue
         genuine = load_catalogue({str(catalogue_copy)!r})
         entry = catalogues._cache_entry(genuine.sha256, ())
-        entry.write_bytes(b"cinclusief_inkopen.__main__\\nmain\\n(tR.")
+        entry.write_bytes(b"cinclusief_inkopen.__main__\\nrun\\n(tR.")
         catalogues.forget()
         again = load_catalogue({str(catalogue_copy)!r}, trust_cache=True)
         assert "inclusief_inkopen.__main__" not in sys.modules, "imported"
@@ -957,3 +955,54 @@ def test_a_checklist_that_the_next_command_would_refuse_is_never_saved(tmp_path)
     with pytest.raises(cl.ChecklistError, match="award_basis"):
         cl.save(bad, path)
     assert path.read_bytes() == before
+
+
+def test_the_unpacked_cpv_list_in_the_cache_is_used_only_whole_and_from_our_own_folder(tmp_path, monkeypatch):
+    import gzip
+    import zlib
+
+    from inclusief_inkopen.base import packaged
+
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
+    content = b"72413000\t8\tWebsite\tWebsite\n" * 1000
+    packed = gzip.compress(content)
+    calls = []
+
+    def unpack(data: bytes) -> bytes:
+        calls.append(1)
+        return zlib.decompress(data, wbits=31)
+
+    assert packaged.unpacked("list.tsv", packed, unpack) == content and len(calls) == 1
+    (entry,) = (tmp_path / "cache" / "data").iterdir()
+    assert oct(entry.stat().st_mode & 0o777) == "0o600"
+    assert packaged.unpacked("list.tsv", packed, unpack) == content and len(calls) == 1  # read back, not unpacked
+    entry.write_bytes(content[:-7])  # cut short: unpacked again, and the entry made whole
+    assert packaged.unpacked("list.tsv", packed, unpack) == content and len(calls) == 2
+    assert entry.read_bytes() == content
+    changed = content.replace(b"Website", b"Webstek")  # same length, other text, planted
+    entry.write_bytes(changed)
+    (tmp_path / "cache" / "data").chmod(0o777)  # a folder others may write to: not read
+    assert packaged.unpacked("list.tsv", packed, unpack) == content and len(calls) == 3
+    (tmp_path / "cache" / "data").chmod(0o700)
+    assert packaged.unpacked("list.tsv", packed, unpack) == changed  # ours: the entry is what is used
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_reading_a_cached_catalogue_leaves_the_collector_as_found(catalogue_copy, tmp_path, monkeypatch, collecting):
+    import gc
+
+    import inclusief_inkopen.rules.catalogues as catalogues
+
+    monkeypatch.setenv("INCLUSIEF_INKOPEN_CACHE", str(tmp_path / "cache"))
+    genuine = _fresh_load(catalogue_copy, trust_cache=True)
+    entry = catalogues._cache_entry(genuine.sha256, ())
+    before = gc.isenabled()
+    try:
+        (gc.enable if collecting else gc.disable)()
+        assert isinstance(catalogues._read_cache_entry(entry), catalogues.Parts)
+        assert gc.isenabled() is collecting
+        entry.write_bytes(entry.read_bytes()[:100])  # damaged: refused, and still as found
+        assert catalogues._read_cache_entry(entry) is None
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if before else gc.disable)()

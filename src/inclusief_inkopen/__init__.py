@@ -10,18 +10,21 @@ True
 from __future__ import annotations
 
 import datetime  # noqa: F401 - used by the doctest above
+from typing import TYPE_CHECKING
 
-from inclusief_inkopen.advice.evaluate import Advice, evaluate
-from inclusief_inkopen.base.errors import (
-    CatalogueError,
-    EvaluationError,
-    InclusiefInkopenError,
-    InputError,
-    TenderError,
-)
-from inclusief_inkopen.base.version import __version__
-from inclusief_inkopen.rules.catalogues import load_catalogue
-from inclusief_inkopen.tender.profile import TenderProfile, load_tender
+if TYPE_CHECKING:  # for type checkers and readers; at run time each name is imported when first asked for
+    from inclusief_inkopen.advice.batch import evaluate_many
+    from inclusief_inkopen.advice.evaluate import Advice, evaluate
+    from inclusief_inkopen.base.errors import (
+        CatalogueError,
+        EvaluationError,
+        InclusiefInkopenError,
+        InputError,
+        TenderError,
+    )
+    from inclusief_inkopen.base.version import __version__
+    from inclusief_inkopen.rules.catalogues import load_catalogue
+    from inclusief_inkopen.tender.profile import TenderProfile, load_tender
 
 __all__ = [
     "Advice",
@@ -39,6 +42,23 @@ __all__ = [
 ]
 
 
+# Where each public name lives. Importing the package imports none of them: ``import inclusief_inkopen.base.cpv``
+# or the command line's start (``python -m inclusief_inkopen``) should not pay for the whole engine first.
+_NAMES = {
+    "Advice": "inclusief_inkopen.advice.evaluate",
+    "evaluate": "inclusief_inkopen.advice.evaluate",
+    "evaluate_many": "inclusief_inkopen.advice.batch",
+    "CatalogueError": "inclusief_inkopen.base.errors",
+    "EvaluationError": "inclusief_inkopen.base.errors",
+    "InclusiefInkopenError": "inclusief_inkopen.base.errors",
+    "InputError": "inclusief_inkopen.base.errors",
+    "TenderError": "inclusief_inkopen.base.errors",
+    "__version__": "inclusief_inkopen.base.version",
+    "load_catalogue": "inclusief_inkopen.rules.catalogues",
+    "TenderProfile": "inclusief_inkopen.tender.profile",
+    "load_tender": "inclusief_inkopen.tender.profile",
+}
+
 _MODULES = {
     "checklist": "inclusief_inkopen.checklists.checklist",
     "compare": "inclusief_inkopen.notices.compare",
@@ -51,13 +71,16 @@ _MODULES = {
 
 
 def __getattr__(name: str) -> object:
-    # The batch module pulls in process pools; only programs that ask for it pay for that import.
-    if name == "evaluate_many":
-        from inclusief_inkopen.advice.batch import evaluate_many
+    import importlib
 
-        return evaluate_many
+    if name in _NAMES:
+        value = getattr(importlib.import_module(_NAMES[name]), name)
+        globals()[name] = value  # asked for once: later look-ups are plain attribute reads
+        return value
     if name in _MODULES:  # the public modules by the names the README uses, imported when first asked for
-        import importlib
-
         return importlib.import_module(_MODULES[name])
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_NAMES, *_MODULES})

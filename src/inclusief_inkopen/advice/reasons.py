@@ -11,7 +11,7 @@ from typing import Any
 
 from inclusief_inkopen.base import cpv
 from inclusief_inkopen.base.packaged import packaged_data
-from inclusief_inkopen.base.text import LANGUAGES, Lang, Text, format_date, format_eur, format_number
+from inclusief_inkopen.base.text import LANGUAGES, Lang, Text, format_date, format_eur, format_number, text_in
 from inclusief_inkopen.rules.conditions import Reason
 
 MONEY_FIELDS = frozenset({"estimated_value_eur", "eu_threshold_eur"})
@@ -120,7 +120,7 @@ def render_reason(
             expected=expected,
             matched=format_value(reason.field, reason.matched, lang) if "{matched}" in template else "",
         )
-    return Text.model_construct(**texts)
+    return text_in(texts)
 
 
 @lru_cache(maxsize=1024)

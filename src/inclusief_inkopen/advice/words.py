@@ -34,7 +34,7 @@ from inclusief_inkopen.advice.model import (
 from inclusief_inkopen.advice.reasons import asked_field, field_label, format_value, question, render_reason
 from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.parameters import ParameterValue
-from inclusief_inkopen.base.text import LANGUAGES, Lang, Text, format_date
+from inclusief_inkopen.base.text import LANGUAGES, Lang, Text, format_date, text_in
 from inclusief_inkopen.base.version import __version__
 from inclusief_inkopen.rules.catalogue import Catalogue, Criterion, is_eforms_option
 from inclusief_inkopen.rules.conditions import Reason
@@ -68,12 +68,12 @@ def _make(model: type[_M], **values: Any) -> _M:
 
 
 def _text(langs: Langs, say: Callable[[Lang], str]) -> Text:
-    return Text.model_construct(**{lang: say(lang) for lang in langs})
+    return text_in({lang: say(lang) for lang in langs})
 
 
 def _pick(text: Text, langs: Langs) -> Text:
     """A catalogue text in the languages asked for."""
-    return text if langs == LANGUAGES else Text.model_construct(**{lang: text.get(lang) for lang in langs})
+    return text if langs == LANGUAGES else text_in({lang: text.get(lang) for lang in langs})
 
 
 def fill(text: Text, catalogue: Catalogue, on: dt.date, langs: Langs = LANGUAGES) -> Text:
@@ -93,6 +93,13 @@ def _parameter_use(name: str | None, value: ParameterValue | None) -> ParameterU
 # tenders must not grow them forever). Counted roughly (``_size``), under a key no rendering has.
 KEEP_BYTES = 32 * 1024 * 1024
 _USED = object()
+# They are measured some at a time, not each as it is made (measuring every one was a fifth of putting a first
+# advice into words, which a one-tender command pays for nothing): once this many wait, or sooner as the bound
+# comes near, taking each at about _TYPICAL_BYTES. So what is kept passes the bound by a few hundred renderings
+# at most. The list of those waiting is kept under a key no rendering has, too.
+_MEASURE_EVERY = 256
+_TYPICAL_BYTES = 2048
+_UNMEASURED = object()
 
 
 def _size(value: Any, depth: int = 0) -> int:
@@ -117,13 +124,19 @@ def _kept(catalogue: Catalogue, key: Any, make: Callable[[], Any]) -> Any:
     found = kept.get(key)
     if found is None:
         found = make()
-        size = _size(found)
-        used = kept.get(_USED, 0) + size
-        if used > KEEP_BYTES:
-            kept.clear()
-            used = size
         kept[key] = found
-        kept[_USED] = used
+        waiting = kept.get(_UNMEASURED)
+        if waiting is None:
+            waiting = kept[_UNMEASURED] = []
+        waiting.append(found)
+        used = kept.get(_USED, 0)
+        if len(waiting) >= _MEASURE_EVERY or len(waiting) * _TYPICAL_BYTES >= KEEP_BYTES - used:
+            used += sum(map(_size, waiting))
+            waiting.clear()
+            if used > KEEP_BYTES:
+                kept.clear()
+                used = 0
+            kept[_USED] = used
     return found
 
 

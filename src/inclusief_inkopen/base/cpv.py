@@ -33,6 +33,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from inclusief_inkopen.base.packaged import unpacked
+
 _CODE = re.compile(r"^(\d{8})(?:-(\d))?$")
 
 
@@ -55,7 +57,7 @@ def compact(code: str) -> str:
 def _text() -> str:
     raw = (Path(__file__).parent.parent / "data" / "cpv2008.tsv.gz").read_bytes()
     # A newline before the first line too, so that every code is found as "\n" + code + "\t".
-    return "\n" + zlib.decompress(raw, wbits=31).decode("utf-8")
+    return "\n" + unpacked("cpv2008.tsv", raw, lambda packed: zlib.decompress(packed, wbits=31)).decode("utf-8")
 
 
 @cache

@@ -6,16 +6,20 @@ without a traceback. Programming errors stay ordinary Python exceptions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from inclusief_inkopen.base.values import Value
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Value):
     """One thing wrong with an input: where it is and what was expected there."""
 
+    __match_args__ = ("file", "location", "message")
+    __slots__ = __match_args__
     file: str | None
     location: str
     message: str
+
+    def __init__(self, file: str | None, location: str, message: str) -> None:
+        self._set(file=file, location=location, message=message)
 
     def __str__(self) -> str:
         where = self.file or "<input>"
@@ -32,14 +36,23 @@ class InclusiefInkopenError(Exception):
     """Base class of every error caused by input rather than by a bug."""
 
 
-@dataclass
 class InputError(InclusiefInkopenError):
     """A tender file, catalogue file, checklist or notice that cannot be used as it is."""
 
-    problems: list[Problem] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    # Written out rather than made by @dataclass, whose methods every command paid to compile at its start.
+    def __init__(self, problems: list[Problem] | None = None) -> None:
+        self.problems: list[Problem] = [] if problems is None else problems
         super().__init__(str(self))
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(problems={self.problems!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.problems == other.problems  # type: ignore[attr-defined, no-any-return]
+
+    __hash__ = None  # type: ignore[assignment]  # equal by their problems, which may change: as a dataclass
 
     @classmethod
     def single(cls, file: str | None, location: str, message: str) -> InputError:

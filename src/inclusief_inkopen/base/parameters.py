@@ -17,22 +17,26 @@ True
 
 import datetime as dt
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from inclusief_inkopen.base.text import Text
+from inclusief_inkopen.base.values import Value
 
 Unit = Literal["EUR", "ratio", "months", "years", "version", "days"]
 ParameterScalar = int | float | str
 
 
-@dataclass(frozen=True, slots=True)
-class ParameterValue:
+class ParameterValue(Value):
+    __match_args__ = ("value", "valid_from", "source")
+    __slots__ = __match_args__
     value: ParameterScalar
     valid_from: dt.date
     source: str | None
+
+    def __init__(self, value: ParameterScalar, valid_from: dt.date, source: str | None) -> None:
+        self._set(value=value, valid_from=valid_from, source=source)
 
 
 class ParameterEntry(BaseModel):

@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from inclusief_inkopen.base.parameters import Parameter
 from inclusief_inkopen.base.text import Text
+from inclusief_inkopen.base.values import Value
 from inclusief_inkopen.rules.conditions import (
     CONDITION_SCHEMA,
     AllOf,
@@ -361,28 +362,69 @@ class LayerInfo(BaseModel):
     replace: Annotated[dict[CriterionId, dict[str, Any]], Field(description="id -> fields to change")] = {}
 
 
-@dataclass(frozen=True)
-class LayerReceipt:
+class LayerReceipt(Value):
+    """What a layer did to the catalogue under it."""
+
+    __match_args__ = (
+        "name",
+        "version",
+        "sha256",
+        "added",
+        "replaced",
+        "withdrawn",
+        "parameters",
+        "replaced_sources",
+        "replaced_lists",
+    )
+    __slots__ = __match_args__
     name: str
     version: str
     sha256: str
-    added: tuple[str, ...] = ()
-    replaced: tuple[str, ...] = ()
-    withdrawn: tuple[str, ...] = ()
-    parameters: tuple[str, ...] = ()
+    added: tuple[str, ...]
+    replaced: tuple[str, ...]
+    withdrawn: tuple[str, ...]
+    parameters: tuple[str, ...]
     # What the layer put in place of the base's own: a source (a law's link) or a code list (Annex XIV).
-    replaced_sources: tuple[str, ...] = ()
-    replaced_lists: tuple[str, ...] = ()
+    replaced_sources: tuple[str, ...]
+    replaced_lists: tuple[str, ...]
+
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        sha256: str,
+        added: tuple[str, ...] = (),
+        replaced: tuple[str, ...] = (),
+        withdrawn: tuple[str, ...] = (),
+        parameters: tuple[str, ...] = (),
+        replaced_sources: tuple[str, ...] = (),
+        replaced_lists: tuple[str, ...] = (),
+    ) -> None:
+        self._set(
+            name=name,
+            version=version,
+            sha256=sha256,
+            added=added,
+            replaced=replaced,
+            withdrawn=withdrawn,
+            parameters=parameters,
+            replaced_sources=replaced_sources,
+            replaced_lists=replaced_lists,
+        )
 
 
-@dataclass(frozen=True)
-class CompiledCriterion:
+class CompiledCriterion(Value):
     """A criterion whose condition passed every check, with what it reads."""
 
+    __match_args__ = ("criterion", "file", "reads", "parameters")
+    __slots__ = __match_args__
     criterion: Criterion
     file: str
     reads: frozenset[str]
     parameters: frozenset[str]
+
+    def __init__(self, criterion: Criterion, file: str, reads: frozenset[str], parameters: frozenset[str]) -> None:
+        self._set(criterion=criterion, file=file, reads=reads, parameters=parameters)
 
 
 @dataclass(repr=False)

@@ -20,8 +20,8 @@ time (``ctime``), which no one can set back.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -60,11 +60,11 @@ def _file_stamps(paths: Iterable[Path]) -> tuple[tuple[Any, ...], ...]:
     return tuple(stamps)
 
 
-@dataclasses.dataclass
 class _Kept:
-    stamp: tuple[Any, ...]
-    hashes: tuple[str, ...]
-    catalogue: Catalogue
+    __slots__ = ("catalogue", "hashes", "stamp")
+
+    def __init__(self, stamp: tuple[Any, ...], hashes: tuple[str, ...], catalogue: Catalogue) -> None:
+        self.stamp, self.hashes, self.catalogue = stamp, hashes, catalogue
 
 
 _KEPT: dict[tuple[Any, ...], _Kept] = {}
@@ -111,7 +111,7 @@ def load_catalogue(
         # The entry must be what its key says: the same files, read and parsed, as the one being asked for.
         if parts is not None and (parts.sha256, tuple(r.sha256 for r in parts.receipts)) == (sha, layer_shas):
             try:
-                catalogue = assemble(parts, root, layer_roots)
+                catalogue = assemble(parts, root, layer_roots, checked=True)
             except CatalogueError:
                 catalogue = None
     if catalogue is None:
@@ -215,6 +215,7 @@ def _cache_entry(sha: str, layer_shas: tuple[str, ...]) -> Path | None:
     return cache_dir() / "catalogues" / f"{key}.pickle"
 
 
+@cache
 def _catalogue_classes() -> dict[tuple[str, str], Any]:
     """Everything a cache entry may name, by module and name: the catalogue's own classes and a few plain types."""
     from datetime import date
@@ -270,11 +271,18 @@ class _CatalogueUnpickler(pickle.Unpickler):
 def _read_cache_entry(entry: Path) -> Parts | None:
     if not readable(entry):
         return None
+    # Some 5,700 containers and no garbage among them: the cycle collector, which would look through them again and
+    # again as they are made (a tenth of the read), waits until they are all there.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with entry.open("rb") as handle:
             parts = _CatalogueUnpickler(handle).load()
     except Exception:  # missing or damaged: read the files instead
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return parts if isinstance(parts, Parts) else None
 
 

@@ -25,10 +25,10 @@ speed, is held to give exactly its verdicts and reasons.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeAlias
 
 from inclusief_inkopen.base.parameters import Parameter, ParameterValue
+from inclusief_inkopen.base.values import Value
 from inclusief_inkopen.tender.facts import FIELDS, FieldSpec
 
 Truth: TypeAlias = bool | None
@@ -79,40 +79,64 @@ class ConditionError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class ParamRef:
+class ParamRef(Value):
+    __match_args__ = ("name",)
+    __slots__ = __match_args__
     name: str
 
+    def __init__(self, name: str) -> None:
+        self._set(name=name)
 
-@dataclass(frozen=True, slots=True)
-class ListRef:
+
+class ListRef(Value):
+    __match_args__ = ("name",)
+    __slots__ = __match_args__
     name: str
 
+    def __init__(self, name: str) -> None:
+        self._set(name=name)
 
-@dataclass(frozen=True, slots=True)
-class Predicate:
+
+class Predicate(Value):
+    __match_args__ = ("path", "field", "op", "operand")
+    __slots__ = __match_args__
     path: str
     field: str
     op: str
     operand: Any
 
+    def __init__(self, path: str, field: str, op: str, operand: Any) -> None:
+        self._set(path=path, field=field, op=op, operand=operand)
 
-@dataclass(frozen=True, slots=True)
-class AllOf:
+
+class AllOf(Value):
+    __match_args__ = ("path", "children")
+    __slots__ = __match_args__
     path: str
     children: tuple[Node, ...]
 
+    def __init__(self, path: str, children: tuple[Node, ...]) -> None:
+        self._set(path=path, children=children)
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
+
+class AnyOf(Value):
+    __match_args__ = ("path", "children")
+    __slots__ = __match_args__
     path: str
     children: tuple[Node, ...]
 
+    def __init__(self, path: str, children: tuple[Node, ...]) -> None:
+        self._set(path=path, children=children)
 
-@dataclass(frozen=True, slots=True)
-class Not:
+
+class Not(Value):
+    __match_args__ = ("path", "child")
+    __slots__ = __match_args__
     path: str
     child: Node
+
+    def __init__(self, path: str, child: Node) -> None:
+        self._set(path=path, child=child)
 
 
 Node: TypeAlias = Predicate | AllOf | AnyOf | Not
@@ -362,7 +386,8 @@ def describe(reason: Reason) -> str:
 class Context:
     """What one evaluation reads: the facts, the parameter values in force, and the code lists."""
 
-    __slots__ = ("facts", "lists", "params")
+    __match_args__ = ("facts", "lists", "params")
+    __slots__ = __match_args__
 
     def __init__(
         self, facts: Mapping[str, Any], params: Mapping[str, ParameterValue], lists: Mapping[str, frozenset[str]]

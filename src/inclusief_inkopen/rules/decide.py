@@ -26,12 +26,12 @@ import datetime as dt
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from inclusief_inkopen.base.errors import EvaluationError, Problem
 from inclusief_inkopen.base.parameters import ParameterValue
+from inclusief_inkopen.base.values import Value
 from inclusief_inkopen.rules.catalogue import STATUS_ORDER, Catalogue, CompiledCriterion, Criterion
 from inclusief_inkopen.rules.conditions import (
     AnyOf,
@@ -232,8 +232,20 @@ _TESTS: dict[str, Callable[[Any, Any], bool]] = {
 _WALKED_CALLS = 4
 
 
-@dataclass(frozen=True)
-class _Program:
+class _Program(Value):
+    # The call counter and the compiled function (``run``, in ``__dict__`` once made) are not part of the value.
+    __match_args__ = (
+        "parameters",
+        "nodes",
+        "prefixes",
+        "leaves",
+        "source",
+        "namespace",
+        "ops",
+        "results",
+        "predicate_count",
+    )
+    __slots__ = (*__match_args__, "calls", "__dict__")
     parameters: tuple[str, ...]
     # Where each predicate node's truth is in what ``run`` returns, and the prefixes a ``prefix`` node tests; by
     # the node's identity (the nodes are the catalogue's own, which holds the program).
@@ -247,7 +259,32 @@ class _Program:
     # The locals that hold each condition's truth and reason records, and the number of predicates.
     results: tuple[tuple[str, str], ...]
     predicate_count: int
-    calls: Iterator[int] = field(default_factory=itertools.count, compare=False, repr=False)
+    calls: Iterator[int]
+
+    def __init__(
+        self,
+        parameters: tuple[str, ...],
+        nodes: dict[int, int],
+        prefixes: dict[int, tuple[str, ...]],
+        leaves: tuple[tuple[Predicate, ...], ...],
+        source: str,
+        namespace: dict[str, Any],
+        ops: tuple[tuple[Any, ...], ...],
+        results: tuple[tuple[str, str], ...],
+        predicate_count: int,
+    ) -> None:
+        self._set(
+            parameters=parameters,
+            nodes=nodes,
+            prefixes=prefixes,
+            leaves=leaves,
+            source=source,
+            namespace=namespace,
+            ops=ops,
+            results=results,
+            predicate_count=predicate_count,
+            calls=itertools.count(),
+        )
 
     @cached_property
     def run(self) -> Program:
@@ -355,10 +392,11 @@ def _sort_key(c: CompiledCriterion) -> tuple[int, int, str]:
     return STATUS_ORDER[crit.status], THEME_ORDER[crit.theme], crit.id
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Value):
     """What deciding on one date needs: the criteria in force in advice order, their program, the parameters."""
 
+    __match_args__ = ("on", "criteria", "program", "parameters", "arguments", "overriders")
+    __slots__ = __match_args__
     on: dt.date
     criteria: tuple[CompiledCriterion, ...]
     program: _Program
@@ -366,6 +404,19 @@ class Plan:
     arguments: tuple[Any, ...]
     # The criteria that override others, by their place in ``criteria``.
     overriders: tuple[tuple[int, Criterion], ...]
+
+    def __init__(
+        self,
+        on: dt.date,
+        criteria: tuple[CompiledCriterion, ...],
+        program: _Program,
+        parameters: dict[str, ParameterValue],
+        arguments: tuple[Any, ...],
+        overriders: tuple[tuple[int, Criterion], ...],
+    ) -> None:
+        self._set(
+            on=on, criteria=criteria, program=program, parameters=parameters, arguments=arguments, overriders=overriders
+        )
 
 
 # A catalogue keeps at most this many plans (one per date asked for) and programs (one per set of criteria in

@@ -10,7 +10,6 @@ import copy
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from inclusief_inkopen.base.errors import CatalogueError, InputError, Problem
 from inclusief_inkopen.base.files import parse_document, read_bytes
 from inclusief_inkopen.base.parameters import Parameter
+from inclusief_inkopen.base.values import Value
 from inclusief_inkopen.rules.catalogue import (
     Catalogue,
     CatalogueInfo,
@@ -451,10 +451,11 @@ def _apply_layer(
     return receipt, list(by_id.values())
 
 
-@dataclass(frozen=True)
-class Parts:
+class Parts(Value):
     """What a catalogue's files (and its layers') say, each file validated on its own: the input of ``assemble``."""
 
+    __match_args__ = ("info", "sources", "parameters", "code_lists", "criteria", "receipts", "sha256")
+    __slots__ = __match_args__
     info: CatalogueInfo
     sources: dict[str, Source]
     parameters: dict[str, Parameter]
@@ -464,6 +465,26 @@ class Parts:
     # The content hash of the base folder, over the very bytes that were parsed (a file edited while it was read
     # cannot put one version's content under the other's hash).
     sha256: str
+
+    def __init__(
+        self,
+        info: CatalogueInfo,
+        sources: dict[str, Source],
+        parameters: dict[str, Parameter],
+        code_lists: dict[str, CodeList],
+        criteria: list[tuple[Criterion, Path]],
+        receipts: tuple[LayerReceipt, ...],
+        sha256: str,
+    ) -> None:
+        self._set(
+            info=info,
+            sources=sources,
+            parameters=parameters,
+            code_lists=code_lists,
+            criteria=criteria,
+            receipts=receipts,
+            sha256=sha256,
+        )
 
 
 def read_parts(root: Path, layer_roots: list[Path]) -> Parts:
@@ -500,16 +521,31 @@ def read_parts(root: Path, layer_roots: list[Path]) -> Parts:
     return Parts(info, sources, params, code_lists, criteria, tuple(receipts), sha)
 
 
-def assemble(parts: Parts, root: Path, layer_roots: Iterable[Path] = ()) -> Catalogue:
-    """Check the parts against each other (sources, parameters, lists, conditions, conflicts) and compile them."""
-    out = _Collector()
+def assemble(parts: Parts, root: Path, layer_roots: Iterable[Path] = (), *, checked: bool = False) -> Catalogue:
+    """Check the parts against each other (sources, parameters, lists, conditions, conflicts) and compile them.
+
+    ``checked``: these very parts passed the checks before, with this very code (a catalogue from the cache,
+    whose key is the hash of both), so they are only compiled; the checks would find what they found then.
+    """
     lists = {name: frozenset(cl.codes) for name, cl in parts.code_lists.items()}
-    for name, cl in parts.code_lists.items():
-        if cl.source not in parts.sources:
-            out.add(root / "lists" / f"{name}.yaml", "source", f"unknown source {cl.source!r}")
-    compiled = _check(parts.criteria, parts.sources, parts.parameters, lists, root, out)
-    if out.problems:
-        raise CatalogueError(out.problems)
+    if checked:
+        compiled = {
+            criterion.id: CompiledCriterion(
+                criterion=criterion,
+                file=str(path),
+                reads=frozenset(reads(criterion.applies_when)),
+                parameters=frozenset(parameters_read(criterion.applies_when)),
+            )
+            for criterion, path in parts.criteria
+        }
+    else:
+        out = _Collector()
+        for name, cl in parts.code_lists.items():
+            if cl.source not in parts.sources:
+                out.add(root / "lists" / f"{name}.yaml", "source", f"unknown source {cl.source!r}")
+        compiled = _check(parts.criteria, parts.sources, parts.parameters, lists, root, out)
+        if out.problems:
+            raise CatalogueError(out.problems)
     return Catalogue(
         info=parts.info,
         sha256=parts.sha256,
