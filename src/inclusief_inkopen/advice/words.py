@@ -35,6 +35,7 @@ from inclusief_inkopen.advice.reasons import asked_field, field_label, format_va
 from inclusief_inkopen.base import cpv as cpv_codes
 from inclusief_inkopen.base.parameters import ParameterValue
 from inclusief_inkopen.base.text import LANGUAGES, Lang, Text, format_date, text_in
+from inclusief_inkopen.base.values import constructed
 from inclusief_inkopen.base.version import __version__
 from inclusief_inkopen.rules.catalogue import Catalogue, Criterion, is_eforms_option
 from inclusief_inkopen.rules.conditions import Reason
@@ -59,12 +60,7 @@ def _make(model: type[_M], **values: Any) -> _M:
     fields = _FIELDS.get(model)
     if fields is None:
         fields = _FIELDS[model] = tuple(model.model_fields)
-    made = model.__new__(model)
-    object.__setattr__(made, "__dict__", {name: values[name] for name in fields})
-    object.__setattr__(made, "__pydantic_fields_set__", set(fields))
-    object.__setattr__(made, "__pydantic_extra__", None)
-    object.__setattr__(made, "__pydantic_private__", None)
-    return made
+    return constructed(model, {name: values[name] for name in fields})
 
 
 def _text(langs: Langs, say: Callable[[Lang], str]) -> Text:

@@ -58,6 +58,16 @@ def readable(entry: Path) -> bool:
     return private_folder(entry.parent.parent) and private_folder(entry.parent) and private_file(entry)
 
 
+def recall(entry: Path) -> bytes | None:
+    """A cache entry's bytes, if it may be read (``readable``) and can be; else None, and the caller makes it anew."""
+    if not readable(entry):
+        return None
+    try:
+        return entry.read_bytes()
+    except OSError:
+        return None
+
+
 def remember(entry: Path, data: bytes) -> None:
     """Write a cache entry (``0600``, atomically), making its folders where they are missing; not in a folder
     others may write to. A cache that cannot be written only costs time: nothing is raised."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import pickle
 from collections.abc import Callable
 from functools import cache
@@ -22,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from inclusief_inkopen.base.cache import cache_dir, readable, remember
+from inclusief_inkopen.base.cache import cache_dir, recall, remember
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -39,12 +40,12 @@ def _entry(name: str, raw: bytes) -> Path:
 
 
 def _remembered(entry: Path) -> dict[str, Any] | None:
-    if not readable(entry):
+    raw = recall(entry)
+    if raw is None:
         return None
     try:
-        with entry.open("rb") as handle:
-            data = _PlainUnpickler(handle).load()
-    except Exception:  # missing or damaged: the file is read instead
+        data = _PlainUnpickler(io.BytesIO(raw)).load()
+    except Exception:  # damaged: the file is read instead
         return None
     return data if isinstance(data, dict) else None
 
@@ -70,13 +71,9 @@ def unpacked(name: str, packed: bytes, unpack: Callable[[bytes], bytes]) -> byte
     unpacked again), and only from a folder of this user's, as every entry."""
     entry = cache_dir() / "data" / f"{name}-{hashlib.sha256(packed).hexdigest()}.bin"
     size = int.from_bytes(packed[-4:], "little")  # gzip's ISIZE: the content's length modulo 2**32
-    if readable(entry):
-        try:
-            data = entry.read_bytes()
-        except OSError:
-            data = b""
-        if data and len(data) % 2**32 == size:
-            return data
+    data = recall(entry)
+    if data and len(data) % 2**32 == size:
+        return data
     data = unpack(packed)
     remember(entry, data)
     return data

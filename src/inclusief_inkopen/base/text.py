@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from inclusief_inkopen.base.values import constructed
+
 Lang = Literal["nl", "en"]
 LANGUAGES: tuple[Lang, ...] = ("nl", "en")
 
@@ -28,12 +30,7 @@ def text_in(values: dict[str, str]) -> Text:
     >>> text_in({"nl": "Toegankelijk"}).model_dump(exclude_unset=True)
     {'nl': 'Toegankelijk'}
     """
-    made = Text.__new__(Text)
-    object.__setattr__(made, "__dict__", {lang: values[lang] for lang in LANGUAGES if lang in values})
-    object.__setattr__(made, "__pydantic_fields_set__", set(values))
-    object.__setattr__(made, "__pydantic_extra__", None)
-    object.__setattr__(made, "__pydantic_private__", None)
-    return made
+    return constructed(Text, {lang: values[lang] for lang in LANGUAGES if lang in values})
 
 
 MONTHS = {

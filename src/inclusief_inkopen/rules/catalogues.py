@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import io
 import os
 import pickle
 import time
@@ -31,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from inclusief_inkopen.base.cache import cache_dir, readable, remember
+from inclusief_inkopen.base.cache import cache_dir, recall, remember
 from inclusief_inkopen.base.errors import CatalogueError, Problem
 from inclusief_inkopen.rules.catalogue import Catalogue
 from inclusief_inkopen.rules.loader import Parts, assemble, builtin_catalogue_dir, content_hash, read_parts, yaml_files
@@ -185,14 +186,13 @@ def _remembered_hash(kind: str, stamps: tuple[tuple[Any, ...], ...], digest: Cal
     entry = folder / hashlib.sha256(repr((_CACHE_FORMAT, kind, stamps)).encode()).hexdigest()
     changed = max((s[3] for s in stamps), default=0)
     settled = int(_SETTLED_S * 1e9)
-    if readable(entry):
-        try:
-            written = entry.stat().st_mtime_ns
-            text = entry.read_text("ascii") if written - changed >= settled else ""
-        except (OSError, UnicodeDecodeError):
-            text = ""
-        if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
-            return text
+    try:
+        written: int | None = entry.stat().st_mtime_ns
+    except OSError:
+        written = None
+    raw = recall(entry) if written is not None and written - changed >= settled else None
+    if raw is not None and len(raw) == 64 and all(c in b"0123456789abcdef" for c in raw):
+        return raw.decode("ascii")
     found = digest()
     if time.time_ns() - changed >= settled:
         remember(entry, found.encode("ascii"))
@@ -269,16 +269,16 @@ class _CatalogueUnpickler(pickle.Unpickler):
 
 
 def _read_cache_entry(entry: Path) -> Parts | None:
-    if not readable(entry):
+    raw = recall(entry)
+    if raw is None:
         return None
     # Some 5,700 containers and no garbage among them: the cycle collector, which would look through them again and
     # again as they are made (a tenth of the read), waits until they are all there.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with entry.open("rb") as handle:
-            parts = _CatalogueUnpickler(handle).load()
-    except Exception:  # missing or damaged: read the files instead
+        parts = _CatalogueUnpickler(io.BytesIO(raw)).load()
+    except Exception:  # damaged: read the files instead
         return None
     finally:
         if collecting:

@@ -230,6 +230,14 @@ def _read_criteria(root: Path, out: _Collector) -> list[tuple[Criterion, Path]]:
     return found
 
 
+def _compiled(criterion: Criterion, path: Path) -> CompiledCriterion:
+    """A criterion whose condition passed its checks, with the facts and parameters it reads."""
+    node = criterion.applies_when
+    return CompiledCriterion(
+        criterion=criterion, file=str(path), reads=frozenset(reads(node)), parameters=frozenset(parameters_read(node))
+    )
+
+
 def _check(
     criteria: list[tuple[Criterion, Path]],
     sources: dict[str, Source],
@@ -278,13 +286,7 @@ def _check(
                         out.add(path, f"{cid}.{place}.{lang}", f"placeholder {{{{{name}}}}} names no parameter")
         if errors:
             continue
-        node = criterion.applies_when
-        compiled[cid] = CompiledCriterion(
-            criterion=criterion,
-            file=str(path),
-            reads=frozenset(reads(node)),
-            parameters=frozenset(parameters_read(node)),
-        )
+        compiled[cid] = _compiled(criterion, path)
     for cid, c in compiled.items():
         for i, other in enumerate(c.criterion.overrides):
             if other not in compiled:
@@ -529,15 +531,7 @@ def assemble(parts: Parts, root: Path, layer_roots: Iterable[Path] = (), *, chec
     """
     lists = {name: frozenset(cl.codes) for name, cl in parts.code_lists.items()}
     if checked:
-        compiled = {
-            criterion.id: CompiledCriterion(
-                criterion=criterion,
-                file=str(path),
-                reads=frozenset(reads(criterion.applies_when)),
-                parameters=frozenset(parameters_read(criterion.applies_when)),
-            )
-            for criterion, path in parts.criteria
-        }
+        compiled = {criterion.id: _compiled(criterion, path) for criterion, path in parts.criteria}
     else:
         out = _Collector()
         for name, cl in parts.code_lists.items():
