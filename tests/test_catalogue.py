@@ -12,6 +12,7 @@ import pytest
 
 from inclusief_inkopen import CatalogueError, evaluate, load_catalogue, load_tender
 from inclusief_inkopen.authoring.schema import schemas
+from inclusief_inkopen.base.errors import NotInForce
 from inclusief_inkopen.rules.ruletests import run_rule_tests
 
 from .conftest import ON, ROOT, tender
@@ -412,8 +413,19 @@ def test_a_regime_threshold_that_has_no_value_on_the_date_says_what_it_holds(cat
     )
     own = load_catalogue(catalogue_copy, run_tests=False)
     assert evaluate(tender(regime="defence", nature="works"), own, on=ON).derived["above_eu_threshold"].value is False
-    with pytest.raises(EvaluationError, match=r"defence-works\.yaml: values: no value in force on 2025-06-01"):
+    with pytest.raises(EvaluationError, match=r"defence-works\.yaml: values: no value in force on 2025-06-01") as err:
         evaluate(tender(regime="defence", nature="works"), own, on=dt.date(2025, 6, 1))
+    assert isinstance(err.value, NotInForce)  # the date is the matter: a scan on dispatch dates reports it as such
+
+
+def test_a_regime_threshold_missing_from_the_catalogue_is_not_a_matter_of_the_date(catalogue_copy):
+    from inclusief_inkopen import EvaluationError, evaluate
+
+    (catalogue_copy / "parameters/eu-threshold/defence-works.yaml").unlink()
+    own = load_catalogue(catalogue_copy, run_tests=False)
+    with pytest.raises(EvaluationError, match=r"defence-works\.yaml: values: missing from this catalogue") as err:
+        evaluate(tender(regime="defence", nature="works"), own, on=ON)
+    assert not isinstance(err.value, NotInForce)
 
 
 def test_parts_that_passed_the_checks_compile_to_the_same_catalogue_without_them():

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from inclusief_inkopen import Advice, EvaluationError, evaluate, load_catalogue, load_tender
 from inclusief_inkopen.advice import json_out, words
 from inclusief_inkopen.advice.model import AdviceDocument
+from inclusief_inkopen.base.errors import NotInForce
 from inclusief_inkopen.rules.conditions import Not, Predicate, walk
 from inclusief_inkopen.rules.decide import decide
 from inclusief_inkopen.tender.profile import TenderProfile
@@ -54,8 +55,9 @@ def test_the_threshold_in_force_depends_on_the_date(catalogue):
 
 
 def test_a_date_before_every_parameter_value_is_a_clear_error(catalogue):
-    with pytest.raises(EvaluationError, match=r"eu-threshold/.*no value in force on 2019-01-01"):
+    with pytest.raises(NotInForce, match=r"eu-threshold/.*no value in force on 2019-01-01"):
         evaluate(tender(), catalogue, on=dt.date(2019, 1, 1))
+    assert issubclass(NotInForce, EvaluationError)
 
 
 def test_annex_xiv_services_get_their_own_threshold(catalogue):

@@ -75,3 +75,8 @@ class CatalogueError(InputError):
 
 class EvaluationError(InputError):
     """The tender is valid but cannot be evaluated, e.g. no parameter value is in force on the date asked."""
+
+
+class NotInForce(EvaluationError):
+    """The tender cannot be evaluated on the date asked because a parameter it needs has no value in force then:
+    the catalogue holds no rules for that date (a notice judged on the day it was sent, before them)."""

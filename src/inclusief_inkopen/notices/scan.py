@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from inclusief_inkopen.base.errors import EvaluationError, InclusiefInkopenError
+from inclusief_inkopen.base.errors import InclusiefInkopenError, NotInForce
 from inclusief_inkopen.base.outputs import spreadsheet_cell
 from inclusief_inkopen.notices.compare import assess, expected_codes
 from inclusief_inkopen.notices.importing import read_notice_data, to_tender
@@ -208,9 +208,9 @@ def _row(path: Path | str, notice: Notice, on: JudgedOn) -> dict[str, str]:
     }
     try:
         comparison, advice = assess(imported, default_catalogue(), on=judged_on)
-    except EvaluationError as exc:
+    except NotInForce as exc:
         # A notice judged on its own date may predate the rules the catalogue holds; any other gap is an error.
-        if on != ISSUED or not all(p.location == "values" and "no value in force" in p.message for p in exc.problems):
+        if on != ISSUED:
             raise
         first = "; ".join(p.message for p in exc.problems[:1])
         return row | {"status": "not-assessed", "missing": "rules_in_force", "error": f"judged on {judged_on}: {first}"}

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from inclusief_inkopen.base.errors import EvaluationError, Problem
+from inclusief_inkopen.base.errors import EvaluationError, NotInForce, Problem
 from inclusief_inkopen.base.parameters import ParameterValue
 from inclusief_inkopen.base.values import Value
 from inclusief_inkopen.rules.catalogue import STATUS_ORDER, Catalogue, CompiledCriterion, Criterion
@@ -85,7 +85,7 @@ def parameter_values(catalogue: Catalogue, on: dt.date, names: Iterable[str]) ->
         else:
             values[name] = value
     if problems:
-        raise EvaluationError(problems)
+        raise NotInForce(problems)
     return values
 
 
@@ -476,15 +476,18 @@ def facts_of(
 def _no_regime_threshold(profile: TenderProfile, catalogue: Catalogue, missing: list[str], on: dt.date) -> None:
     """Refuse a tender whose regime's threshold the catalogue lacks, naming each parameter file and what it holds."""
     problems = []
+    absent = False
     for name in missing:
         where = f"{catalogue.root}/parameters/{name}.yaml" if catalogue.root else name
         found = catalogue.parameters.get(name)
         if found is None:
+            absent = True
             message = f"missing from this catalogue; a tender under regime {profile.regime!r} needs this threshold"
         else:
             message = f"no value in force on {on.isoformat()}; the parameter holds {found.validity()}"
         problems.append(Problem(where, "values", message))
-    raise EvaluationError(problems)
+    # Only a threshold that is there but not yet (or no longer) in force says the date is the matter.
+    raise EvaluationError(problems) if absent else NotInForce(problems)
 
 
 def context_for(profile: TenderProfile, catalogue: Catalogue, on: dt.date) -> tuple[Context, dict[str, DerivedFact]]:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from inclusief_inkopen.base.errors import EvaluationError, Problem
+from inclusief_inkopen.base.errors import NotInForce, Problem
 from inclusief_inkopen.base.parameters import Parameter
 from inclusief_inkopen.base.text import Lang, format_eur, format_number
 
@@ -36,7 +36,7 @@ def substitute(text: str, parameters: Mapping[str, Parameter], on: dt.date, lang
         current = param.value_at(on) if param else None
         if param is None or current is None:
             if strict:
-                raise EvaluationError([Problem(match.group(1), "values", f"no value in force on {on}")])
+                raise NotInForce([Problem(match.group(1), "values", f"no value in force on {on}")])
             return match.group(0)
         return format_parameter(param.unit, current.value, lang)
 
