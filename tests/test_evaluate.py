@@ -288,14 +288,15 @@ def _written(catalogue, data, on, langs, indent) -> str:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(partial_profiles, min_size=1, max_size=8), dates, layouts)
 def test_the_json_writer_gives_the_bytes_of_the_models_in_every_language_and_layout(catalogue, tenders, on, layout):
-    # Each tender twice over: the first time an item is made of pieces, the second it is kept whole.
+    # Each tender four times over: the first time an item is made of pieces, the second it is kept whole, the
+    # third its run of criteria is kept whole (its items are), the fourth the run is used as it was kept.
     langs, indent = layout
     shared = _fresh(catalogue)
-    for data in tenders + tenders:
-        expected = _by_the_models(catalogue, data, on, langs, indent)
-        assert _written(shared, data, on, langs, indent) == expected
+    expected = [_by_the_models(catalogue, data, on, langs, indent) for data in tenders]
+    for data, text in zip(tenders * 4, expected * 4, strict=True):
+        assert _written(shared, data, on, langs, indent) == text
         decided = decide(TenderProfile.model_validate(data), shared, on)
-        assert json_out.advice_json_bytes(decided, langs, indent) == expected.encode()
+        assert json_out.advice_json_bytes(decided, langs, indent) == text.encode()
 
 
 def test_the_json_writer_gives_the_same_bytes_when_what_it_keeps_is_dropped_midway(catalogue):
@@ -333,6 +334,33 @@ def test_a_number_shown_in_many_tenders_is_kept_once_as_a_template_not_once_per_
     assert templates  # the items that show the value (social return) are templates
     text = _written(shared, tender(estimated_value_eur=123_456.78), ON, ("nl", "en"), 2)
     assert "€ 123.456,78" in text and "€123,456.78" in text and '"actual": 123456.78' in text
+
+
+def test_a_run_of_criteria_kept_whole_is_used_for_the_next_tender_like_it_with_its_own_numbers(catalogue, monkeypatch):
+    made = []
+    original = json_out._Writer.run
+    monkeypatch.setattr(json_out._Writer, "run", lambda self, *args: made.append(args[1]) or original(self, *args))
+    shared = _fresh(catalogue)
+    facts = {"digital": ["website"], "end_users": ["residents"], "duration_months": 36}
+    for _ in range(3):  # the items kept whole by the second time, their runs by the third
+        _written(shared, tender(estimated_value_eur=400_000.0, **facts), ON, ("nl", "en"), 2)
+    heads = [head for head in shared.json_pieces.criteria if head[0] == "runs"]
+    runs = [entry for head in heads for entry in _entries(shared.json_pieces.criteria[head])]
+    assert any(isinstance(entry, tuple) for entry in runs)  # runs where nothing applies, as their items
+    assert any(isinstance(entry, json_out._Run) and entry.suggestions for entry in runs)  # runs with suggestions
+    assert any(isinstance(entry, json_out._Run) and entry.templates for entry in runs)  # items showing the value
+    assert made  # runs made one criterion at a time until they were kept
+    made.clear()
+    data = tender(estimated_value_eur=512_345.5, **facts)  # the same facts and verdicts, another number
+    text = _written(shared, data, ON, ("nl", "en"), 2)
+    assert made == []  # every run as it was kept
+    assert text == _by_the_models(catalogue, data, ON, ("nl", "en"), 2)
+    assert "€ 512.345,5" in text and "€512,345.5" in text and '"actual": 512345.5' in text
+
+
+def _entries(table):
+    for _, _, texts in (slot for slots in table for slot in slots.values()):
+        yield from texts.values()
 
 
 def _kept_items(catalogue):

@@ -13,6 +13,10 @@ overrides it) and the values of the facts those predicates read. So:
   that shows one is kept as a template: written once with a marker in the number's place, and the number and its
   wording in each language put in for each tender. A template is checked against the text written in full the
   first time, and not used if it does not give the same bytes;
+- the criteria are looked up in runs (those whose conditions first read the same fact, in the plan's order),
+  not one by one: a run's items are kept together, by the run's verdicts and the values of the facts its items
+  show, once each of them is kept whole. The items of most runs come again together, and a run is one look-up
+  where its criteria were three each; a run not kept is made one criterion at a time;
 - the derived facts, questions and eForms values are kept the same way; only the tender itself is written for
   every advice.
 
@@ -109,7 +113,10 @@ class Kept:
     def count(self, piece: Any) -> bool:
         """Count a piece about to be kept. Past the limit everything kept is dropped first, and False says so: the
         table the piece was going to is gone."""
-        size = _size(piece)
+        return self.count_bytes(_size(piece))
+
+    def count_bytes(self, size: int) -> bool:
+        """``count`` for what takes ``size`` bytes (a run of items only points at items kept already)."""
         if self.used + size <= self.limit:
             self.used += size
             return True
@@ -284,8 +291,7 @@ def _fields(d: Decisions, index: int, mask: int) -> tuple[str, ...]:
 
 def _verdict(truth: Any, mask: int, overridden_by: str | None) -> Any:
     """A criterion's verdict as a key: applies or not or undetermined, which predicates decided it, and what
-    overrides it. An integer where nothing overrides it (nearly always), as that is the cheapest key there is; the
-    loop in ``_Writer.document`` writes the same expression inline."""
+    overrides it. An integer where nothing overrides it (nearly always), as that is the cheapest key there is."""
     if overridden_by is not None:
         return (truth, mask, overridden_by)
     return mask << 2 | (truth is True) | (truth is None) << 1
@@ -293,6 +299,67 @@ def _verdict(truth: Any, mask: int, overridden_by: str | None) -> Any:
 
 _UNUSABLE = object()  # a template or frame that did not give the same bytes: such items are written in full
 _SEEN = object()  # an item met once: kept whole when it comes again
+
+
+class _Run:
+    """The items of a run of criteria by the section they go in, with what the questions and the eForms values
+    need of them; kept as it is, or as a tuple of its items where none applies and none is a template."""
+
+    __slots__ = (
+        "not_applying",
+        "open",
+        "overridden",
+        "pending",
+        "suggestions",
+        "templates",
+        "undetermined",
+        "with_eforms",
+    )
+
+    def __init__(self) -> None:
+        self.suggestions: Any = []
+        self.not_applying: Any = []
+        self.overridden: Any = []
+        self.undetermined: Any = []
+        self.open: Any = []
+        self.with_eforms: Any = []
+        self.pending = False
+        self.templates = False
+
+    def add(
+        self,
+        sections: tuple[list[Any], list[Any], list[Any], list[Any]],
+        facts: dict[str, Any],
+        said: dict[tuple[str, str], Any],
+    ) -> None:
+        """The run's items into the advice's sections (suggestions, not applying, overridden, undetermined):
+        templates filled in, lists of strings (templates filled in before) as they are."""
+        for pieces, section in zip(
+            (self.suggestions, self.not_applying, self.overridden, self.undetermined), sections, strict=True
+        ):
+            for piece in pieces:
+                if piece.__class__ is _Template:
+                    section += piece.fill(facts, said)
+                elif piece.__class__ is list:
+                    section += piece
+                else:
+                    section.append(piece)
+
+    def frozen(self) -> Any:
+        if not (self.templates or self.suggestions or self.overridden or self.undetermined):
+            return tuple(self.not_applying)
+        for name in ("suggestions", "not_applying", "overridden", "undetermined", "open", "with_eforms"):
+            setattr(self, name, tuple(getattr(self, name)))
+        return self
+
+
+def _run_size(entry: Any) -> int:
+    """The memory a kept run takes beside its items, which are kept already and only pointed at: its tuples, and
+    about what its place in the table takes."""
+    size = sys.getsizeof(entry) + 100
+    if entry.__class__ is _Run:
+        size += sum(sys.getsizeof(getattr(entry, name)) for name in _Run.__slots__)
+    return size
 
 
 class _Writer:
@@ -497,33 +564,40 @@ class _Writer:
     def document(self) -> Any:
         d = self.d
         layout = self.layout
-        criteria = d._plan.criteria
-        overridden = d._overridden
-        item = self.item
-        suggestions: list[str] = []
-        not_applying: list[str] = []
-        overridden_items: list[str] = []
-        open_items: list[str] = []
+        truths = d.truths
+        records = d.records
+        runs, overridable, places = self.runs()
+        # The criteria that others override in this advice, by their place.
+        over: dict[int, str] = {}
+        for criterion_id, by in d._overridden.items():
+            i = places.get(criterion_id)
+            if i is not None and truths[i] is True:
+                over[i] = by
+        suggestions: list[Any] = []
+        not_applying: list[Any] = []
+        overridden_items: list[Any] = []
+        open_items: list[Any] = []
         # What the questions and the eForms values depend on: the undetermined criteria with the facts they miss,
         # the suggestions that carry eForms values, and whether an accessibility value waits for an answer.
         open_: list[tuple[int, int, tuple[str, ...]]] = []
         with_eforms: list[int] = []
         pending = False
-        facts = d.facts
-        said = self.said_out
         keys = self.keys
-        kind = bytes if self.binary else str
-        key_of = self.fact_keys.get
         interned = self.kept.interned
-        table = self.table
-        for index, slots, truth, mask in zip(range(len(table)), table, d.truths, d.records, strict=True):
-            by = overridden.get(criteria[index].criterion.id) if truth is True and overridden else None
-            # The common case first, without a call: an item kept whole for these facts (``_verdict``, inline).
-            slot = slots.get(mask << 2 | (truth is True) | (truth is None) << 1 if by is None else (truth, mask, by))
-            text = None
+        key_of = self.fact_keys.get
+        table = self.kept.table(("runs", *self.head), len(runs))
+        sections = (suggestions, not_applying, overridden_items, open_items)
+        # A run of criteria is looked up whole: by its verdicts (the slices of the truths and reason records, and
+        # what overrides its criteria), then by the values of the facts their reason records read.
+        for r, (start, end) in enumerate(runs):
+            verdicts: Any = (truths[start:end], records[start:end])
+            if over and overridable[r]:
+                verdicts = (*verdicts, tuple(map(over.get, range(start, end))))
+            slot = table[r].get(verdicts)
+            entry = None
             if slot is not None:
                 key = keys.get(slot[1])
-                if key is None:  # the first criterion of this tender to show these facts (``key``, inline)
+                if key is None:  # the first run of this tender to show these facts (``key``, inline)
                     try:
                         values = tuple(map(key_of, slot[0]))
                         key = interned.get(values)
@@ -532,31 +606,23 @@ class _Writer:
                     except TypeError:
                         key = -1
                     keys[slot[1]] = key
-                text = slot[2].get(key)
-            if text.__class__ is not kind:  # not kept whole for these facts: a template, or not kept yet
-                # item() may start a new table; this loop finishes on the one it read.
-                text = text.fill(facts, said) if text.__class__ is _Template else item(index, truth, mask, by)  # type: ignore[union-attr]
-            if truth is False:
-                section = not_applying
+                entry = slot[2].get(key)
+            if entry is None:
+                entry = self.run(table, r, start, end, over, verdicts, slot)
+            if entry.__class__ is tuple:  # only items that do not apply, kept whole (nearly always)
+                not_applying += entry
+                continue
+            if entry.templates:
+                entry.add(sections, d.facts, self.said_out)
             else:
-                criterion = criteria[index].criterion
-                if truth is None:
-                    section = open_items
-                    fields = _fields(d, index, mask)
-                    open_.append((index, mask, tuple(f for f in fields if facts.get(f) is None)))
-                    e = criterion.eforms
-                    pending = pending or bool(e and e.accessibility)
-                elif by is not None:
-                    section = overridden_items
-                else:
-                    section = suggestions
-                    if criterion.eforms is not None:
-                        with_eforms.append(index)
-            # A filled-in template comes as its strings, which go into the advice as they are.
-            if text.__class__ is list:
-                section.extend(text)
-            else:
-                section.append(text)  # type: ignore[arg-type]
+                suggestions += entry.suggestions
+                not_applying += entry.not_applying
+                overridden_items += entry.overridden
+                open_items += entry.undetermined
+            if entry.open:
+                open_ += entry.open
+                pending = pending or entry.pending
+            with_eforms += entry.with_eforms
         # What is asked depends on the open items and, under another regime than the classical, on what the buyer
         # said about social services (reasons.asked_field).
         profile = d.profile
@@ -603,6 +669,88 @@ class _Writer:
         if layout.indent is None:
             return empty.join([enc("{"), *out, enc("}")])
         return empty.join([enc("{\n"), *out, enc("\n}")])
+
+    def runs(self) -> tuple[tuple[tuple[int, int], ...], tuple[bool, ...], dict[str, int]]:
+        """Per date: the plan cut into runs of criteria whose conditions first read the same fact (they tend to
+        be decided alike, so a run's items come again together), whether another criterion can override one of
+        a run's criteria, and each criterion's place by its id."""
+        key = ("runs", self.d.on)
+        found = self.kept.pieces.get(key)
+        if found is None:
+            plan = self.d._plan
+            firsts = [leaves[0].field if leaves else None for leaves in plan.program.leaves]
+            starts = [i for i in range(len(firsts)) if i == 0 or firsts[i] != firsts[i - 1]]
+            runs = tuple(zip(starts, [*starts[1:], len(firsts)], strict=True))
+            targets = {other for _, criterion in plan.overriders for other in criterion.overrides}
+            ids = [c.criterion.id for c in plan.criteria]
+            overridable = tuple(any(ids[i] in targets for i in range(a, b)) for a, b in runs)
+            found = self.kept.put(key, (runs, overridable, {c: i for i, c in enumerate(ids)}))
+        return found  # type: ignore[no-any-return]
+
+    def run(
+        self,
+        table: list[dict[Any, _Slot]],
+        r: int,
+        start: int,
+        end: int,
+        over: dict[int, str],
+        verdicts: Any,
+        slot: _Slot | None,
+    ) -> Any:
+        """A run's items one criterion at a time, and what to keep of them for the next tender like it: kept only
+        once each of its items is kept whole (so a run of facts that comes once keeps nothing more)."""
+        d = self.d
+        kind = bytes if self.binary else str
+        facts = d.facts
+        criteria = d._plan.criteria
+        made = _Run()
+        whole = True
+        for index in range(start, end):
+            truth = d.truths[index]
+            mask = d.records[index]
+            by = over.get(index)
+            verdict = _verdict(truth, mask, by)
+            kept_slot = self.table[index].get(verdict)
+            found = None
+            if kept_slot is not None:
+                found = kept_slot[2].get(self.key(kept_slot[0], kept_slot[1]))
+            if found.__class__ is not kind and found.__class__ is not _Template:
+                found = None
+                whole = False
+                text = self.item(index, truth, mask, by)
+                made.templates = True  # a list of strings, or a string: both go in as they are (``_Run.add``)
+            else:
+                text = found
+                made.templates = made.templates or found.__class__ is _Template
+            if truth is False:
+                made.not_applying.append(text)
+            elif truth is None:
+                made.undetermined.append(text)
+                fields = _fields(d, index, mask)
+                made.open.append((index, mask, tuple(f for f in fields if facts.get(f) is None)))
+                e = criteria[index].criterion.eforms
+                made.pending = made.pending or bool(e and e.accessibility)
+            elif by is not None:
+                made.overridden.append(text)
+            else:
+                made.suggestions.append(text)
+                if criteria[index].criterion.eforms is not None:
+                    made.with_eforms.append(index)
+        if not whole:
+            return made
+        if slot is None:
+            fields = tuple(dict.fromkeys(f for index in range(start, end) for f in _fields(d, index, d.records[index])))
+            slot = (fields, self.kept.fieldset(fields), {})
+            if not self.kept.count(slot):
+                return made
+            table[r][verdicts] = slot
+        key = self.key(slot[0], slot[1])
+        if key < 0:
+            return made
+        kept = made.frozen()
+        if self.kept.count_bytes(_run_size(kept)):
+            slot[2][key] = kept
+        return kept
 
     def opening(self) -> str:
         """What every advice on this catalogue starts with: the format, the engine and the catalogue."""
