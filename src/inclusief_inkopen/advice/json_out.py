@@ -714,8 +714,7 @@ class _Writer:
             found = None
             if kept_slot is not None:
                 found = kept_slot[2].get(self.key(kept_slot[0], kept_slot[1]))
-            if found.__class__ is not kind and found.__class__ is not _Template:
-                found = None
+            if found.__class__ is not kind and found.__class__ is not _Template:  # not kept whole for these facts
                 whole = False
                 text = self.item(index, truth, mask, by)
                 made.templates = True  # a list of strings, or a string: both go in as they are (``_Run.add``)
