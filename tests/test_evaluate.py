@@ -365,9 +365,7 @@ def _entries(table):
 
 def _kept_items(catalogue):
     for table in catalogue.json_pieces.criteria.values():
-        for slots in table:
-            for _, _, texts in slots.values():
-                yield from texts.values()
+        yield from _entries(table)
 
 
 def test_catalogue_text_that_looks_like_the_writers_marker_does_not_confuse_it(catalogue_copy):

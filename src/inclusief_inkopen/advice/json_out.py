@@ -597,7 +597,9 @@ class _Writer:
             entry = None
             if slot is not None:
                 key = keys.get(slot[1])
-                if key is None:  # the first run of this tender to show these facts (``key``, inline)
+                # ``key`` written out: calling it (and ``Kept.intern``) for each set of facts measured about 7 % more
+                # instructions an advice (callgrind, 3,000 to warm, 400 new), as nearly all are numbered already.
+                if key is None:  # the first run of this tender to show these facts
                     try:
                         values = tuple(map(key_of, slot[0]))
                         key = interned.get(values)
