@@ -358,9 +358,30 @@ def test_a_run_of_criteria_kept_whole_is_used_for_the_next_tender_like_it_with_i
     assert "€ 512.345,5" in text and "€512,345.5" in text and '"actual": 512345.5' in text
 
 
+def test_a_fact_the_decisions_lack_is_written_in_the_same_bytes_and_kept_as_unknown(catalogue):
+    # The writer picks the numbers of the facts' values by name; every fact is derived for every tender today,
+    # but one the decisions lack must still give the models' bytes, the first time and once kept.
+    shared = _fresh(catalogue)
+    data = tender(people_facing=True, digital=["website"])
+    for _ in range(4):
+        d = decide(TenderProfile.model_validate(data), shared, ON)
+        del d.facts["people_facing"]
+        assert json_out.advice_json(d, ("nl", "en"), 2) == words.document(d, ("nl", "en")).model_dump_json(indent=2)
+    slots = [slot for table in shared.json_pieces.criteria.values() for slots in table for slot in slots.values()]
+    assert any(slot[2] for slot in slots if "people_facing" in slot[0])  # kept for the fact's absence
+
+
+def test_a_value_that_does_not_hash_numbers_nothing(catalogue):
+    writer = json_out._Writer(decide(TenderProfile.model_validate(tender()), _fresh(catalogue), ON), ("nl",), 2)
+    slot = writer.kept.slot(("end_users", "digital"))
+    assert writer.number(slot) >= 0
+    writer.fact_numbers["end_users"] = (set, {"residents"})  # what the writer holds for a value without a hash
+    assert writer.number(slot) == -1
+
+
 def _entries(table):
-    for _, _, texts in (slot for slots in table for slot in slots.values()):
-        yield from texts.values()
+    for slot in (slot for slots in table for slot in slots.values()):
+        yield from slot[2].values()  # (facts, their set's number, what is kept by their values, the picker)
 
 
 def _kept_items(catalogue):

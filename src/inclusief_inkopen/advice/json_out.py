@@ -33,6 +33,7 @@ text that contains the marker (``tests/test_evaluate.py``).
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import sys
 from collections.abc import Callable
@@ -68,25 +69,41 @@ def _size(piece: Any) -> int:
 _NUMBERS = itertools.count()
 # Per verdict of a criterion: the facts its items show, their set's number, and its items by the number of the
 # facts' values (the item's JSON, a template, or _SEEN).
-_Slot = tuple[tuple[str, ...], int, dict[int, Any]]
+# A slot also holds what picks the numbers of its facts' values out of a tender's (``_picker``).
+_Slot = tuple[tuple[str, ...], int, dict[int, Any], Callable[[dict[str, Any]], Any]]
+
+
+def _no_values(numbers: dict[str, Any]) -> tuple[()]:
+    return ()
+
+
+def _picker(fields: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
+    """What picks the numbers of these facts' values out of a tender's: one call in C (a ``tuple(map(...))``
+    made a map and a tuple for every set of facts, some 27 an advice). It gives the number itself for one fact,
+    a tuple for more, the same shape for a set of facts every time."""
+    return operator.itemgetter(*fields) if fields else _no_values
 
 
 class Kept:
     """Text kept per catalogue, bounded by the memory it takes: JSON pieces by key, and per date, languages and
     indent a table of each criterion's items."""
 
-    __slots__ = ("criteria", "fieldsets", "interned", "limit", "pieces", "used")
+    __slots__ = ("criteria", "fieldsets", "interned", "limit", "pieces", "used", "values")
 
     def __init__(self, limit: int = KEEP_BYTES) -> None:
         self.pieces: dict[Any, Any] = {}
         # (date, languages, indent) -> per criterion: its verdict (``_verdict``) -> (the facts its reason
         # records read, {the values of those facts: its item's JSON, a template, or _SEEN})
         self.criteria: dict[Any, list[dict[Any, _Slot]]] = {}
-        # A number for each set of facts that items show, and for each set of their values: a criterion's items
-        # are found by the number of its facts' values, made once per tender and set of facts (an integer is the
-        # cheapest key to look up 72 times an advice). Numbers are never given twice, so one made before
+        # A number for each set of facts that items show, for each value of a fact, and for each set of values
+        # (as the tuple of their numbers): a criterion's items are found by the number of its facts' values,
+        # made once per tender and set of facts (an integer is the cheapest key to look up 72 times an advice).
+        # A fact's value is numbered once an advice, not once for every set of facts it is in (a list of CPV
+        # codes is in many, and a tuple's hash is not kept). Numbers are never given twice, so one made before
         # everything was dropped finds nothing afterwards.
         self.fieldsets: dict[tuple[str, ...], int] = {}
+        # by the value's class (500000 and 500000.0 are equal in Python, not in JSON), then by the value
+        self.values: dict[type, dict[Any, int]] = {}
         self.interned: dict[tuple[Any, ...], int] = {}
         self.used = 0
         self.limit = limit
@@ -103,6 +120,20 @@ class Kept:
             found = self.interned[values] = next(_NUMBERS)
             self.used += 100  # about what a key and its number take
         return found
+
+    def value(self, cls: type, value: Any) -> int:
+        known = self.values.get(cls)
+        if known is None:
+            known = self.values[cls] = {}
+        found = known.get(value)
+        if found is None:
+            found = known[value] = next(_NUMBERS)
+            self.used += 100
+        return found
+
+    def slot(self, fields: tuple[str, ...]) -> _Slot:
+        """A new slot for items that show these facts: nothing kept in it yet."""
+        return (fields, self.fieldset(fields), {}, _picker(fields))
 
     def table(self, head: Any, size: int) -> list[dict[Any, _Slot]]:
         found = self.criteria.get(head)
@@ -123,6 +154,7 @@ class Kept:
         self.pieces.clear()
         self.criteria.clear()
         self.fieldsets.clear()
+        self.values.clear()
         self.interned.clear()
         self.used = size
         return False
@@ -334,16 +366,15 @@ class _Run:
     ) -> None:
         """The run's items into the advice's sections (suggestions, not applying, overridden, undetermined):
         templates filled in, lists of strings (templates filled in before) as they are."""
-        for pieces, section in zip(
-            (self.suggestions, self.not_applying, self.overridden, self.undetermined), sections, strict=True
-        ):
-            for piece in pieces:
-                if piece.__class__ is _Template:
-                    section += piece.fill(facts, said)
-                elif piece.__class__ is list:
-                    section += piece
-                else:
-                    section.append(piece)
+        # The four sections by hand, not by a ``zip``: it is called for about six runs an advice.
+        if self.suggestions:
+            _into(self.suggestions, sections[0], facts, said)
+        if self.not_applying:
+            _into(self.not_applying, sections[1], facts, said)
+        if self.overridden:
+            _into(self.overridden, sections[2], facts, said)
+        if self.undetermined:
+            _into(self.undetermined, sections[3], facts, said)
 
     def frozen(self) -> Any:
         if not (self.templates or self.suggestions or self.overridden or self.undetermined):
@@ -351,6 +382,16 @@ class _Run:
         for name in ("suggestions", "not_applying", "overridden", "undetermined", "open", "with_eforms"):
             setattr(self, name, tuple(getattr(self, name)))
         return self
+
+
+def _into(pieces: Any, section: list[Any], facts: dict[str, Any], said: dict[tuple[str, str], Any]) -> None:
+    for piece in pieces:
+        if piece.__class__ is _Template:
+            section += piece.fill(facts, said)
+        elif piece.__class__ is list:
+            section += piece
+        else:
+            section.append(piece)
 
 
 def _run_size(entry: Any) -> int:
@@ -377,19 +418,27 @@ class _Writer:
         self.text_head = (d.on, langs, indent)
         self.head = (d.on, langs, indent, binary)
         self.table = self.kept.table(self.head, len(d.truths))
-        # Each fact's value as a key: with its class (500000 and 500000.0 are equal in Python, not in JSON), a
-        # list as a tuple (its items are strings, by the profile's model). A number is keyed by its class alone:
-        # the items that show it are templates.
-        keys: dict[str, Any] = {}
+        # Each fact's value numbered, by its class and value: a list as a tuple (its items are strings, by the
+        # profile's model); a number by its class alone, as the items that show it are templates. Sets of facts
+        # are found by these numbers.
+        numbers: dict[str, Any] = {}
+        kept = self.kept
+        by_class = kept.values
         for name, value in d.facts.items():
             cls = value.__class__
             if cls is list:
-                keys[name] = (cls, tuple(value))
+                value = tuple(value)
             elif cls is int or cls is float:
-                keys[name] = (cls, None)
-            else:
-                keys[name] = (cls, value)
-        self.fact_keys = keys
+                value = None
+            known = by_class.get(cls)
+            try:
+                number = None if known is None else known.get(value)
+                if number is None:
+                    number = kept.value(cls, value)
+            except TypeError:  # a value that does not hash by what it is: so does no set of facts that holds it
+                number = (cls, value)
+            numbers[name] = number
+        self.fact_numbers = numbers
         self.text_sep = layout.comma if indent is not None else ","
         self.sep: Any = self.text_sep.encode() if binary else self.text_sep
         # Each number as written, per hole, for text templates and for UTF-8 ones.
@@ -405,8 +454,9 @@ class _Writer:
         it is kept whole: as text, or as a template where it shows a number. Many combinations of facts come only
         once, and are not kept whole."""
         verdict = _verdict(truth, mask, overridden_by)
-        fields, fieldset, texts = self.slot(index, verdict, mask)
-        key = self.key(fields, fieldset)
+        slot = self.slot(index, verdict, mask)
+        fields, _, texts, _ = slot
+        key = self.key(slot)
         if key < 0:  # a fact that does not hash by its value: made afresh, not kept
             return self.out(self.compose(index, truth, mask, overridden_by, keep=False))
         found = texts.get(key)
@@ -437,20 +487,27 @@ class _Writer:
     def slot(self, index: int, verdict: Any, mask: int) -> _Slot:
         slot = self.table[index].get(verdict)
         if slot is None:
-            fields = _fields(self.d, index, mask)
-            slot = self.table[index][verdict] = (fields, self.kept.fieldset(fields), {})
+            slot = self.table[index][verdict] = self.kept.slot(_fields(self.d, index, mask))
         return slot
 
-    def key(self, fields: tuple[str, ...], fieldset: int) -> int:
-        """The number of the values of these facts for this tender; -1 when one does not hash by its value."""
-        found = self.keys.get(fieldset)
+    def key(self, slot: _Slot) -> int:
+        """The number of this tender's values of the slot's facts, once per advice and set of facts."""
+        found = self.keys.get(slot[1])
         if found is None:
-            try:
-                found = self.kept.intern(tuple(map(self.fact_keys.get, fields)))
-            except TypeError:
-                found = -1
-            self.keys[fieldset] = found
+            found = self.keys[slot[1]] = self.number(slot)
         return found
+
+    def number(self, slot: _Slot) -> int:
+        """The number of this tender's values of the slot's facts; -1 when one does not hash by its value."""
+        numbers = self.fact_numbers
+        try:
+            try:
+                values = slot[3](numbers)
+            except KeyError:  # a fact the tender lacks (every fact is derived for every tender today): unknown
+                values = tuple(map(numbers.get, slot[0]))
+            return self.kept.intern(values)
+        except TypeError:
+            return -1
 
     def keep(self, texts: dict[int, Any], key: int, piece: Any) -> None:
         if self.kept.count(piece):
@@ -516,7 +573,7 @@ class _Writer:
         d = self.d
         value = d.facts.get(node.field)
         holds = None if value is None else d._predicates[d._plan.program.nodes[id(node)]]
-        key = ("reason", *self.text_head, index, j, holds, self.fact_keys.get(node.field))
+        key = ("reason", *self.text_head, index, j, holds, self.fact_numbers.get(node.field))
         found: Any = self.kept.pieces.get(key) if keep else None
         if found is None:
             record = d.reason(node)
@@ -584,7 +641,7 @@ class _Writer:
         pending = False
         keys = self.keys
         interned = self.kept.interned
-        key_of = self.fact_keys.get
+        numbers = self.fact_numbers
         table = self.kept.table(("runs", *self.head), len(runs))
         sections = (suggestions, not_applying, overridden_items, open_items)
         # A run of criteria is looked up whole: by its verdicts (the slices of the truths and reason records, and
@@ -601,12 +658,12 @@ class _Writer:
                 # instructions an advice (callgrind, 3,000 to warm, 400 new), as nearly all are numbered already.
                 if key is None:  # the first run of this tender to show these facts
                     try:
-                        values = tuple(map(key_of, slot[0]))
+                        values = slot[3](numbers)
                         key = interned.get(values)
                         if key is None:
                             key = self.kept.intern(values)
-                    except TypeError:
-                        key = -1
+                    except (TypeError, KeyError):
+                        key = self.number(slot)
                     keys[slot[1]] = key
                 entry = slot[2].get(key)
             if entry is None:
@@ -715,7 +772,7 @@ class _Writer:
             kept_slot = self.table[index].get(verdict)
             found = None
             if kept_slot is not None:
-                found = kept_slot[2].get(self.key(kept_slot[0], kept_slot[1]))
+                found = kept_slot[2].get(self.key(kept_slot))
             if found.__class__ is not kind and found.__class__ is not _Template:  # not kept whole for these facts
                 whole = False
                 text = self.item(index, truth, mask, by)
@@ -741,11 +798,11 @@ class _Writer:
             return made
         if slot is None:
             fields = tuple(dict.fromkeys(f for index in range(start, end) for f in _fields(d, index, d.records[index])))
-            slot = (fields, self.kept.fieldset(fields), {})
+            slot = self.kept.slot(fields)
             if not self.kept.count(slot):
                 return made
             table[r][verdicts] = slot
-        key = self.key(slot[0], slot[1])
+        key = self.key(slot)
         if key < 0:
             return made
         kept = made.frozen()

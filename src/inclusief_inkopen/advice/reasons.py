@@ -65,10 +65,28 @@ def asked_field(field: str, regime: str = "classical", social_services: bool | N
 _ANNEX_DECIDES = frozenset({"above_eu_threshold", "eu_threshold_eur", "eu_threshold_kind", "annex_xiv_service"})
 
 
+_COLLECTIONS = (list, tuple, set, frozenset)
+
+
 def format_value(field: str, value: Any, lang: Lang) -> str:
+    """A fact's value as a sentence shows it.
+
+    >>> format_value("estimated_value_eur", 216000.0, "nl"), format_value("labour_share", 0.35, "en")
+    ('€ 216.000', '35 %')
+    >>> format_value("end_users", ["residents", "staff"], "en"), format_value("lots", True, "nl")
+    ('residents, staff', 'ja')
+    """
+    cls = value.__class__
+    # A number first (not a bool, whose class is its own): the advice writes one for every new tender.
+    if cls is int or cls is float:
+        if field in MONEY_FIELDS:
+            return format_eur(value, lang)
+        if field in PERCENT_FIELDS:
+            return f"{format_number(round(value * 100, 2), lang)} %"
+        return format_number(value, lang)
     if value is None:
         return "?"
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, _COLLECTIONS):
         items = sorted(value) if isinstance(value, set | frozenset) else list(value)
         if not items:
             return str(_data("reasons")["empty_list"][lang])
@@ -77,7 +95,7 @@ def format_value(field: str, value: Any, lang: Lang) -> str:
         return ", ".join(format_value(field, v, lang) for v in items)
     if field == "cpv" and isinstance(value, str):
         return cpv.describe(value, lang)  # the code alone where the list has no label
-    if isinstance(value, bool | str):
+    if isinstance(value, (bool, str)):
         return value_label(value, lang)
     if field in MONEY_FIELDS:
         return format_eur(value, lang)
