@@ -359,8 +359,8 @@ def test_a_run_of_criteria_kept_whole_is_used_for_the_next_tender_like_it_with_i
 
 
 def test_a_fact_the_decisions_lack_is_written_in_the_same_bytes_and_kept_as_unknown(catalogue):
-    # The writer picks the numbers of the facts' values by name; every fact is derived for every tender today,
-    # but one the decisions lack must still give the models' bytes, the first time and once kept.
+    # The writer numbers the values of the facts the conditions read; every fact is derived for every tender
+    # today, but one the decisions lack must still give the models' bytes, the first time and once kept.
     shared = _fresh(catalogue)
     data = tender(people_facing=True, digital=["website"])
     for _ in range(4):

@@ -62,7 +62,7 @@ def _size(piece: Any) -> int:
     if piece.__class__ is tuple:
         return sum(map(_size, piece))
     if piece.__class__ is _Template:
-        return sum(map(sys.getsizeof, piece.parts))
+        return sum(map(sys.getsizeof, piece.parts)) + sys.getsizeof(piece.pairs) + sum(map(sys.getsizeof, piece.pairs))
     return 0
 
 
@@ -175,13 +175,23 @@ def _kept(catalogue: Catalogue) -> Kept:
 class _Layout:
     """pydantic's JSON layout at one indent: where a value starts decides how its lines are indented."""
 
-    __slots__ = ("colon", "comma", "indent", "pads")
+    __slots__ = ("colon", "comma", "heads", "indent", "pads")
 
     def __init__(self, indent: int | None) -> None:
         self.indent = indent
         self.colon = ": " if indent is not None else ":"
         self.comma = ",\n" if indent is not None else ","
         self.pads = [" " * ((indent or 0) * depth) for depth in range(8)]
+        self.heads: dict[tuple[str, str, bool], Any] = {}
+
+    def head(self, key: str, opening: str, binary: bool) -> Any:
+        """The start of one of the document's members, ``"key": `` and what opens its value, as text or UTF-8:
+        the same for every advice in this layout, so made once."""
+        found = self.heads.get((key, opening, binary))
+        if found is None:
+            found = self.member(key, opening, 1)
+            found = self.heads[(key, opening, binary)] = found.encode() if binary else found
+        return found
 
     def value(self, value: Any, depth: int) -> str:
         """A value written where a member at ``depth`` holds it (the document's members are at depth 1)."""
@@ -244,7 +254,7 @@ def _checked(marked: str, fields: list[str], facts: dict[str, Any], text: str) -
 class _Template:
     """A piece of JSON with holes for numbers: each hole is the number itself or its wording in one language."""
 
-    __slots__ = ("binary", "holes", "parts")
+    __slots__ = ("binary", "holes", "pairs", "parts")
 
     def __init__(self, text: str, fields: list[str]) -> None:
         self.binary = False
@@ -264,6 +274,7 @@ class _Template:
                 self.holes.append((field, _string_key(text, start)))
                 at = end
         self.parts.append(text[at:])
+        self.pairs = tuple(zip(self.holes, self.parts[1:], strict=True))  # each hole and the text after it
 
     def encoded(self) -> _Template:
         """The same template with UTF-8 parts, filled in with UTF-8."""
@@ -271,31 +282,39 @@ class _Template:
         other.binary = True
         other.holes = self.holes
         other.parts = [part.encode() for part in self.parts]
+        other.pairs = tuple(zip(other.holes, other.parts[1:], strict=True))
         return other
 
     def fill(self, facts: dict[str, Any], said: dict[tuple[str, str], Any]) -> list[Any]:
         """The piece with the facts' numbers in it, as a list of strings (joined with the rest of the advice in
         one go); ``said`` keeps each number as written, for the next hole that shows it (one tender's value is in
         several reason records)."""
-        parts = self.parts
-        out = [parts[0]]
-        for i, hole in enumerate(self.holes, 1):
+        out: list[Any] = []
+        self.into(out, facts, said)
+        return out
+
+    def into(self, section: list[Any], facts: dict[str, Any], said: dict[tuple[str, str], Any]) -> None:
+        """``fill`` appended to ``section``: no list of its own to copy in."""
+        append = section.append
+        append(self.parts[0])
+        for hole, part in self.pairs:
             text = said.get(hole)
             if text is None:
-                field, role = hole
-                value = facts[field]
-                if role == "json":
-                    text = to_json(value).decode()
-                else:
-                    text = format_value(field, value, role)  # type: ignore[arg-type]
-                    if '"' in text or "\\" in text or not text.isprintable():  # as it is written inside a JSON string
-                        text = to_json(text).decode()[1:-1]
-                if self.binary:
-                    text = text.encode()
-                said[hole] = text
-            out.append(text)
-            out.append(parts[i])
-        return out
+                text = said[hole] = self.shown(hole, facts)
+            append(text)
+            append(part)
+
+    def shown(self, hole: tuple[str, str], facts: dict[str, Any]) -> Any:
+        """A number as this hole shows it: as JSON, or in words in one language inside a JSON string."""
+        field, role = hole
+        value = facts[field]
+        if role == "json":
+            text = to_json(value).decode()
+        else:
+            text = format_value(field, value, role)  # type: ignore[arg-type]
+            if '"' in text or "\\" in text or not text.isprintable():  # as it is written inside a JSON string
+                text = to_json(text).decode()[1:-1]
+        return text.encode() if self.binary else text
 
 
 def _key_before(text: str, quote: int) -> str:
@@ -387,7 +406,7 @@ class _Run:
 def _into(pieces: Any, section: list[Any], facts: dict[str, Any], said: dict[tuple[str, str], Any]) -> None:
     for piece in pieces:
         if piece.__class__ is _Template:
-            section += piece.fill(facts, said)
+            piece.into(section, facts, said)
         elif piece.__class__ is list:
             section += piece
         else:
@@ -418,13 +437,17 @@ class _Writer:
         self.text_head = (d.on, langs, indent)
         self.head = (d.on, langs, indent, binary)
         self.table = self.kept.table(self.head, len(d.truths))
-        # Each fact's value numbered, by its class and value: a list as a tuple (its items are strings, by the
-        # profile's model); a number by its class alone, as the items that show it are templates. Sets of facts
-        # are found by these numbers.
+        self.cut = self.runs()
+        # The value of each fact a condition reads numbered, by its class and value: a list as a tuple (its items
+        # are strings, by the profile's model); a number by its class alone, as the items that show it are
+        # templates; a fact the decisions lack as unknown (None), as the words show it. Sets of facts are found by
+        # these numbers. The facts no condition reads (a third: the title, the authority, ...) are not numbered.
         numbers: dict[str, Any] = {}
         kept = self.kept
         by_class = kept.values
-        for name, value in d.facts.items():
+        facts = d.facts
+        for name in self.cut[3]:
+            value = facts.get(name)
             cls = value.__class__
             if cls is list:
                 value = tuple(value)
@@ -499,13 +522,8 @@ class _Writer:
 
     def number(self, slot: _Slot) -> int:
         """The number of this tender's values of the slot's facts; -1 when one does not hash by its value."""
-        numbers = self.fact_numbers
         try:
-            try:
-                values = slot[3](numbers)
-            except KeyError:  # a fact the tender lacks (every fact is derived for every tender today): unknown
-                values = tuple(map(numbers.get, slot[0]))
-            return self.kept.intern(values)
+            return self.kept.intern(slot[3](self.fact_numbers))
         except TypeError:
             return -1
 
@@ -623,7 +641,7 @@ class _Writer:
         layout = self.layout
         truths = d.truths
         records = d.records
-        runs, overridable, places = self.runs()
+        runs, overridable, places, _ = self.cut
         # The criteria that others override in this advice, by their place.
         over: dict[int, str] = {}
         for criterion_id, by in d._overridden.items():
@@ -646,8 +664,8 @@ class _Writer:
         sections = (suggestions, not_applying, overridden_items, open_items)
         # A run of criteria is looked up whole: by its verdicts (the slices of the truths and reason records, and
         # what overrides its criteria), then by the values of the facts their reason records read.
-        for r, (start, end) in enumerate(runs):
-            verdicts: Any = (truths[start:end], records[start:end])
+        for r, (start, end, part) in enumerate(runs):
+            verdicts: Any = (truths[part], records[part])
             if over and overridable[r]:
                 verdicts = (*verdicts, tuple(map(over.get, range(start, end))))
             slot = table[r].get(verdicts)
@@ -662,8 +680,8 @@ class _Writer:
                         key = interned.get(values)
                         if key is None:
                             key = self.kept.intern(values)
-                    except (TypeError, KeyError):
-                        key = self.number(slot)
+                    except TypeError:
+                        key = -1
                     keys[slot[1]] = key
                 entry = slot[2].get(key)
             if entry is None:
@@ -700,7 +718,7 @@ class _Writer:
             self.sep,
             enc(layout.member("tender", layout.value(d.profile, 1), 1)),
             self.sep,
-            enc(layout.member("derived", "", 1)),
+            layout.head("derived", "", self.binary),
             self.derived(),
         ]
         for name, items in (
@@ -710,18 +728,18 @@ class _Writer:
         ):
             out.append(self.sep)
             if not items:
-                out.append(enc(layout.member(name, "[]", 1)))
+                out.append(layout.head(name, "[]", self.binary))
                 continue
             items[0] = items[0][len(self.sep) :]
-            out.append(enc(layout.member(name, "[" if layout.indent is None else "[\n", 1)))
+            out.append(layout.head(name, "[" if layout.indent is None else "[\n", self.binary))
             out += items
             out.append(enc("]" if layout.indent is None else "\n" + layout.pads[1] + "]"))
         out += [
             self.sep,
-            enc(layout.member("questions", "", 1)),
+            layout.head("questions", "", self.binary),
             questions,
             self.sep,
-            enc(layout.member("eforms", "", 1)),
+            layout.head("eforms", "", self.binary),
             eforms,
         ]
         empty = b"" if self.binary else ""
@@ -729,21 +747,23 @@ class _Writer:
             return empty.join([enc("{"), *out, enc("}")])
         return empty.join([enc("{\n"), *out, enc("\n}")])
 
-    def runs(self) -> tuple[tuple[tuple[int, int], ...], tuple[bool, ...], dict[str, int]]:
+    def runs(self) -> tuple[tuple[tuple[int, int, slice], ...], tuple[bool, ...], dict[str, int], tuple[str, ...]]:
         """Per date: the plan cut into runs of criteria whose conditions first read the same fact (they tend to
         be decided alike, so a run's items come again together), whether another criterion can override one of
-        a run's criteria, and each criterion's place by its id."""
+        a run's criteria, each criterion's place by its id, and the facts the conditions read."""
         key = ("runs", self.d.on)
         found = self.kept.pieces.get(key)
         if found is None:
             plan = self.d._plan
             firsts = [leaves[0].field if leaves else None for leaves in plan.program.leaves]
             starts = [i for i in range(len(firsts)) if i == 0 or firsts[i] != firsts[i - 1]]
-            runs = tuple(zip(starts, [*starts[1:], len(firsts)], strict=True))
+            # each run as its first and past-the-last place, and as a slice made once (not one an advice)
+            runs = tuple((a, b, slice(a, b)) for a, b in zip(starts, [*starts[1:], len(firsts)], strict=True))
             targets = {other for _, criterion in plan.overriders for other in criterion.overrides}
             ids = [c.criterion.id for c in plan.criteria]
-            overridable = tuple(any(ids[i] in targets for i in range(a, b)) for a, b in runs)
-            found = self.kept.put(key, (runs, overridable, {c: i for i, c in enumerate(ids)}))
+            overridable = tuple(any(ids[i] in targets for i in range(a, b)) for a, b, _ in runs)
+            read = tuple(sorted({node.field for leaves in plan.program.leaves for node in leaves}))
+            found = self.kept.put(key, (runs, overridable, {c: i for i, c in enumerate(ids)}, read))
         return found  # type: ignore[no-any-return]
 
     def run(
