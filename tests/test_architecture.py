@@ -82,19 +82,23 @@ def test_no_text_from_a_condition_becomes_source(hostile, tmp_path, monkeypatch)
         Predicate("/a", "nature", "eq", hostile),
         AllOf("/b", (Predicate("/b/0", "digital", "contains_any", (hostile, "website")),)),
         Predicate("/c", hostile, "eq", "works"),
+        Predicate("/d", "cpv", "prefix", (hostile, "45")),  # its test is made when the source runs (a default)
     ]
     program = compile_program(nodes, {})
     assert hostile not in program.source and "PWNED" not in program.source
-    truths, _, records = program.run({"nature": hostile, "digital": ["website"], hostile: "works"}, ())
-    assert truths == (True, True, True) and records == (1, 1, 1)
-    truths, _, _ = program.run({"nature": "works", "digital": [], hostile: None}, ())
-    assert truths == (False, False, None)
+    facts = {"nature": hostile, "digital": ["website"], hostile: "works", "cpv": ["79000000", hostile + "x"]}
+    truths, _, records = program.run(facts, ())
+    assert truths == (True, True, True, True) and records == (1, 1, 1, 1)
+    truths, _, _ = program.run({"nature": "works", "digital": [], hostile: None, "cpv": ["79000000"]}, ())
+    assert truths == (False, False, None, False)
     assert not (tmp_path / "PWNED").exists()
 
 
-def test_the_generated_function_can_reach_no_builtin_beyond_the_two_it_uses():
+def test_the_generated_function_can_reach_no_builtin_beyond_the_four_it_uses():
     program = compile_program([Predicate("/", "cpv", "prefix", ("45",))], {})
-    assert set(program.run.__globals__["__builtins__"]) == {"any", "bool"}
+    assert set(program.run.__globals__["__builtins__"]) == {"any", "bool", "map", "methodcaller"}
+    assert program.run({"cpv": ["79000000", "45210000"]}, ())[0] == (True,)
+    assert program.run({"cpv": ["79000000"]}, ())[0] == (False,)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -110,6 +110,8 @@ class _Compiler:
         self.predicates: dict[Any, int] = {}
         self.node_index: dict[int, int] = {}
         self.prefixes: dict[int, tuple[str, ...]] = {}
+        # Per prefix test, the name of what tests one code and of its prefixes' constant (``def run``'s defaults).
+        self.starts: list[tuple[str, str]] = []
         self.nodes = 0
         # The same steps as the lines, as data for ``_interpret``: each names the local it sets.
         self.ops: list[tuple[Any, ...]] = []
@@ -117,6 +119,11 @@ class _Compiler:
     def constant(self, value: Any) -> str:
         name = f"k{len(self.namespace)}"
         self.namespace[name] = value
+        return name
+
+    def starter(self, constant: str) -> str:
+        name = f"s{len(self.starts)}"
+        self.starts.append((name, constant))
         return name
 
     def fact(self, field: str) -> str:
@@ -154,19 +161,25 @@ class _Compiler:
             return index
         v = self.fact(node.field)
         k = self.operand(node, lists)
-        test = {
-            "eq": f"{v} == {k}",
-            "in": f"{v} in {k}",
-            "gt": f"{v} > {k}",
-            "gte": f"{v} >= {k}",
-            "lt": f"{v} < {k}",
-            "lte": f"{v} <= {k}",
-            "contains_any": f"not {k}.isdisjoint({v})",
-            "contains_all": f"{k}.issubset({v})",
-            "not_empty": f"bool({v}) is {k}",
-            "is_true": f"{v} is {k}",
-            "prefix": f"any(c.startswith({k}) for c in {v})",
-        }[node.op]
+        # ``c.startswith(k)`` for each code, by a ``methodcaller`` made once (a default of ``run``) and ``map``: a
+        # generator made a frame per test, 20 tests a tender, some 0.4 µs each more (timeit).
+        test = (
+            f"any(map({self.starter(k)}, {v}))"
+            if node.op == "prefix" and not isinstance(node.operand, ParamRef)  # a default reads no parameter
+            else {
+                "eq": f"{v} == {k}",
+                "in": f"{v} in {k}",
+                "gt": f"{v} > {k}",
+                "gte": f"{v} >= {k}",
+                "lt": f"{v} < {k}",
+                "lte": f"{v} <= {k}",
+                "contains_any": f"not {k}.isdisjoint({v})",
+                "contains_all": f"{k}.issubset({v})",
+                "not_empty": f"bool({v}) is {k}",
+                "is_true": f"{v} is {k}",
+                "prefix": f"any(c.startswith({k}) for c in {v})",
+            }[node.op]
+        )
         index = self.predicates[key] = self.node_index[id(node)] = len(self.predicates)
         self.lines.append(f"    t{index} = None if {v} is None else {test}")
         operand = node.operand
@@ -290,8 +303,8 @@ class _Program(Value):
     def run(self) -> Program:
         """The compiled function."""
         namespace = dict(self.namespace)
-        # The source holds only names this compiler made up; builtins are limited to the two the tests use.
-        namespace["__builtins__"] = {"any": any, "bool": bool}
+        # The source holds only names this compiler made up; builtins are limited to the four the tests use.
+        namespace["__builtins__"] = {"any": any, "bool": bool, "map": map, "methodcaller": operator.methodcaller}
         exec(compile(self.source, "<inclusief-inkopen conditions>", "exec"), namespace)
         return namespace["run"]  # type: ignore[no-any-return]
 
@@ -366,7 +379,11 @@ def compile_program(conditions: Sequence[Node], lists: Mapping[str, frozenset[st
     reasons = "".join(f"{r}, " for _, r in results)
     source = "\n".join(
         [
-            "def run(f, p):",
+            # Keyword-only defaults, evaluated once when the source is run: locals to the function, and nothing a
+            # caller passes. Each is made of a name this compiler made up; its prefixes are in the namespace.
+            "def run(f, p, *, " + "".join(f'{name}=methodcaller("startswith", {k}), ' for name, k in c.starts) + "):"
+            if c.starts
+            else "def run(f, p):",
             *c.lines,
             f"    return ({truths}), ({''.join(t + ', ' for t in predicates)}), ({reasons})",
         ]
