@@ -379,6 +379,18 @@ def test_a_value_that_does_not_hash_numbers_nothing(catalogue):
     assert writer.number(slot) == -1
 
 
+def test_numbers_as_shown_are_kept_by_class_and_value_and_dropped_whole_when_full(monkeypatch):
+    template = json_out._Template('{"nl": "\ue0000\ue001", "actual": "\ue0000\ue001"}', ["lots"])
+    monkeypatch.setattr(json_out, "_SHOWN", {})
+    monkeypatch.setattr(json_out, "_SHOWN_MAX", 3)
+    assert "".join(template.fill({"lots": 2}, {})) == '{"nl": "2", "actual": 2}'
+    assert "".join(template.fill({"lots": 2.5}, {})) == '{"nl": "2,5", "actual": 2.5}'
+    assert "".join(template.fill({"lots": 2.0}, {})) == '{"nl": "2", "actual": 2.0}'  # not the int's JSON
+    assert len(json_out._SHOWN) == 3  # six numbers as shown, at most three kept: dropped whole when full
+    assert "".join(template.fill({"lots": 1200}, {})) == '{"nl": "1.200", "actual": 1200}'
+    assert sorted(key[:3] for key in json_out._SHOWN) == [(("lots", "json"), int, 1200), (("lots", "nl"), int, 1200)]
+
+
 def _entries(table):
     for slot in (slot for slots in table for slot in slots.values()):
         yield from slot[2].values()  # (facts, their set's number, what is kept by their values, the picker)
