@@ -19,16 +19,14 @@ import datetime as dt
 import gc
 import os
 import shutil
-import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench import _instructions  # noqa: E402
+from bench import _instructions, settle_cache  # noqa: E402
 from profiles import tender_dicts  # noqa: E402
 
 ON = dt.date(2026, 6, 1)
@@ -65,12 +63,7 @@ def main() -> None:
         raise SystemExit("--tenders must be at least 1")
     script = [sys.executable, str(Path(__file__).resolve()), "--child"]
     env = dict(os.environ)
-    # The catalogue's cache filled before counting, twice: the second run remembers the settled files' hashes (a
-    # file changed in the last two seconds is hashed again), else one counted run may hash them all, some 60
-    # million instructions (seen: the same code counted 1.438 and 1.578 million an advice).
-    for _ in range(2):
-        subprocess.run([*script, "0", "0", "0"], check=True, env=env)
-        time.sleep(2.1)
+    settle_cache([*script, "0", "0", "0"], env)  # without it the same code counted 1.438 and 1.578 million an advice
     runs = [[*script, str(args.warm), str(args.tenders), write] for write in ("0", "1")]
     with ThreadPoolExecutor(max_workers=2) as pool:
         counts = list(pool.map(lambda run: _instructions(valgrind, run, env), runs))
