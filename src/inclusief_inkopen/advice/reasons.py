@@ -79,11 +79,7 @@ def format_value(field: str, value: Any, lang: Lang) -> str:
     cls = value.__class__
     # A number first (not a bool, whose class is its own): the advice writes one for every new tender.
     if cls is int or cls is float:
-        if field in MONEY_FIELDS:
-            return format_eur(value, lang)
-        if field in PERCENT_FIELDS:
-            return f"{format_number(round(value * 100, 2), lang)} %"
-        return format_number(value, lang)
+        return _number(field, value, lang)
     if value is None:
         return "?"
     if isinstance(value, _COLLECTIONS):
@@ -97,13 +93,17 @@ def format_value(field: str, value: Any, lang: Lang) -> str:
         return cpv.describe(value, lang)  # the code alone where the list has no label
     if isinstance(value, (bool, str)):
         return value_label(value, lang)
+    if field in MONEY_FIELDS or field in PERCENT_FIELDS or isinstance(value, int | float):
+        return _number(field, value, lang)
+    return format_date(value, lang)
+
+
+def _number(field: str, value: Any, lang: Lang) -> str:
     if field in MONEY_FIELDS:
         return format_eur(value, lang)
     if field in PERCENT_FIELDS:
         return f"{format_number(round(value * 100, 2), lang)} %"
-    if isinstance(value, int | float):
-        return format_number(value, lang)
-    return format_date(value, lang)
+    return format_number(value, lang)
 
 
 def render_reason(
